@@ -1,0 +1,59 @@
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  GoneException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
+import type { ApiGatewayManagementApiClientConfig } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { ConnectionPusher } from '../ports/connection-pusher';
+
+/** Either a ready client, or what is needed to build one. */
+export type ApiGatewayConnectionPusherOptions =
+  | { client: ApiGatewayManagementApiClient }
+  | {
+      /** The management endpoint, e.g. `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`. */
+      endpoint: string;
+      region: string;
+      /** Defaults to the SDK's credential chain. */
+      credentials?: ApiGatewayManagementApiClientConfig['credentials'];
+    };
+
+/** Pushes to WebSocket connections through the `@connections` management API (AWS or local gateway). */
+export class ApiGatewayConnectionPusher implements ConnectionPusher {
+  private readonly client: ApiGatewayManagementApiClient;
+
+  constructor(options: ApiGatewayConnectionPusherOptions) {
+    this.client =
+      'client' in options
+        ? options.client
+        : new ApiGatewayManagementApiClient({
+            endpoint: options.endpoint,
+            region: options.region,
+            ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+          });
+  }
+
+  async post(connectionId: string, data: unknown): Promise<'sent' | 'gone'> {
+    const bytes = new TextEncoder().encode(JSON.stringify(data));
+    try {
+      await this.client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: bytes }));
+      return 'sent';
+    } catch (error) {
+      if (isGone(error)) return 'gone';
+      throw error;
+    }
+  }
+
+  async disconnect(connectionId: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+    } catch (error) {
+      if (!isGone(error)) throw error;
+    }
+  }
+}
+
+/** `instanceof` alone fails when two copies of the SDK are installed; the name is stable. */
+function isGone(error: unknown): boolean {
+  return error instanceof GoneException || (error instanceof Error && error.name === 'GoneException');
+}

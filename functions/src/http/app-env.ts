@@ -1,0 +1,29 @@
+import type { Context } from 'hono';
+import type { Authenticated, Authenticator } from '../auth/authenticator';
+import type { SessionCodec } from '../auth/session-cookie';
+import type { Services } from '../domain/services';
+
+/** What the HTTP app is built from; each composition root supplies it. */
+export interface AppDependencies {
+  services: Services;
+  authenticator: Authenticator;
+  /** Present in `none` mode, where the app signs its own session cookies. */
+  sessionCodec: SessionCodec | null;
+  config: {
+    version: string;
+    storeKind: string;
+    /** Extra origins allowed to make cookie-authenticated mutations (the request's own origin always is). */
+    trustedOrigins?: string[];
+    /** Requests per minute: sign-in attempts per client address, and mutations per identity. */
+    rateLimits?: { authPerMinute: number; mutationsPerMinute: number };
+  };
+  /** The caller's network address, for rate limits; each runtime knows where it is. */
+  clientAddress?: (c: Context<AppEnv>) => string;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    auth: Authenticated | null;
+  };
+}

@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { limits } from '@hangar/protocol';
+import { PayloadTooLargeError } from '../domain/errors';
+import type { AppDependencies, AppEnv } from './app-env';
+import { mapError, notFound } from './error-mapper';
+import { authentication, csrfProtection, mutating, rateLimit } from './middleware';
+import { auditRoutes } from './routes/audit-routes';
+import { authRoutes } from './routes/auth-routes';
+import { healthRoutes } from './routes/health-routes';
+import { invitationRoutes } from './routes/invitation-routes';
+import { memberRoutes } from './routes/member-routes';
+import { workspaceRoutes } from './routes/workspace-routes';
+
+/** The one Hono app: served by the local host and by the Lambda entry point alike. */
+export function createApp(deps: AppDependencies): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const rates = deps.config.rateLimits ?? { authPerMinute: 60, mutationsPerMinute: 600 };
+  const clientAddress = deps.clientAddress ?? ((c) => c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'unknown');
+
+  app.onError(mapError);
+  app.notFound(notFound);
+
+  app.use('/api/*', async (c, next) => {
+    c.set('requestId', c.req.header('x-request-id') ?? crypto.randomUUID());
+    await next();
+    c.header('x-request-id', c.get('requestId'));
+    c.header('cache-control', 'no-store');
+    c.header('x-content-type-options', 'nosniff');
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: limits.maxRequestBodyBytes,
+      onError: () => {
+        throw new PayloadTooLargeError(limits.maxRequestBodyBytes);
+      },
+    }),
+  );
+  app.use('/api/*', authentication(deps));
+  app.use('/api/*', csrfProtection(deps));
+  app.use('/api/auth/*', rateLimit({ perMinute: rates.authPerMinute, key: (c) => (c.req.method === 'POST' ? clientAddress(c) : null) }));
+  app.use('/api/*', rateLimit({ perMinute: rates.mutationsPerMinute, key: (c) => (mutating.has(c.req.method) ? (c.get('auth')?.identity.id ?? null) : null) }));
+
+  app.route('/api/health', healthRoutes(deps));
+  app.route('/api', authRoutes(deps));
+  app.route('/api/workspaces', workspaceRoutes(deps));
+  app.route('/api/workspaces', memberRoutes(deps));
+  app.route('/api/workspaces', invitationRoutes(deps));
+  app.route('/api/workspaces', auditRoutes(deps));
+  return app;
+}

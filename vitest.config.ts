@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['protocol/src/**/*.test.ts', 'functions/src/**/*.test.ts', 'web/src/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Native SQLite and Chromium tests are CPU-heavy on 2-core machines: keep forks modest.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});

@@ -1,0 +1,86 @@
+import { useQuery } from '@tanstack/react-query';
+import { SearchX } from 'lucide-react';
+import { Link, NavLink, Outlet, useParams } from 'react-router';
+import { QueryError } from '../../components/query-error';
+import { Button } from '../../components/ui/button';
+import { EmptyState } from '../../components/ui/empty-state';
+import { Skeleton } from '../../components/ui/skeleton';
+import { IdentityMenu } from '../auth/identity-menu';
+import { isApiError } from '../../lib/api';
+import { workspaceQuery } from '../../lib/queries';
+import { cn } from '../../lib/utils';
+import { WorkspaceContext } from './workspace-context';
+import { WorkspaceSidebar } from './workspace-sidebar';
+
+function SidebarSkeleton() {
+  return (
+    <aside className="flex w-60 shrink-0 flex-col gap-3 border-r bg-card/60 p-4 max-md:hidden" aria-hidden>
+      <Skeleton className="h-9" />
+      <Skeleton className="h-6 w-32" />
+      <Skeleton className="h-6 w-28" />
+      <Skeleton className="h-6 w-24" />
+    </aside>
+  );
+}
+
+/** Section links for narrow screens, where the sidebar is hidden. */
+function MobileNav({ workspaceId }: { workspaceId: string }) {
+  const linkClass = ({ isActive }: { isActive: boolean }) =>
+    cn('rounded-md px-2 py-1 text-sm text-muted-foreground', isActive && 'bg-muted text-foreground');
+  return (
+    <nav aria-label="Workspace sections" className="flex gap-1 md:hidden">
+      <NavLink to={`/w/${workspaceId}`} end className={linkClass}>Home</NavLink>
+      <NavLink to={`/w/${workspaceId}/members`} className={linkClass}>Members</NavLink>
+      <NavLink to={`/w/${workspaceId}/audit`} className={linkClass}>Audit</NavLink>
+    </nav>
+  );
+}
+
+/** The app shell of `/w/:workspaceId/*`: sidebar, header with the identity menu, and the page. */
+export function WorkspaceLayout() {
+  const { workspaceId = '' } = useParams();
+  const workspace = useQuery(workspaceQuery(workspaceId));
+
+  let body;
+  if (workspace.isPending) {
+    body = (
+      <div className="flex flex-col gap-4" aria-busy aria-label="Loading workspace">
+        <Skeleton className="h-7 w-64" />
+        <Skeleton className="h-4 w-40" />
+        <Skeleton className="mt-4 h-40" />
+      </div>
+    );
+  } else if (workspace.isError) {
+    const notFound = isApiError(workspace.error) && (workspace.error.status === 404 || workspace.error.status === 403);
+    body = notFound ? (
+      <EmptyState
+        icon={SearchX}
+        title="Workspace not found"
+        description="It does not exist, or the identity in this tab is not a member of it."
+        action={<Button asChild variant="outline"><Link to="/">Back to your workspaces</Link></Button>}
+      />
+    ) : (
+      <QueryError error={workspace.error} what="this workspace" onRetry={() => workspace.refetch()} retrying={workspace.isFetching} />
+    );
+  } else {
+    body = (
+      <WorkspaceContext.Provider value={workspace.data}>
+        <Outlet />
+      </WorkspaceContext.Provider>
+    );
+  }
+
+  return (
+    <div className="flex min-h-dvh">
+      {workspace.isSuccess ? <WorkspaceSidebar workspace={workspace.data} /> : <SidebarSkeleton />}
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="sticky top-0 z-30 flex h-14 items-center justify-between gap-4 border-b bg-background/85 px-6 backdrop-blur">
+          <MobileNav workspaceId={workspaceId} />
+          <div className="flex-1" />
+          <IdentityMenu />
+        </header>
+        <main className="mx-auto w-full max-w-5xl flex-1 px-6 py-8">{body}</main>
+      </div>
+    </div>
+  );
+}

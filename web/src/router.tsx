@@ -1,0 +1,30 @@
+import { createBrowserRouter } from 'react-router';
+import { RequireAuth } from './features/auth/require-auth';
+import { WorkspaceLayout } from './features/workspaces/workspace-layout';
+import { AuditPage } from './pages/audit-page';
+import { MembersPage } from './pages/members-page';
+import { NotFoundPage } from './pages/not-found-page';
+import { SignInPage } from './pages/sign-in-page';
+import { WorkspaceHomePage } from './pages/workspace-home-page';
+import { WorkspacesPage } from './pages/workspaces-page';
+
+/** Every route of the console. */
+export const router = createBrowserRouter([
+  { path: '/sign-in', element: <SignInPage /> },
+  {
+    element: <RequireAuth />,
+    children: [
+      { path: '/', element: <WorkspacesPage /> },
+      {
+        path: '/w/:workspaceId',
+        element: <WorkspaceLayout />,
+        children: [
+          { index: true, element: <WorkspaceHomePage /> },
+          { path: 'members', element: <MembersPage /> },
+          { path: 'audit', element: <AuditPage /> },
+        ],
+      },
+    ],
+  },
+  { path: '*', element: <NotFoundPage /> },
+]);
