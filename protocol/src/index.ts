@@ -6,3 +6,4 @@ export * from './workspace';
 export * from './audit';
 export * from './websocket';
 export * from './health';
+export * from './environment';

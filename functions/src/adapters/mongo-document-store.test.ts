@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Query } from 'mingo';
-import { BSON, MongoClient, type ChangeStreamDocument } from 'mongodb';
+import { BSON, MongoClient, type ChangeStreamDocument, type ChangeStreamOptions } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChangePositionExpiredError, InvalidCursorError, type StoredDocument } from '../ports/document-store';
 import { describeDocumentStoreContract } from '../ports/document-store.contract';
@@ -242,11 +242,120 @@ describe('mongo document store construction (no server)', () => {
     await store.close();
   });
 
+  it('fails operations fast when the server cannot be reached', async () => {
+    const store = createMongoDocumentStore({ uri: 'mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=200', databaseName: 'x' });
+    await expect(store.collection('people').insertOne({ _id: 'a' })).rejects.toThrow();
+    await store.close();
+  });
+
   it('reports an unreadable resume position as expired', async () => {
     const store = createMongoDocumentStore({ uri: 'mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=200', databaseName: 'x' });
     const stream = store.watch({ after: 'garbage!' });
     await expect(stream[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(ChangePositionExpiredError);
     await stream.close();
     await store.close();
+  });
+});
+
+/** A scripted driver change stream: hands out events or errors in order, then waits until closed. */
+class ScriptedDriverStream {
+  closed = false;
+  private rejectPending: ((error: Error) => void) | null = null;
+  constructor(private readonly script: (Record<string, unknown> | Error)[]) {}
+  next(): Promise<unknown> {
+    const step = this.script.shift();
+    if (step instanceof Error) return Promise.reject(step);
+    if (step) return Promise.resolve(step);
+    // Like the driver: a pending read fails once the stream is closed.
+    return new Promise((_resolve, reject) => {
+      if (this.closed) reject(new Error('ChangeStream is closed'));
+      else this.rejectPending = reject;
+    });
+  }
+  close(): Promise<void> {
+    this.closed = true;
+    this.rejectPending?.(new Error('ChangeStream is closed'));
+    return Promise.resolve();
+  }
+}
+
+function scriptedClient(scripts: (Record<string, unknown> | Error)[][], clusterTime?: BSON.Timestamp) {
+  const opened: { pipeline: unknown[]; options: ChangeStreamOptions; stream: ScriptedDriverStream }[] = [];
+  const db = {
+    watch(pipeline: unknown[], options: ChangeStreamOptions) {
+      const stream = new ScriptedDriverStream(scripts.shift() ?? []);
+      opened.push({ pipeline, options, stream });
+      return stream;
+    },
+    collection: () => ({ findOne: () => Promise.resolve({ _id: 'p1', name: 'looked up' }) }),
+  };
+  const client = { db: () => db, topology: clusterTime ? { clusterTime: { clusterTime } } : undefined } as unknown as MongoClient;
+  return { client, opened };
+}
+
+const ns = { db: 'x', coll: 'people' };
+const insertOf = (id: string, token: string) => ({ _id: { _data: token }, operationType: 'insert', ns, documentKey: { _id: id }, fullDocument: { _id: id } });
+
+describe('mongo change feed plumbing (scripted driver, no server)', () => {
+  it('opens the stream at once, after the newest known cluster time, with images and a collection filter', async () => {
+    const { client, opened } = scriptedClient([[insertOf('p1', 't1')]], new BSON.Timestamp({ t: 100, i: 5 }));
+    const store = createMongoDocumentStore({ client, databaseName: 'x' });
+    const stream = store.watch({ collections: ['people'] });
+    expect(opened).toHaveLength(1);
+    expect(opened[0]?.pipeline).toEqual([{ $match: { operationType: { $in: ['insert', 'update', 'replace', 'delete'] }, 'ns.coll': { $in: ['people'] } } }]);
+    expect(opened[0]?.options).toMatchObject({ fullDocument: 'whenAvailable', fullDocumentBeforeChange: 'whenAvailable' });
+    expect(opened[0]?.options.startAtOperationTime).toEqual(new BSON.Timestamp({ t: 100, i: 6 }));
+    const first = await stream[Symbol.asyncIterator]().next();
+    expect(first.value).toMatchObject({ operation: 'insert', documentId: 'p1', position: encodeChangePosition({ _data: 't1' }) });
+    await stream.close();
+    expect(opened[0]?.stream.closed).toBe(true);
+    await store.close();
+  });
+
+  it('resumes after a position with the decoded resume token', async () => {
+    const { client, opened } = scriptedClient([[]]);
+    const store = createMongoDocumentStore({ client, databaseName: 'x' });
+    const stream = store.watch({ after: encodeChangePosition({ _data: 'abc' }) });
+    expect(opened[0]?.options.resumeAfter).toEqual({ _data: 'abc' });
+    expect(opened[0]?.options.startAtOperationTime).toBeUndefined();
+    await stream.close();
+    await store.close();
+  });
+
+  it('falls back to looking documents up when the server refuses images, and remembers it', async () => {
+    const refusal = Object.assign(new Error("BSON field '$changeStream.fullDocumentBeforeChange' is an unknown field."), { code: 40415 });
+    const update = { _id: { _data: 't2' }, operationType: 'update', ns, documentKey: { _id: 'p1' }, updateDescription: { updatedFields: {}, removedFields: [] } };
+    const { client, opened } = scriptedClient([[refusal], [update], []]);
+    const store = createMongoDocumentStore({ client, databaseName: 'x' });
+    const stream = store.watch();
+    const event = await stream[Symbol.asyncIterator]().next();
+    expect(event.value).toMatchObject({ operation: 'update', document: { _id: 'p1', name: 'looked up' }, before: null });
+    expect(opened.map((entry) => entry.options.fullDocument)).toEqual(['whenAvailable', 'updateLookup']);
+    expect(opened[1]?.options.fullDocumentBeforeChange).toBeUndefined();
+    const later = store.watch();
+    expect(opened[2]?.options.fullDocument).toBe('updateLookup');
+    await Promise.all([stream.close(), later.close()]);
+    await store.close();
+  });
+
+  it('reports a lost resume point as ChangePositionExpiredError', async () => {
+    const lost = Object.assign(new Error('Resume of change stream was not possible'), { code: 286 });
+    const { client } = scriptedClient([[lost]]);
+    const store = createMongoDocumentStore({ client, databaseName: 'x' });
+    const stream = store.watch({ after: encodeChangePosition({ _data: 'old' }) });
+    await expect(stream[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(ChangePositionExpiredError);
+    await store.close();
+  });
+
+  it('ends pending reads when closed, and closes open streams with the store', async () => {
+    const { client, opened } = scriptedClient([[], []]);
+    const store = createMongoDocumentStore({ client, databaseName: 'x' });
+    const first = store.watch();
+    const pending = first[Symbol.asyncIterator]().next();
+    await first.close();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    store.watch();
+    await store.close();
+    expect(opened.every((entry) => entry.stream.closed)).toBe(true);
   });
 });

@@ -36,6 +36,13 @@ export interface MongoDocumentStoreOptions {
   /** An existing client, shared with the caller; the adapter never closes it. */
   client?: MongoClient;
   databaseName: string;
+  /**
+   * Record pre- and post-images for the change feed (MongoDB 6.0+: each collection is created
+   * with `changeStreamPreAndPostImages`), so update events carry the document as it was right
+   * after the update and `before` is filled. Default true; servers without it fall back to
+   * looking the document up, and `before: null`.
+   */
+  changeStreamImages?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -123,8 +130,11 @@ function translateError(collection: string, error: unknown, duringUpdate = false
 /** Codes for a resume point the server no longer has (oplog rolled over, token not found). */
 const expiredPositionCodes = new Set([136, 280, 286]);
 
-const preImagesUnsupported = (error: unknown): boolean =>
-  codeOf(error) === 40415 || /fullDocumentBeforeChange|pre-?image/i.test(messageOf(error));
+/** Older servers and DocumentDB refuse image options with "unknown field" or a message naming them. */
+const imagesUnsupported = (error: unknown): boolean =>
+  codeOf(error) === 40415 || /fullDocument|changeStreamPreAndPostImages|pre-?image|post-?image/i.test(messageOf(error));
+
+const namespaceExistsCode = 48;
 
 // ---------------------------------------------------------------------------------------------
 // Collections
@@ -144,9 +154,10 @@ function driverUpdate(update: Update): UpdateFilter<Document> | null {
 
 const byId: DriverSort = { _id: 1 };
 
-function mongoCollection<T extends StoredDocument>(name: string, collection: Collection): DocumentCollection<T> {
+function mongoCollection<T extends StoredDocument>(name: string, collection: Collection, prepare: () => Promise<void>): DocumentCollection<T> {
   const query = (filter: Filter) => filter as DriverFilter<Document>;
   const guarded = async <R>(operation: () => Promise<R>, duringUpdate = false): Promise<R> => {
+    await prepare();
     try {
       return await operation();
     } catch (error) {
@@ -252,8 +263,10 @@ export function toChangeEvent(change: ChangeStreamDocument): ChangeEvent | null 
 }
 
 interface FeedOptions {
-  open: (withPreImages: boolean) => DriverChangeStream<Document, ChangeStreamDocument>;
-  preImages: { supported: boolean };
+  open: (withImages: boolean) => DriverChangeStream<Document, ChangeStreamDocument>;
+  images: { supported: boolean };
+  /** The current document, for update events that arrive without one. */
+  lookup: (collection: string, id: unknown) => Promise<Document | null>;
   onClose: (feed: MongoChangeFeed) => void;
 }
 
@@ -289,26 +302,30 @@ class MongoChangeFeed implements ChangeStream {
 
   /** Never rejects: failures are handed to the readers. */
   private async pump(): Promise<void> {
-    let withPreImages = this.options.preImages.supported;
+    let withImages = this.options.images.supported;
     let received = false;
     try {
       while (!this.closed) {
-        const stream = (this.driverStream ??= this.options.open(withPreImages));
+        const stream = (this.driverStream ??= this.options.open(withImages));
         let change: ChangeStreamDocument;
         try {
           change = await stream.next();
         } catch (error) {
           if (this.closed) return;
-          if (!received && withPreImages && preImagesUnsupported(error)) {
-            // Servers before 6.0 and DocumentDB refuse the option: carry on without "before".
-            withPreImages = false;
-            this.options.preImages.supported = false;
+          if (!received && withImages && imagesUnsupported(error)) {
+            // Servers before 6.0 and DocumentDB refuse the options: look documents up instead.
+            withImages = false;
+            this.options.images.supported = false;
             await this.closeDriverStream();
             continue;
           }
           throw error;
         }
         received = true;
+        if ((change.operationType === 'update' || change.operationType === 'replace') && !change.fullDocument) {
+          // No post-image (images off for this collection): read the document as it is now.
+          change.fullDocument = (await this.options.lookup(change.ns.coll, change.documentKey._id)) ?? undefined;
+        }
         const event = toChangeEvent(change);
         if (event) {
           this.buffer.push(event);
@@ -386,25 +403,59 @@ export function createMongoDocumentStore(options: MongoDocumentStoreOptions): Do
   const client = options.client ?? new MongoClient(uri ?? '');
   const db = client.db(databaseName);
   const feeds = new Set<MongoChangeFeed>();
-  const preImages = { supported: true };
+  const images = { supported: options.changeStreamImages ?? true };
+  const prepared = new Map<string, Promise<void>>();
   let closed = false;
+
+  /** Turns on pre- and post-images for a collection once, before its first operation. */
+  function prepare(name: string): Promise<void> {
+    if (!images.supported) return Promise.resolve();
+    let ready = prepared.get(name);
+    if (!ready) {
+      const setting = { changeStreamPreAndPostImages: { enabled: true } };
+      ready = db
+        .createCollection(name, setting)
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            if (codeOf(error) !== namespaceExistsCode) throw error;
+            return db.command({ collMod: name, ...setting }).then(() => undefined);
+          },
+        )
+        .catch((error: unknown) => {
+          if (imagesUnsupported(error)) {
+            images.supported = false;
+          } else if (codeOf(error) === undefined) {
+            // No answer from the server (network, selection timeout): fail this operation, retry next time.
+            prepared.delete(name);
+            throw error;
+          }
+          // Any other refusal (no collMod privilege, a managed tier forbidding it): this
+          // collection goes without images and the feed looks its documents up instead.
+        });
+      prepared.set(name, ready);
+    }
+    return ready;
+  }
 
   return {
     kind: 'mongodb',
     collection<T extends StoredDocument>(name: string) {
       if (!collectionNamePattern.test(name)) throw new Error(`invalid collection name '${name}'`);
-      return mongoCollection<T>(name, db.collection(name));
+      return mongoCollection<T>(name, db.collection(name), () => prepare(name));
     },
     watch(watchOptions: WatchOptions = {}): ChangeStream {
       const match: Document = { operationType: { $in: ['insert', 'update', 'replace', 'delete'] } };
       if (watchOptions.collections) match['ns.coll'] = { $in: watchOptions.collections };
       const startAt = watchOptions.after === undefined ? startAfterKnownClusterTime(client) : undefined;
       const feed = new MongoChangeFeed({
-        preImages,
+        images,
         onClose: (closedFeed) => feeds.delete(closedFeed),
-        open(withPreImages) {
-          const streamOptions: ChangeStreamOptions = { fullDocument: 'updateLookup', maxAwaitTimeMS: 1000 };
-          if (withPreImages) streamOptions.fullDocumentBeforeChange = 'whenAvailable';
+        lookup: (collection, id) => db.collection(collection).findOne({ _id: id } as DriverFilter<Document>),
+        open(withImages) {
+          const streamOptions: ChangeStreamOptions = { maxAwaitTimeMS: 1000 };
+          streamOptions.fullDocument = withImages ? 'whenAvailable' : 'updateLookup';
+          if (withImages) streamOptions.fullDocumentBeforeChange = 'whenAvailable';
           if (watchOptions.after !== undefined) streamOptions.resumeAfter = decodeChangePosition(watchOptions.after);
           else if (startAt) streamOptions.startAtOperationTime = startAt;
           return db.watch<Document, ChangeStreamDocument>([{ $match: match }], streamOptions);

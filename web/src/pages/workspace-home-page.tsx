@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { AppWindow, ArrowRight, ScrollText, Users } from 'lucide-react';
+import { AppWindow, ArrowRight, ShieldCheck, Users } from 'lucide-react';
 import { Link } from 'react-router';
 import { PageHeader } from '../components/page-header';
 import { QueryError } from '../components/query-error';
@@ -70,7 +70,7 @@ export function WorkspaceHomePage() {
         </Card>
         <Card className="flex items-center gap-4 px-5 py-4">
           <div className="flex size-9 items-center justify-center rounded-lg bg-accent text-accent-foreground">
-            <ScrollText className="size-4" aria-hidden />
+            <ShieldCheck className="size-4" aria-hidden />
           </div>
           <div className="min-w-0 flex-1">
             <p className="text-[13px] text-muted-foreground">Your role</p>

@@ -25,13 +25,13 @@ export function InviteDialog({ workspaceId, actorRole }: { workspaceId: string; 
   const invite = useMutation({
     mutationFn: (body: CreateInvitationBody) => api.createInvitation(workspaceId, body),
     onSuccess: async (invitation) => {
-      setOpen(false);
+      onOpenChange(false);
       toast.show({ title: `Invited ${invitation.email}`, description: `They join as ${roleLabels[invitation.role].toLowerCase()} when they sign in.` });
       await queryClient.invalidateQueries({ queryKey: queryKeys.invitations(workspaceId) });
     },
   });
 
-  const onOpenChange = (next: boolean) => {
+  function onOpenChange(next: boolean) {
     setOpen(next);
     if (!next) {
       setEmail('');
@@ -39,7 +39,8 @@ export function InviteDialog({ workspaceId, actorRole }: { workspaceId: string; 
       setLocalErrors({});
       invite.reset();
     }
-  };
+  }
+
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

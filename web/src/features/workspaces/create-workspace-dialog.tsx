@@ -26,20 +26,21 @@ export function CreateWorkspaceDialog({ size = 'default' }: { size?: 'default' |
     onSuccess: async (workspace) => {
       queryClient.setQueryData(queryKeys.workspace(workspace.id), workspace);
       await queryClient.invalidateQueries({ queryKey: queryKeys.workspaces, exact: true });
-      setOpen(false);
+      onOpenChange(false);
       toast.show({ title: `Created ${workspace.name}` });
       await navigate(`/w/${workspace.id}`);
     },
   });
 
-  const onOpenChange = (next: boolean) => {
+  function onOpenChange(next: boolean) {
     setOpen(next);
     if (!next) {
       setName('');
       setLocalErrors({});
       create.reset();
     }
-  };
+  }
+
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

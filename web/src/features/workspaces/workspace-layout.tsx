@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { SearchX } from 'lucide-react';
 import { Link, NavLink, Outlet, useParams } from 'react-router';
+import { HangarLogo } from '../../components/hangar-logo';
 import { QueryError } from '../../components/query-error';
 import { Button } from '../../components/ui/button';
 import { EmptyState } from '../../components/ui/empty-state';
@@ -12,9 +13,20 @@ import { cn } from '../../lib/utils';
 import { WorkspaceContext } from './workspace-context';
 import { WorkspaceSidebar } from './workspace-sidebar';
 
+/** The sidebar when the workspace could not be loaded: only the way back. */
+function SidebarFallback() {
+  return (
+    <aside className="sticky top-0 flex h-dvh w-60 shrink-0 flex-col border-r bg-card/60 p-4 max-md:hidden">
+      <Link to="/" className="rounded-md outline-none focus-visible:ring-2 focus-visible:ring-ring">
+        <HangarLogo />
+      </Link>
+    </aside>
+  );
+}
+
 function SidebarSkeleton() {
   return (
-    <aside className="flex w-60 shrink-0 flex-col gap-3 border-r bg-card/60 p-4 max-md:hidden" aria-hidden>
+    <aside className="sticky top-0 flex h-dvh w-60 shrink-0 flex-col gap-3 border-r bg-card/60 p-4 max-md:hidden" aria-hidden>
       <Skeleton className="h-9" />
       <Skeleton className="h-6 w-32" />
       <Skeleton className="h-6 w-28" />
@@ -72,7 +84,7 @@ export function WorkspaceLayout() {
 
   return (
     <div className="flex min-h-dvh">
-      {workspace.isSuccess ? <WorkspaceSidebar workspace={workspace.data} /> : <SidebarSkeleton />}
+      {workspace.isSuccess ? <WorkspaceSidebar workspace={workspace.data} /> : workspace.isPending ? <SidebarSkeleton /> : <SidebarFallback />}
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="sticky top-0 z-30 flex h-14 items-center justify-between gap-4 border-b bg-background/85 px-6 backdrop-blur">
           <MobileNav workspaceId={workspaceId} />

@@ -17,7 +17,7 @@ export function WorkspaceSidebar({ workspace }: { workspace: WorkspaceSummary })
   ];
 
   return (
-    <aside className="flex w-60 shrink-0 flex-col border-r bg-card/60 max-md:hidden">
+    <aside className="sticky top-0 flex h-dvh w-60 shrink-0 flex-col border-r bg-card/60 max-md:hidden">
       <div className="p-3">
         <WorkspaceSwitcher current={workspace} />
       </div>

@@ -1,0 +1,17 @@
+/**
+ * Environment variable names, defined once. The local host, the Lambda entry points and the
+ * CDK app all read or set these names.
+ */
+export const environmentVariables = {
+  port: 'PORT',
+  host: 'HANGAR_HOST',
+  dataDir: 'HANGAR_DATA_DIR',
+  authMode: 'HANGAR_AUTH_MODE',
+  oidcIssuer: 'HANGAR_OIDC_ISSUER',
+  oidcAudience: 'HANGAR_OIDC_AUDIENCE',
+  oidcJwksUri: 'HANGAR_OIDC_JWKS_URI',
+  mongodbUri: 'MONGODB_URI',
+  mongodbDatabase: 'HANGAR_MONGODB_DATABASE',
+  websocketManagementEndpoint: 'HANGAR_WEBSOCKET_MANAGEMENT_ENDPOINT',
+  trustedOrigins: 'HANGAR_TRUSTED_ORIGINS',
+} as const;

@@ -1,0 +1,68 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AuthMode, environmentVariables as env } from '@hangar/protocol';
+import { startLocalHost, type LocalHost } from '../functions/src/entrypoints/local-host';
+import { ensureConsoleBuilt } from './build-console';
+import { dataDirFromEnvironment, webDistDir } from './paths';
+
+/** `npm start`: builds what is not built, starts Hangar on embedded defaults, prints the URL. */
+async function main() {
+  // The SDK only talks to the local gateway here; its Node 20 notice is noise for local runs.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  ensureConsoleBuilt();
+  const dataDir = dataDirFromEnvironment();
+  mkdirSync(dataDir, { recursive: true });
+  const authMode = AuthMode.parse(process.env[env.authMode] ?? 'none');
+  const issuer = process.env[env.oidcIssuer];
+  const audience = process.env[env.oidcAudience];
+  const jwksUri = process.env[env.oidcJwksUri];
+  const common = {
+    dataDir,
+    webDistDir,
+    authMode,
+    ...(issuer && audience ? { oidc: { issuer, audience, ...(jwksUri ? { jwksUri } : {}) } } : {}),
+    ...(process.env[env.host] ? { host: process.env[env.host] } : {}),
+  };
+
+  let host: LocalHost;
+  const requested = process.env[env.port];
+  if (requested) {
+    host = await startLocalHost({ ...common, port: Number(requested) });
+  } else {
+    // A familiar default port, or any free one when it is taken.
+    host = await startLocalHost({ ...common, port: 8787 }).catch(() => startLocalHost({ ...common, port: 0 }));
+  }
+
+  const localFile = join(dataDir, 'local.json');
+  writeFileSync(localFile, `${JSON.stringify({ url: host.url, pid: process.pid, authMode, dataDir, startedAt: new Date().toISOString() }, null, 2)}\n`);
+  console.log('');
+  console.log(`  Hangar is running at ${host.url}`);
+  console.log(`  auth: ${authMode} · data: ${dataDir}`);
+  console.log('  Press Ctrl+C to stop.');
+  console.log('');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping Hangar…`);
+    host
+      .close()
+      .then(() => {
+        rmSync(localFile, { force: true });
+        console.log('Stopped cleanly.');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        console.error('Shutdown failed:', error);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
