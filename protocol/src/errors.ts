@@ -14,6 +14,7 @@ export const errorCodes = [
   'conflict',
   'rate_limited',
   'method_not_allowed',
+  'unavailable',
   'internal',
 ] as const;
 export const ErrorCode = z.enum(errorCodes);

@@ -1,5 +1,5 @@
 import type { AuthMode, Identity } from '@hangar/protocol';
-import { UnauthenticatedError } from '../domain/errors';
+import { HangarError, UnauthenticatedError } from '../domain/errors';
 import { oidcIdentity } from './identities';
 import type { SessionCodec, SessionPayload } from './session-cookie';
 
@@ -56,7 +56,9 @@ export function createOidcAuthenticator(verifier: BearerVerifier): Authenticator
       try {
         const claims = await verifier.verify(match[1]);
         return { identity: oidcIdentity(claims), via: 'bearer', emailVerified: claims.emailVerified, session: null };
-      } catch {
+      } catch (error) {
+        // An unreachable identity provider is our problem (retryable 503), not a bad token.
+        if (error instanceof HangarError && error.status >= 500) throw error;
         throw new UnauthenticatedError('The bearer token is not valid.');
       }
     },

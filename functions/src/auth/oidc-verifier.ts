@@ -46,7 +46,7 @@ const messages: Record<OidcFailureReason, string> = {
 export class OidcVerificationError extends HangarError {
   constructor(readonly reason: OidcFailureReason) {
     const unavailable = reason === 'jwks_unavailable';
-    super(unavailable ? 503 : 401, unavailable ? 'internal' : 'unauthenticated', messages[reason], {
+    super(unavailable ? 503 : 401, unavailable ? 'unavailable' : 'unauthenticated', messages[reason], {
       expose: true,
       retryable: unavailable,
     });

@@ -79,7 +79,7 @@ export interface DocumentCollection<T extends StoredDocument = StoredDocument> {
   count(filter: Filter): Promise<number>;
   /** Applies an update to the first match (by `_id` order) and returns the new document, or null. */
   updateOne(filter: Filter, update: Update): Promise<T | null>;
-  /** Applies an update to every match; returns how many changed. */
+  /** Applies an update to every match; returns how many documents actually changed (no-ops are not counted and emit no change). */
   updateMany(filter: Filter, update: Update): Promise<number>;
   /** Deletes the first match and returns it, or null. */
   deleteOne(filter: Filter): Promise<T | null>;
@@ -92,7 +92,11 @@ export interface DocumentStore {
   /** Adapter name for health output, e.g. `sqlite` or `mongodb`. */
   readonly kind: string;
   collection<T extends StoredDocument = StoredDocument>(name: string): DocumentCollection<T>;
-  /** Opens the change feed. Events arrive in commit order; positions are resumable. */
+  /**
+   * Opens the change feed. Events arrive in commit order; positions are resumable.
+   * Without `after`, the feed starts at "now": every write acknowledged after `watch()` returns
+   * is delivered (the Mongo adapter may also deliver a few seconds of earlier events).
+   */
   watch(options?: WatchOptions): ChangeStream;
   /** Flushes and closes; acknowledged writes are durable once their promise resolved. */
   close(): Promise<void>;

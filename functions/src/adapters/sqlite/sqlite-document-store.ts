@@ -147,8 +147,10 @@ export function createSqliteDocumentStore(options: SqliteDocumentStoreOptions): 
       return null;
     };
 
-    const writeUpdate = (before: T, update: Update): T => {
+    /** Writes an update; a no-op update writes nothing and emits no change (as MongoDB does). */
+    const writeUpdate = (before: T, update: Update): { document: T; changed: boolean } => {
       const after = applyUpdate(before, update);
+      if (JSON.stringify(after) === JSON.stringify(before)) return { document: after, changed: false };
       try {
         updateRow.run(JSON.stringify(after), before._id);
       } catch (error) {
@@ -156,7 +158,7 @@ export function createSqliteDocumentStore(options: SqliteDocumentStoreOptions): 
       }
       noteArrays(name, state, after);
       recordChange({ collection: name, operation: 'update', document_id: before._id, document: JSON.stringify(after), before: JSON.stringify(before) });
-      return after;
+      return { document: after, changed: true };
     };
 
     return {
@@ -229,16 +231,16 @@ export function createSqliteDocumentStore(options: SqliteDocumentStoreOptions): 
           const before = first(filter);
           return before ? writeUpdate(before, update) : null;
         })();
-        if (result) announce();
-        return (result);
+        if (result?.changed) announce();
+        return result ? result.document : null;
         });
       },
       updateMany(filter, update) {
         return settle(() => {
         const changed = db.transaction(() => {
-          const matches = [...scan(filter)];
-          for (const before of matches) writeUpdate(before, update);
-          return matches.length;
+          let count = 0;
+          for (const before of [...scan(filter)]) if (writeUpdate(before, update).changed) count++;
+          return count;
         })();
         if (changed > 0) announce();
         return (changed);
