@@ -34,7 +34,10 @@ async function main() {
   }
 
   const localFile = join(dataDir, 'local.json');
-  writeFileSync(localFile, `${JSON.stringify({ url: host.url, pid: process.pid, authMode, dataDir, startedAt: new Date().toISOString() }, null, 2)}\n`);
+  writeFileSync(
+    localFile,
+    `${JSON.stringify({ url: host.url, pid: process.pid, authMode, dataDir, startedAt: new Date().toISOString() }, null, 2)}\n`,
+  );
   console.log('');
   console.log(`  Hangar is running at ${host.url}`);
   console.log(`  auth: ${authMode} · data: ${dataDir}`);

@@ -80,7 +80,9 @@ describe.skipIf(!runE2e)('console in Chromium: two local identities, a workspace
     await ada.getByRole('option', { name: 'Member', exact: true }).click();
     await ada.getByTestId('toast-success').or(ada.getByTestId('toast-default')).first().waitFor();
     const members = await ada.evaluate(async (id) => {
-      const response = await fetch(`/api/workspaces/${id}/members`, { headers: { 'x-hangar-identity': sessionStorage.getItem('hangar.identity') ?? '' } });
+      const response = await fetch(`/api/workspaces/${id}/members`, {
+        headers: { 'x-hangar-identity': sessionStorage.getItem('hangar.identity') ?? '' },
+      });
       return (await response.json()) as { items: Membership[] };
     }, workspaceId);
     expect(members.items.map((member) => [member.email, member.role])).toEqual([

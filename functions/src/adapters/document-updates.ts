@@ -12,8 +12,7 @@ const supportedOperators = new Set(['$set', '$unset', '$inc', '$push', '$addToSe
 
 type Container = Record<string, unknown>;
 
-const isPlainObject = (value: unknown): value is Container =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Container => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Deep structural equality for JSON values (used by `$addToSet`). */
 export function jsonEqual(a: unknown, b: unknown): boolean {

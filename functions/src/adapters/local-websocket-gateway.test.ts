@@ -299,7 +299,7 @@ describe('local WebSocket gateway', () => {
     expect(response.statusCode).toBe(404);
 
     const otherListener = (request: IncomingMessage, socket: Duplex) => {
-      if (request.url === '/hmr') socket.end('HTTP/1.1 418 I\'m a teapot\r\nContent-Length: 0\r\n\r\n');
+      if (request.url === '/hmr') socket.end("HTTP/1.1 418 I'm a teapot\r\nContent-Length: 0\r\n\r\n");
     };
     harness.server.on('upgrade', otherListener);
     const owned = new WebSocket(`ws://127.0.0.1:${port}/hmr`);

@@ -457,9 +457,7 @@ function multiValueHeaders(rawHeaders: readonly string[]): Record<string, string
 }
 
 /** API Gateway omits both query maps when there is no query string; the single map keeps the last value. */
-function queryParameters(
-  search: URLSearchParams,
-): Pick<WebSocketEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'> {
+function queryParameters(search: URLSearchParams): Pick<WebSocketEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'> {
   if (search.size === 0) return {};
   const single: Record<string, string> = {};
   const multiple: Record<string, string[]> = {};

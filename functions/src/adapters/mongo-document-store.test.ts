@@ -5,13 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ChangePositionExpiredError, InvalidCursorError, type StoredDocument } from '../ports/document-store';
 import { describeDocumentStoreContract } from '../ports/document-store.contract';
 import { compareDocuments } from './document-order';
-import {
-  createMongoDocumentStore,
-  decodeChangePosition,
-  encodeChangePosition,
-  toChangeEvent,
-  toPlainJson,
-} from './mongo-document-store';
+import { createMongoDocumentStore, decodeChangePosition, encodeChangePosition, toChangeEvent, toPlainJson } from './mongo-document-store';
 import { decodeKeysetCursor, encodeKeysetCursor, keysetFilter, positionOf, sortKeysOf, type SortKeys } from './mongo-keyset';
 
 const uri = process.env.MONGODB_URI;
@@ -44,12 +38,15 @@ describe.skipIf(!uri)('mongo document store against MONGODB_URI', () => {
     const store = createMongoDocumentStore({ client: admin, databaseName });
     expect(store.kind).toBe('mongodb');
     const objectId = new BSON.ObjectId();
-    await admin.db(databaseName).collection<{ _id: string }>('raw').insertOne({
-      _id: 'r1',
-      ref: objectId,
-      big: BSON.Long.fromNumber(2 ** 40),
-      at: new Date('2026-01-02T03:04:05.000Z'),
-    } as { _id: string });
+    await admin
+      .db(databaseName)
+      .collection<{ _id: string }>('raw')
+      .insertOne({
+        _id: 'r1',
+        ref: objectId,
+        big: BSON.Long.fromNumber(2 ** 40),
+        at: new Date('2026-01-02T03:04:05.000Z'),
+      } as { _id: string });
     expect(await store.collection('raw').findOne({ _id: 'r1' })).toEqual({
       _id: 'r1',
       ref: objectId.toHexString(),
@@ -67,8 +64,15 @@ describe('mongo keyset cursors (no server)', () => {
 
   it('appends _id as the ascending tie-breaker unless the sort names _id', () => {
     expect(sortKeysOf(undefined)).toEqual([['_id', 1]]);
-    expect(sortKeys).toEqual([['age', -1], ['name', 1], ['_id', 1]]);
-    expect(sortKeysOf({ _id: -1, team: 1 })).toEqual([['team', 1], ['_id', -1]]);
+    expect(sortKeys).toEqual([
+      ['age', -1],
+      ['name', 1],
+      ['_id', 1],
+    ]);
+    expect(sortKeysOf({ _id: -1, team: 1 })).toEqual([
+      ['team', 1],
+      ['_id', -1],
+    ]);
   });
 
   it('round-trips a position through an opaque url-safe cursor', () => {
@@ -87,7 +91,13 @@ describe('mongo keyset cursors (no server)', () => {
 
   it('rejects garbage and cursors made for another sort', () => {
     const cursor = encodeKeysetCursor(sortKeys, { values: [41, 'Alan'], id: 'p03' });
-    for (const garbage of ['', 'not-a-cursor', '!!!', Buffer.from('[1,2]').toString('base64url'), Buffer.from('{"k":1}').toString('base64url')]) {
+    for (const garbage of [
+      '',
+      'not-a-cursor',
+      '!!!',
+      Buffer.from('[1,2]').toString('base64url'),
+      Buffer.from('{"k":1}').toString('base64url'),
+    ]) {
       expect(() => decodeKeysetCursor(sortKeys, garbage)).toThrow(InvalidCursorError);
     }
     expect(() => decodeKeysetCursor(sortKeysOf({ age: 1, name: 1 }), cursor)).toThrow(InvalidCursorError);
@@ -121,7 +131,7 @@ describe('mongo keyset cursors (no server)', () => {
   it('pages through mixed-type data exactly once under Mongo query semantics', () => {
     const values: unknown[] = [undefined, null, 0, 1, 1, 2.5, -3, 'a', 'b', 'B', '', true, false];
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const pick = () => values[Math.floor(random() * values.length)];
     const documents: StoredDocument[] = Array.from({ length: 60 }, (_, index) => {
       const document: StoredDocument = { _id: `d${String(index).padStart(2, '0')}` };
@@ -182,24 +192,45 @@ describe('mongo change positions and events (no server)', () => {
 
   it('maps insert, update, replace and delete events to the port', () => {
     const insert = mapped({
-      _id: { _data: 'a1' }, operationType: 'insert', ns, documentKey: { _id: 'p1' }, clusterTime, wallTime,
+      _id: { _data: 'a1' },
+      operationType: 'insert',
+      ns,
+      documentKey: { _id: 'p1' },
+      clusterTime,
+      wallTime,
       fullDocument: { _id: 'p1', name: 'Ada', ref: new BSON.ObjectId('65f000000000000000000001') },
     });
     expect(insert).toEqual({
-      operation: 'insert', collection: 'people', documentId: 'p1', position: encodeChangePosition({ _data: 'a1' }),
-      time: '2026-03-04T05:06:07.000Z', document: { _id: 'p1', name: 'Ada', ref: '65f000000000000000000001' },
+      operation: 'insert',
+      collection: 'people',
+      documentId: 'p1',
+      position: encodeChangePosition({ _data: 'a1' }),
+      time: '2026-03-04T05:06:07.000Z',
+      document: { _id: 'p1', name: 'Ada', ref: '65f000000000000000000001' },
     });
     const update = mapped({
-      _id: { _data: 'a2' }, operationType: 'update', ns, documentKey: { _id: 'p1' }, clusterTime,
+      _id: { _data: 'a2' },
+      operationType: 'update',
+      ns,
+      documentKey: { _id: 'p1' },
+      clusterTime,
       updateDescription: { updatedFields: { name: 'Grace' }, removedFields: [] },
-      fullDocument: { _id: 'p1', name: 'Grace' }, fullDocumentBeforeChange: { _id: 'p1', name: 'Ada' },
+      fullDocument: { _id: 'p1', name: 'Grace' },
+      fullDocumentBeforeChange: { _id: 'p1', name: 'Ada' },
     });
     expect(update).toMatchObject({
-      operation: 'update', document: { _id: 'p1', name: 'Grace' }, before: { _id: 'p1', name: 'Ada' },
+      operation: 'update',
+      document: { _id: 'p1', name: 'Grace' },
+      before: { _id: 'p1', name: 'Ada' },
       time: new Date(1_700_000_000_000).toISOString(),
     });
     const replace = mapped({
-      _id: { _data: 'a3' }, operationType: 'replace', ns, documentKey: { _id: 'p1' }, clusterTime, fullDocument: { _id: 'p1', name: 'New' },
+      _id: { _data: 'a3' },
+      operationType: 'replace',
+      ns,
+      documentKey: { _id: 'p1' },
+      clusterTime,
+      fullDocument: { _id: 'p1', name: 'New' },
     });
     expect(replace).toMatchObject({ operation: 'update', document: { _id: 'p1', name: 'New' }, before: null });
     const remove = mapped({ _id: { _data: 'a4' }, operationType: 'delete', ns, documentKey: { _id: 'p1' }, clusterTime });
@@ -211,15 +242,26 @@ describe('mongo change positions and events (no server)', () => {
     expect(mapped({ _id: { _data: 'b2' }, operationType: 'invalidate', clusterTime })).toBeNull();
     expect(
       mapped({
-        _id: { _data: 'b3' }, operationType: 'update', ns, documentKey: { _id: 'p1' }, clusterTime,
-        updateDescription: { updatedFields: {}, removedFields: [] }, fullDocument: null,
+        _id: { _data: 'b3' },
+        operationType: 'update',
+        ns,
+        documentKey: { _id: 'p1' },
+        clusterTime,
+        updateDescription: { updatedFields: {}, removedFields: [] },
+        fullDocument: null,
       }),
     ).toBeNull();
   });
 
   it('strips driver types into plain JSON', () => {
     expect(
-      toPlainJson({ id: new BSON.ObjectId('65f000000000000000000002'), n: BSON.Long.fromNumber(12), d: BSON.Decimal128.fromString('1.5'), at: new Date(0), list: [new BSON.Int32(3)] }),
+      toPlainJson({
+        id: new BSON.ObjectId('65f000000000000000000002'),
+        n: BSON.Long.fromNumber(12),
+        d: BSON.Decimal128.fromString('1.5'),
+        at: new Date(0),
+        list: [new BSON.Int32(3)],
+      }),
     ).toEqual({ id: '65f000000000000000000002', n: 12, d: 1.5, at: '1970-01-01T00:00:00.000Z', list: [3] });
   });
 });
@@ -294,7 +336,13 @@ function scriptedClient(scripts: (Record<string, unknown> | Error)[][], clusterT
 }
 
 const ns = { db: 'x', coll: 'people' };
-const insertOf = (id: string, token: string) => ({ _id: { _data: token }, operationType: 'insert', ns, documentKey: { _id: id }, fullDocument: { _id: id } });
+const insertOf = (id: string, token: string) => ({
+  _id: { _data: token },
+  operationType: 'insert',
+  ns,
+  documentKey: { _id: id },
+  fullDocument: { _id: id },
+});
 
 describe('mongo change feed plumbing (scripted driver, no server)', () => {
   it('opens the stream at once, after the newest known cluster time, with images and a collection filter', async () => {
@@ -302,7 +350,9 @@ describe('mongo change feed plumbing (scripted driver, no server)', () => {
     const store = createMongoDocumentStore({ client, databaseName: 'x' });
     const stream = store.watch({ collections: ['people'] });
     expect(opened).toHaveLength(1);
-    expect(opened[0]?.pipeline).toEqual([{ $match: { operationType: { $in: ['insert', 'update', 'replace', 'delete'] }, 'ns.coll': { $in: ['people'] } } }]);
+    expect(opened[0]?.pipeline).toEqual([
+      { $match: { operationType: { $in: ['insert', 'update', 'replace', 'delete'] }, 'ns.coll': { $in: ['people'] } } },
+    ]);
     expect(opened[0]?.options).toMatchObject({ fullDocument: 'whenAvailable', fullDocumentBeforeChange: 'whenAvailable' });
     expect(opened[0]?.options.startAtOperationTime).toEqual(new BSON.Timestamp({ t: 100, i: 6 }));
     const first = await stream[Symbol.asyncIterator]().next();
@@ -324,7 +374,13 @@ describe('mongo change feed plumbing (scripted driver, no server)', () => {
 
   it('falls back to looking documents up when the server refuses images, and remembers it', async () => {
     const refusal = Object.assign(new Error("BSON field '$changeStream.fullDocumentBeforeChange' is an unknown field."), { code: 40415 });
-    const update = { _id: { _data: 't2' }, operationType: 'update', ns, documentKey: { _id: 'p1' }, updateDescription: { updatedFields: {}, removedFields: [] } };
+    const update = {
+      _id: { _data: 't2' },
+      operationType: 'update',
+      ns,
+      documentKey: { _id: 'p1' },
+      updateDescription: { updatedFields: {}, removedFields: [] },
+    };
     const { client, opened } = scriptedClient([[refusal], [update], []]);
     const store = createMongoDocumentStore({ client, databaseName: 'x' });
     const stream = store.watch();

@@ -112,7 +112,9 @@ function duplicateIndexName(error: unknown): string {
   if (match?.[1]) return match[1];
   const keyPattern = (error as { keyPattern?: unknown }).keyPattern;
   if (keyPattern && typeof keyPattern === 'object') {
-    return Object.entries(keyPattern).map(([path, direction]) => `${path}_${String(direction)}`).join('_');
+    return Object.entries(keyPattern)
+      .map(([path, direction]) => `${path}_${String(direction)}`)
+      .join('_');
   }
   return 'unknown';
 }
@@ -154,7 +156,11 @@ function driverUpdate(update: Update): UpdateFilter<Document> | null {
 
 const byId: DriverSort = { _id: 1 };
 
-function mongoCollection<T extends StoredDocument>(name: string, collection: Collection, prepare: () => Promise<void>): DocumentCollection<T> {
+function mongoCollection<T extends StoredDocument>(
+  name: string,
+  collection: Collection,
+  prepare: () => Promise<void>,
+): DocumentCollection<T> {
   const query = (filter: Filter) => filter as DriverFilter<Document>;
   const guarded = async <R>(operation: () => Promise<R>, duringUpdate = false): Promise<R> => {
     await prepare();
@@ -254,7 +260,12 @@ export function toChangeEvent(change: ChangeStreamDocument): ChangeEvent | null 
       // With updateLookup the document is null when it was deleted before the lookup ran;
       // the delete event that follows tells subscribers what they need.
       if (!change.fullDocument) return null;
-      return { ...base, operation: 'update', document: plainDocument<StoredDocument>(change.fullDocument), before: before(change.fullDocumentBeforeChange) };
+      return {
+        ...base,
+        operation: 'update',
+        document: plainDocument<StoredDocument>(change.fullDocument),
+        before: before(change.fullDocumentBeforeChange),
+      };
     case 'delete':
       return { ...base, operation: 'delete', before: before(change.fullDocumentBeforeChange) };
     default:

@@ -12,5 +12,10 @@ export function localIdentity(name: string, email: string): Identity {
 /** An OIDC identity: the user id is derived from issuer and subject, never from the email. */
 export function oidcIdentity(claims: { issuer: string; subject: string; email: string | null; name: string | null }): Identity {
   const email = claims.email?.toLowerCase() ?? '';
-  return { id: `usr_${digest(`oidc:${claims.issuer}:${claims.subject}`)}`, email, name: claims.name ?? (email || claims.subject), provider: 'oidc' };
+  return {
+    id: `usr_${digest(`oidc:${claims.issuer}:${claims.subject}`)}`,
+    email,
+    name: claims.name ?? (email || claims.subject),
+    provider: 'oidc',
+  };
 }

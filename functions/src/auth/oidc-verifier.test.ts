@@ -81,7 +81,8 @@ async function reasonOf(verifier: OidcVerifier, candidate: string): Promise<Oidc
   throw new Error('token was accepted');
 }
 
-const verifier = (overrides: Partial<Parameters<typeof createOidcVerifier>[0]> = {}) => createOidcVerifier({ issuer, audience, ...overrides });
+const verifier = (overrides: Partial<Parameters<typeof createOidcVerifier>[0]> = {}) =>
+  createOidcVerifier({ issuer, audience, ...overrides });
 
 describe('oidc verifier', () => {
   it('accepts a valid RS256 token, finding the keys through discovery', async () => {
@@ -154,17 +155,29 @@ describe('oidc verifier', () => {
     expect(await reasonOf(explicit, await token())).toBe('jwks_unavailable');
     const discovered = createOidcVerifier({ issuer: downUrl, audience });
     expect(await reasonOf(discovered, await token({ issuer: downUrl }))).toBe('jwks_unavailable');
-    const error = await verifier({ jwksUri: `${downUrl}/jwks` }).verify(await token()).catch((caught: unknown) => caught);
+    const error = await verifier({ jwksUri: `${downUrl}/jwks` })
+      .verify(await token())
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(HangarError);
     expect(error).toMatchObject({ status: 503, retryable: true, reason: 'jwks_unavailable' });
   });
 
   it('reports refused tokens as 401 errors with a safe message', async () => {
-    const error = await verifier().verify(await token({ expiresAt: now() - 3600 })).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ status: 401, code: 'unauthenticated', expose: true, retryable: false, message: 'The bearer token has expired.' });
+    const error = await verifier()
+      .verify(await token({ expiresAt: now() - 3600 }))
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      status: 401,
+      code: 'unauthenticated',
+      expose: true,
+      retryable: false,
+      message: 'The bearer token has expired.',
+    });
   });
 
   it('refuses a plain-http key set URL that is not on this machine', () => {
-    expect(() => createOidcVerifier({ issuer: 'https://id.example.com', audience, jwksUri: 'http://id.example.com/jwks' })).toThrow(/https/);
+    expect(() => createOidcVerifier({ issuer: 'https://id.example.com', audience, jwksUri: 'http://id.example.com/jwks' })).toThrow(
+      /https/,
+    );
   });
 });

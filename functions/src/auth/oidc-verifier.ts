@@ -30,7 +30,8 @@ export interface OidcVerifier {
 }
 
 /** Why a token was refused; short and safe to log or show. */
-export type OidcFailureReason = 'expired' | 'invalid_signature' | 'wrong_issuer' | 'wrong_audience' | 'malformed' | 'jwks_unavailable' | 'invalid';
+export type OidcFailureReason =
+  'expired' | 'invalid_signature' | 'wrong_issuer' | 'wrong_audience' | 'malformed' | 'jwks_unavailable' | 'invalid';
 
 const messages: Record<OidcFailureReason, string> = {
   expired: 'The bearer token has expired.',
@@ -78,10 +79,19 @@ function reasonFor(error: unknown): OidcFailureReason {
     if (error.claim === 'aud') return 'wrong_audience';
     return 'invalid';
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
+  if (
+    error instanceof errors.JWSSignatureVerificationFailed ||
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys
+  ) {
     return 'invalid_signature';
   }
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+  if (
+    error instanceof errors.JWSInvalid ||
+    error instanceof errors.JWTInvalid ||
+    error instanceof errors.JOSEAlgNotAllowed ||
+    error instanceof errors.JOSENotSupported
+  ) {
     return 'malformed';
   }
   return 'invalid';
@@ -117,7 +127,8 @@ export function createOidcVerifier(options: OidcVerifierOptions): OidcVerifier {
       if (response.status === 404) return `${base}/.well-known/jwks.json`;
       if (!response.ok) throw new Error(`discovery answered ${response.status}`);
       const document = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown } | null;
-      if (typeof document?.jwks_uri !== 'string' || document.issuer !== issuer) throw new Error('discovery document does not describe this issuer');
+      if (typeof document?.jwks_uri !== 'string' || document.issuer !== issuer)
+        throw new Error('discovery document does not describe this issuer');
       return document.jwks_uri;
     };
     try {
@@ -135,7 +146,11 @@ export function createOidcVerifier(options: OidcVerifierOptions): OidcVerifier {
       try {
         return await remote(header, token);
       } catch (error) {
-        if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported) {
+        if (
+          error instanceof errors.JWKSNoMatchingKey ||
+          error instanceof errors.JWKSMultipleMatchingKeys ||
+          error instanceof errors.JOSENotSupported
+        ) {
           throw error;
         }
         throw new KeySetUnavailable('key set fetch failed', { cause: error });

@@ -1,4 +1,13 @@
-import { limits, type AuditActor, type AuditEvent, type AuditOutcome, type AuditQuery, type AuditSource, type AuditTarget, type Page } from '@hangar/protocol';
+import {
+  limits,
+  type AuditActor,
+  type AuditEvent,
+  type AuditOutcome,
+  type AuditQuery,
+  type AuditSource,
+  type AuditTarget,
+  type Page,
+} from '@hangar/protocol';
 import type { Clock } from '../ports/clock';
 import type { DocumentStore, Filter, StoredDocument } from '../ports/document-store';
 import type { IdGenerator } from '../ports/id-generator';
@@ -59,7 +68,9 @@ export class AuditLog {
   async list(workspaceId: string, query: AuditQuery): Promise<Page<AuditEvent>> {
     const clauses: Filter[] = [{ workspaceId }];
     if (query.action) {
-      clauses.push(query.action.endsWith('.*') ? { action: { $regex: `^${escapeRegex(query.action.slice(0, -1))}` } } : { action: query.action });
+      clauses.push(
+        query.action.endsWith('.*') ? { action: { $regex: `^${escapeRegex(query.action.slice(0, -1))}` } } : { action: query.action },
+      );
     }
     if (query.actorId) clauses.push({ 'actor.id': query.actorId });
     if (query.targetType) clauses.push({ 'target.type': query.targetType });
@@ -68,7 +79,15 @@ export class AuditLog {
     if (query.to) clauses.push({ time: { $lte: query.to } });
     if (query.q) {
       const pattern = { $regex: escapeRegex(query.q), $options: 'i' };
-      clauses.push({ $or: [{ action: pattern }, { 'actor.email': pattern }, { 'actor.id': pattern }, { 'target.label': pattern }, { 'target.id': pattern }] });
+      clauses.push({
+        $or: [
+          { action: pattern },
+          { 'actor.email': pattern },
+          { 'actor.id': pattern },
+          { 'target.label': pattern },
+          { 'target.id': pattern },
+        ],
+      });
     }
     const page = await this.events.find(
       { $and: clauses },

@@ -8,7 +8,16 @@ import { canManageRole } from './permissions';
 import { collections, type InvitationRecord, type MembershipRecord } from './records';
 import { auditActorOf, type Actor, type WorkspaceAccess } from './workspace-access';
 
-export const toInvitation = ({ _id, workspaceId, email, role, status, invitedBy, createdAt, acceptedAt }: InvitationRecord): Invitation => ({
+export const toInvitation = ({
+  _id,
+  workspaceId,
+  email,
+  role,
+  status,
+  invitedBy,
+  createdAt,
+  acceptedAt,
+}: InvitationRecord): Invitation => ({
   id: _id,
   workspaceId,
   email,
@@ -78,7 +87,10 @@ export class InvitationService {
 
   async revoke(actor: Actor, workspaceId: string, invitationId: string): Promise<void> {
     await this.access.require(workspaceId, actor, 'invitations.revoke');
-    const revoked = await this.invitations.updateOne({ _id: invitationId, workspaceId, status: 'pending' }, { $set: { status: 'revoked' } });
+    const revoked = await this.invitations.updateOne(
+      { _id: invitationId, workspaceId, status: 'pending' },
+      { $set: { status: 'revoked' } },
+    );
     if (!revoked) throw new NotFoundError('No pending invitation with that id.');
     await this.audit.record({
       workspaceId,

@@ -53,7 +53,13 @@ export class MembershipService {
       return this.access.denied(workspaceId, actor, 'member.role_changed', 'own role', 'Nobody can change their own role.');
     }
     if (!canManageRole(mine.role, member.role) || !canManageRole(mine.role, role)) {
-      return this.access.denied(workspaceId, actor, 'member.role_changed', 'owner role', 'Only owners can grant, change or remove the owner role.');
+      return this.access.denied(
+        workspaceId,
+        actor,
+        'member.role_changed',
+        'owner role',
+        'Only owners can grant, change or remove the owner role.',
+      );
     }
     if (member.role === 'owner' && role !== 'owner' && (await this.ownerCount(workspaceId)) <= 1) {
       throw new ConflictError('A workspace always keeps an owner.');
@@ -94,4 +100,3 @@ export class MembershipService {
     });
   }
 }
-

@@ -23,7 +23,9 @@ export class SignInService {
     const now = this.clock.now().toISOString();
     await this.upsertUser(identity, now);
     if (options.emailVerified) await this.acceptInvitations(actor, now);
-    const memberships = await this.store.collection<MembershipRecord>(collections.memberships).find({ userId: identity.id }, { limit: 500 });
+    const memberships = await this.store
+      .collection<MembershipRecord>(collections.memberships)
+      .find({ userId: identity.id }, { limit: 500 });
     for (const membership of memberships.items) {
       await this.audit.record({
         workspaceId: membership.workspaceId,
@@ -38,10 +40,20 @@ export class SignInService {
 
   private async upsertUser(identity: Identity, now: string) {
     const users = this.store.collection<UserRecord>(collections.users);
-    const updated = await users.updateOne({ _id: identity.id }, { $set: { email: identity.email, name: identity.name, lastSignInAt: now } });
+    const updated = await users.updateOne(
+      { _id: identity.id },
+      { $set: { email: identity.email, name: identity.name, lastSignInAt: now } },
+    );
     if (updated) return;
     try {
-      await users.insertOne({ _id: identity.id, email: identity.email, name: identity.name, provider: identity.provider, createdAt: now, lastSignInAt: now });
+      await users.insertOne({
+        _id: identity.id,
+        email: identity.email,
+        name: identity.name,
+        provider: identity.provider,
+        createdAt: now,
+        lastSignInAt: now,
+      });
     } catch (error) {
       if (!(error instanceof DuplicateKeyError)) throw error;
     }
@@ -53,7 +65,10 @@ export class SignInService {
     const memberships = this.store.collection<MembershipRecord>(collections.memberships);
     const pending = await invitations.find({ email: identity.email, status: 'pending' }, { limit: 100 });
     for (const invitation of pending.items) {
-      const accepted = await invitations.updateOne({ _id: invitation._id, status: 'pending' }, { $set: { status: 'accepted', acceptedAt: now } });
+      const accepted = await invitations.updateOne(
+        { _id: invitation._id, status: 'pending' },
+        { $set: { status: 'accepted', acceptedAt: now } },
+      );
       if (!accepted) continue;
       const { workspaceId } = invitation;
       try {

@@ -23,11 +23,15 @@ export async function composeAws() {
   const store = createMongoDocumentStore({ uri: required(env.mongodbUri), databaseName: process.env[env.mongodbDatabase] ?? 'hangar' });
   const services = await createServices({ store, ids: sortableIdGenerator, clock: systemClock });
   const jwksUri = process.env[env.oidcJwksUri];
-  const authenticator = createOidcAuthenticator(
-    createOidcVerifier({ issuer: required(env.oidcIssuer), audience: required(env.oidcAudience), ...(jwksUri ? { jwksUri } : {}) }),
-  );
+  const oidc = { issuer: required(env.oidcIssuer), audience: required(env.oidcAudience) };
+  const authenticator = createOidcAuthenticator(createOidcVerifier({ ...oidc, ...(jwksUri ? { jwksUri } : {}) }));
   const trustedOrigins = process.env[env.trustedOrigins]?.split(',').filter(Boolean) ?? [];
-  const app = createApp({ services, authenticator, sessionCodec: null, config: { version: process.env.HANGAR_VERSION ?? '0.1.0', storeKind: store.kind, trustedOrigins } });
+  const app = createApp({
+    services,
+    authenticator,
+    sessionCodec: null,
+    config: { version: process.env.HANGAR_VERSION ?? '0.1.0', storeKind: store.kind, trustedOrigins, oidc },
+  });
   const pusher = new ApiGatewayConnectionPusher({ endpoint: required(env.websocketManagementEndpoint), region: required('AWS_REGION') });
   const websocketHandlers = createSessionHandlers({ authenticator, pusher, store, clock: systemClock, trustedOrigins });
   return { app, websocketHandlers };

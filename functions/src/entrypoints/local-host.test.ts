@@ -17,7 +17,9 @@ function open(url: string, headers: Record<string, string>): Promise<WebSocket> 
 }
 
 const nextMessage = (socket: WebSocket) =>
-  new Promise<ServerMessage>((resolve) => socket.once('message', (data: Buffer) => resolve(JSON.parse(data.toString('utf8')) as ServerMessage)));
+  new Promise<ServerMessage>((resolve) =>
+    socket.once('message', (data: Buffer) => resolve(JSON.parse(data.toString('utf8')) as ServerMessage)),
+  );
 
 describe('local host: HTTP API, session cookie and WebSocket gateway together', () => {
   let host: LocalHost;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
@@ -74,8 +75,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     services,
     authenticator,
     sessionCodec,
-    config: { version: options.version ?? '0.1.0', storeKind: store.kind },
-    clientAddress: (c) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'local',
+    config: { version: options.version ?? '0.1.0', storeKind: store.kind, ...(options.oidc ? { oidc: options.oidc } : {}) },
+    clientAddress: (c) =>
+      (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'local',
   });
   const root = new Hono<AppEnv>();
   root.route('/', api);
@@ -97,7 +99,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       disconnect: (connectionId) => (pusher ? pusher.disconnect(connectionId) : Promise.resolve()),
     },
   });
-  const gateway = await startLocalWebSocketGateway({ server: server as import('node:http').Server, handlers, credentials: { accessKeyId }, log });
+  const gateway = await startLocalWebSocketGateway({
+    server: server as Server,
+    handlers,
+    credentials: { accessKeyId },
+    log,
+  });
   pusher = new ApiGatewayConnectionPusher({
     endpoint: gateway.managementEndpoint,
     region: 'us-east-1',
@@ -118,7 +125,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     port,
     close() {
       closing ??= (async () => {
-        const httpServer = server as import('node:http').Server;
+        const httpServer = server as Server;
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeIdleConnections();
         await gateway.close();

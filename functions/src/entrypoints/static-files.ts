@@ -49,7 +49,12 @@ export function createStaticHandler(root: string) {
     const file = normalize(join(base, decoded));
     const inside = file.startsWith(base) && !decoded.includes('\0');
     const candidate = inside ? file : null;
-    const isFile = candidate ? await stat(candidate).then((s) => s.isFile(), () => false) : false;
+    const isFile = candidate
+      ? await stat(candidate).then(
+          (s) => s.isFile(),
+          () => false,
+        )
+      : false;
     if (!isFile && extname(decoded) !== '') return new Response('Not found', { status: 404, headers: securityHeaders });
     const path = isFile && candidate ? candidate : join(base, 'index.html');
     try {
@@ -63,7 +68,10 @@ export function createStaticHandler(root: string) {
         },
       });
     } catch {
-      return new Response('The console is not built. Run `npm start`, which builds it.', { status: 503, headers: { 'content-type': 'text/plain' } });
+      return new Response('The console is not built. Run `npm start`, which builds it.', {
+        status: 503,
+        headers: { 'content-type': 'text/plain' },
+      });
     }
   };
 }

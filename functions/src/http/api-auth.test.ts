@@ -43,7 +43,9 @@ describe('local sign-in, sessions and CSRF', () => {
     const ada = await test.signIn('Ada', 'ada@example.com');
     const [name, value] = ada.cookie.split('=') as [string, string];
     const [data] = value.split('.');
-    const forged = Buffer.from(JSON.stringify({ v: 1, identities: [{ ...ada.me.identity, name: 'Mallory' }], active: ada.me.identity.id, exp: 9e9 })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ v: 1, identities: [{ ...ada.me.identity, name: 'Mallory' }], active: ada.me.identity.id, exp: 9e9 }),
+    ).toString('base64url');
     for (const cookie of [`${name}=${data}.AAAA`, `${name}=${forged}.${value.split('.')[1]}`, `${name}=garbage`]) {
       const response = await test.app.request(`${testOrigin}/api/me`, { headers: { cookie } });
       expect(response.status).toBe(401);
@@ -74,7 +76,7 @@ describe('local sign-in, sessions and CSRF', () => {
     const out = await test.app.request(`${testOrigin}/api/auth/sign-out`, {
       method: 'POST',
       headers: { cookie, origin: testOrigin, 'content-type': 'application/json' },
-      body: JSON.stringify({ identityId: (await added.json() as MeResponse).identity.id }),
+      body: JSON.stringify({ identityId: ((await added.json()) as MeResponse).identity.id }),
     });
     expect(out.status).toBe(204);
     const remaining = /hangar_session=[^;]+/.exec(out.headers.get('set-cookie') ?? '')?.[0] ?? '';
@@ -103,7 +105,9 @@ describe('local sign-in, sessions and CSRF', () => {
     });
     expect(noOrigin.status).toBe(403);
     expect((await ada.request('POST', '/api/workspaces', { name: 'Fine' }, { 'sec-fetch-site': 'same-origin' })).status).toBe(201);
-    expect(((await (await ada.request('GET', '/api/workspaces')).json()) as { items: WorkspaceSummary[] }).items.map((w) => w.name)).toEqual(['Fine']);
+    expect(
+      ((await (await ada.request('GET', '/api/workspaces')).json()) as { items: WorkspaceSummary[] }).items.map((w) => w.name),
+    ).toEqual(['Fine']);
   });
 
   it('rate-limits sign-in attempts per client', async () => {
@@ -130,14 +134,21 @@ describe('invitations and the audit log', () => {
     test = await createTestApp();
     const owner = await test.signIn('Olive', 'olive@example.com');
     const workspace = (await (await owner.request('POST', '/api/workspaces', { name: 'Ops' })).json()) as WorkspaceSummary;
-    const invite = await owner.request('POST', `/api/workspaces/${workspace.id}/invitations`, { email: 'Newbie@Example.com', role: 'admin' });
+    const invite = await owner.request('POST', `/api/workspaces/${workspace.id}/invitations`, {
+      email: 'Newbie@Example.com',
+      role: 'admin',
+    });
     expect(invite.status).toBe(201);
-    expect((await owner.request('POST', `/api/workspaces/${workspace.id}/invitations`, { email: 'newbie@example.com', role: 'viewer' })).status).toBe(409);
+    expect(
+      (await owner.request('POST', `/api/workspaces/${workspace.id}/invitations`, { email: 'newbie@example.com', role: 'viewer' })).status,
+    ).toBe(409);
 
     const newbie = await test.signIn('Newbie', 'newbie@example.com');
     const mine = (await (await newbie.request('GET', '/api/workspaces')).json()) as { items: WorkspaceSummary[] };
     expect(mine.items).toEqual([expect.objectContaining({ id: workspace.id, role: 'admin' })]);
-    expect((await owner.request('POST', `/api/workspaces/${workspace.id}/invitations`, { email: 'newbie@example.com', role: 'viewer' })).status).toBe(409);
+    expect(
+      (await owner.request('POST', `/api/workspaces/${workspace.id}/invitations`, { email: 'newbie@example.com', role: 'viewer' })).status,
+    ).toBe(409);
 
     const audit = (await (await newbie.request('GET', `/api/workspaces/${workspace.id}/audit-events`)).json()) as { items: AuditEvent[] };
     expect(audit.items.map((event) => event.action)).toEqual([
@@ -155,14 +166,18 @@ describe('invitations and the audit log', () => {
     test = await createTestApp();
     const owner = await test.signIn('Olive', 'olive@example.com');
     const workspace = (await (await owner.request('POST', '/api/workspaces', { name: 'Ops' })).json()) as WorkspaceSummary;
-    for (let i = 0; i < 7; i++) await owner.request('POST', `/api/workspaces/${workspace.id}/invitations`, { email: `p${i}@example.com`, role: 'member' });
+    for (let i = 0; i < 7; i++)
+      await owner.request('POST', `/api/workspaces/${workspace.id}/invitations`, { email: `p${i}@example.com`, role: 'member' });
     const base = `/api/workspaces/${workspace.id}/audit-events`;
-    const list = async (query: string) => (await (await owner.request('GET', `${base}?${query}`)).json()) as { items: AuditEvent[]; nextCursor: string | null };
+    const list = async (query: string) =>
+      (await (await owner.request('GET', `${base}?${query}`)).json()) as { items: AuditEvent[]; nextCursor: string | null };
 
     expect((await list('action=invitation.created')).items).toHaveLength(7);
     expect((await list('action=member.*')).items.map((event) => event.action)).toEqual(['member.added']);
     expect((await list('q=P3%40EXAMPLE')).items.map((event) => event.target.label)).toEqual(['p3@example.com']);
-    expect((await list(`actorId=${owner.me.identity.id}&targetType=workspace`)).items.map((event) => event.action)).toEqual(['workspace.created']);
+    expect((await list(`actorId=${owner.me.identity.id}&targetType=workspace`)).items.map((event) => event.action)).toEqual([
+      'workspace.created',
+    ]);
 
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -11,12 +11,22 @@ interface BodyRoute {
 }
 
 const bodyRoutes: BodyRoute[] = [
-  { method: 'POST', path: () => '/api/auth/sign-in', valid: { name: 'Zed', email: 'zed@example.com' }, wrongTypes: { name: 42, email: ['x'] } },
+  {
+    method: 'POST',
+    path: () => '/api/auth/sign-in',
+    valid: { name: 'Zed', email: 'zed@example.com' },
+    wrongTypes: { name: 42, email: ['x'] },
+  },
   { method: 'POST', path: () => '/api/auth/switch', valid: { identityId: 'usr_abc' }, wrongTypes: { identityId: 7 } },
   { method: 'POST', path: () => '/api/workspaces', valid: { name: 'Ops' }, wrongTypes: { name: { nested: true } } },
   { method: 'PATCH', path: (w) => `/api/workspaces/${w}`, valid: { name: 'Ops 2' }, wrongTypes: { name: null } },
   { method: 'PATCH', path: (w, u) => `/api/workspaces/${w}/members/${u}`, valid: { role: 'viewer' }, wrongTypes: { role: 'superuser' } },
-  { method: 'POST', path: (w) => `/api/workspaces/${w}/invitations`, valid: { email: 'new@example.com', role: 'member' }, wrongTypes: { email: 'not-an-email', role: 'member' } },
+  {
+    method: 'POST',
+    path: (w) => `/api/workspaces/${w}/invitations`,
+    valid: { email: 'new@example.com', role: 'member' },
+    wrongTypes: { email: 'not-an-email', role: 'member' },
+  },
 ];
 
 /** Every GET route with a query it must refuse. */
@@ -78,7 +88,11 @@ describe('bad input answers a 4xx JSON error on every route, never a 500', () =>
       await expectClientError(await owner.request(route.method, path(), huge), 413, 'payload_too_large');
     });
     it(`${label}: not JSON → 415`, async () => {
-      await expectClientError(await owner.request(route.method, path(), undefined, { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
+      await expectClientError(
+        await owner.request(route.method, path(), undefined, { 'content-type': 'text/plain' }),
+        415,
+        'unsupported_media_type',
+      );
     });
   }
 
@@ -89,7 +103,12 @@ describe('bad input answers a 4xx JSON error on every route, never a 500', () =>
   }
 
   it('malformed ids in paths answer 404', async () => {
-    for (const path of ['/api/workspaces/..%2F..', '/api/workspaces/%00', `/api/workspaces/${'w'.repeat(200)}`, `/api/workspaces/${workspace.id}/members/not an id`]) {
+    for (const path of [
+      '/api/workspaces/..%2F..',
+      '/api/workspaces/%00',
+      `/api/workspaces/${'w'.repeat(200)}`,
+      `/api/workspaces/${workspace.id}/members/not an id`,
+    ]) {
       await expectClientError(await owner.request('GET', path), 404, 'not_found');
     }
   });

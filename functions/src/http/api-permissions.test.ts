@@ -28,7 +28,10 @@ async function world(): Promise<World> {
   ]);
   // The foreign admin administers a workspace of their own, and nothing here.
   await test.workspaceWith(foreignAdmin, []);
-  const invited = await owner.request('POST', `/api/workspaces/${workspace.id}/invitations`, { email: 'pending@example.com', role: 'member' });
+  const invited = await owner.request('POST', `/api/workspaces/${workspace.id}/invitations`, {
+    email: 'pending@example.com',
+    role: 'member',
+  });
   const pending = (await invited.json()) as Invitation;
   return { test, clients: { owner, admin, member, viewer, foreignAdmin }, target, workspace, pending };
 }
@@ -54,22 +57,42 @@ const adminsOnly = (ok: number) => ({ owner: ok, admin: ok, member: 403, viewer:
 
 const routes: RouteCase[] = [
   { name: 'GET workspace', call: (w, c) => send(w, c, 'GET', `/api/workspaces/${w.workspace.id}`), expected: readers },
-  { name: 'PATCH workspace', call: (w, c) => send(w, c, 'PATCH', `/api/workspaces/${w.workspace.id}`, { name: 'Renamed' }), expected: adminsOnly(200) },
+  {
+    name: 'PATCH workspace',
+    call: (w, c) => send(w, c, 'PATCH', `/api/workspaces/${w.workspace.id}`, { name: 'Renamed' }),
+    expected: adminsOnly(200),
+  },
   { name: 'GET members', call: (w, c) => send(w, c, 'GET', `/api/workspaces/${w.workspace.id}/members`), expected: readers },
   {
     name: 'PATCH member role',
     call: (w, c) => send(w, c, 'PATCH', `/api/workspaces/${w.workspace.id}/members/${w.target.me.identity.id}`, { role: 'viewer' }),
     expected: adminsOnly(200),
   },
-  { name: 'DELETE member', call: (w, c) => send(w, c, 'DELETE', `/api/workspaces/${w.workspace.id}/members/${w.target.me.identity.id}`), expected: adminsOnly(204) },
-  { name: 'GET invitations', call: (w, c) => send(w, c, 'GET', `/api/workspaces/${w.workspace.id}/invitations`), expected: adminsOnly(200) },
+  {
+    name: 'DELETE member',
+    call: (w, c) => send(w, c, 'DELETE', `/api/workspaces/${w.workspace.id}/members/${w.target.me.identity.id}`),
+    expected: adminsOnly(204),
+  },
+  {
+    name: 'GET invitations',
+    call: (w, c) => send(w, c, 'GET', `/api/workspaces/${w.workspace.id}/invitations`),
+    expected: adminsOnly(200),
+  },
   {
     name: 'POST invitation',
     call: (w, c) => send(w, c, 'POST', `/api/workspaces/${w.workspace.id}/invitations`, { email: 'new@example.com', role: 'member' }),
     expected: adminsOnly(201),
   },
-  { name: 'DELETE invitation', call: (w, c) => send(w, c, 'DELETE', `/api/workspaces/${w.workspace.id}/invitations/${w.pending.id}`), expected: adminsOnly(204) },
-  { name: 'GET audit events', call: (w, c) => send(w, c, 'GET', `/api/workspaces/${w.workspace.id}/audit-events`), expected: adminsOnly(200) },
+  {
+    name: 'DELETE invitation',
+    call: (w, c) => send(w, c, 'DELETE', `/api/workspaces/${w.workspace.id}/invitations/${w.pending.id}`),
+    expected: adminsOnly(204),
+  },
+  {
+    name: 'GET audit events',
+    call: (w, c) => send(w, c, 'GET', `/api/workspaces/${w.workspace.id}/audit-events`),
+    expected: adminsOnly(200),
+  },
 ];
 
 const callers: Caller[] = ['owner', 'admin', 'member', 'viewer', 'foreignAdmin', 'anonymous'];
@@ -107,15 +130,21 @@ describe('membership rules', () => {
     const { admin, owner } = w.clients;
     expect((await admin.request('PATCH', `/api/workspaces/${ws}/members/${owner.me.identity.id}`, { role: 'member' })).status).toBe(403);
     expect((await admin.request('PATCH', `/api/workspaces/${ws}/members/${w.target.me.identity.id}`, { role: 'owner' })).status).toBe(403);
-    expect((await admin.request('POST', `/api/workspaces/${ws}/invitations`, { email: 'boss@example.com', role: 'owner' })).status).toBe(403);
+    expect((await admin.request('POST', `/api/workspaces/${ws}/invitations`, { email: 'boss@example.com', role: 'owner' })).status).toBe(
+      403,
+    );
     expect((await admin.request('DELETE', `/api/workspaces/${ws}/members/${owner.me.identity.id}`)).status).toBe(403);
   });
 
   it('nobody changes their own role, not even an owner', async () => {
     w = await world();
     const { owner, admin } = w.clients;
-    expect((await owner.request('PATCH', `/api/workspaces/${w.workspace.id}/members/${owner.me.identity.id}`, { role: 'admin' })).status).toBe(403);
-    expect((await admin.request('PATCH', `/api/workspaces/${w.workspace.id}/members/${admin.me.identity.id}`, { role: 'owner' })).status).toBe(403);
+    expect(
+      (await owner.request('PATCH', `/api/workspaces/${w.workspace.id}/members/${owner.me.identity.id}`, { role: 'admin' })).status,
+    ).toBe(403);
+    expect(
+      (await admin.request('PATCH', `/api/workspaces/${w.workspace.id}/members/${admin.me.identity.id}`, { role: 'owner' })).status,
+    ).toBe(403);
   });
 
   it('the last owner cannot leave; after promoting another owner they can', async () => {

@@ -14,6 +14,8 @@ export interface AppDependencies {
     storeKind: string;
     /** Extra origins allowed to make cookie-authenticated mutations (the request's own origin always is). */
     trustedOrigins?: string[];
+    /** The identity provider, shown on the sign-in page in `oidc` mode. */
+    oidc?: { issuer: string; audience: string };
     /** Requests per minute: sign-in attempts per client address, and mutations per identity. */
     rateLimits?: { authPerMinute: number; mutationsPerMinute: number };
   };

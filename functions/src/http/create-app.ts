@@ -40,7 +40,13 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.use('/api/*', authentication(deps));
   app.use('/api/*', csrfProtection(deps));
   app.use('/api/auth/*', rateLimit({ perMinute: rates.authPerMinute, key: (c) => (c.req.method === 'POST' ? clientAddress(c) : null) }));
-  app.use('/api/*', rateLimit({ perMinute: rates.mutationsPerMinute, key: (c) => (mutating.has(c.req.method) ? (c.get('auth')?.identity.id ?? null) : null) }));
+  app.use(
+    '/api/*',
+    rateLimit({
+      perMinute: rates.mutationsPerMinute,
+      key: (c) => (mutating.has(c.req.method) ? (c.get('auth')?.identity.id ?? null) : null),
+    }),
+  );
 
   app.route('/api/health', healthRoutes(deps));
   app.route('/api', authRoutes(deps));

@@ -18,17 +18,39 @@ export function mapError(error: Error, c: Context): Response {
       const seconds = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
       if (seconds) c.header('retry-after', String(seconds));
     }
-    return json(c, error.status, error.code, error.expose ? error.message : 'Something went wrong.', error.expose ? error.details : undefined);
+    return json(
+      c,
+      error.status,
+      error.code,
+      error.expose ? error.message : 'Something went wrong.',
+      error.expose ? error.details : undefined,
+    );
   }
   if (error instanceof InvalidCursorError) return json(c, 400, 'bad_request', 'The cursor is not valid for this query.');
   if (error instanceof DuplicateKeyError) return json(c, 409, 'conflict', 'That already exists.');
   if (error instanceof InvalidUpdateError) return json(c, 400, 'bad_request', error.message);
   if (error instanceof HTTPException) {
     const status = error.status;
-    const code: ErrorCode = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : 'bad_request';
+    const code: ErrorCode =
+      status === 413
+        ? 'payload_too_large'
+        : status === 401
+          ? 'unauthenticated'
+          : status === 403
+            ? 'forbidden'
+            : status === 404
+              ? 'not_found'
+              : 'bad_request';
     if (status < 500) return json(c, status, code, error.message || 'The request was refused.');
   }
-  console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', requestId: c.get('requestId') as unknown, error: error.stack ?? String(error) }));
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      msg: 'unhandled error',
+      requestId: c.get('requestId') as unknown,
+      error: error.stack ?? String(error),
+    }),
+  );
   return json(c, 500, 'internal', 'Something went wrong on our side. It has been logged.');
 }
 

@@ -42,14 +42,22 @@ export function csrfProtection(deps: AppDependencies): MiddlewareHandler<AppEnv>
       const trusted = new Set([requestOrigin(c), ...(deps.config.trustedOrigins ?? [])]);
       const sameSite = site === 'same-origin' || site === 'none';
       const allowed = site ? sameSite && (!origin || trusted.has(origin)) : origin !== undefined && trusted.has(origin);
-      if (!allowed) throw new ForbiddenError('Cross-site request refused (CSRF protection). Send Origin from this site, or use a bearer token.', 'csrf_failed');
+      if (!allowed)
+        throw new ForbiddenError(
+          'Cross-site request refused (CSRF protection). Send Origin from this site, or use a bearer token.',
+          'csrf_failed',
+        );
     }
     await next();
   };
 }
 
 /** A fixed-window counter per key; enough for one process (each Lambda container counts alone). */
-export function rateLimit(options: { perMinute: number; key: (c: Context<AppEnv>) => string | null; now?: () => number }): MiddlewareHandler<AppEnv> {
+export function rateLimit(options: {
+  perMinute: number;
+  key: (c: Context<AppEnv>) => string | null;
+  now?: () => number;
+}): MiddlewareHandler<AppEnv> {
   const windows = new Map<string, { start: number; count: number }>();
   const now = options.now ?? Date.now;
   return async (c, next) => {

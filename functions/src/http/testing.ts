@@ -31,7 +31,9 @@ export interface TestApp {
 }
 
 /** The real app on an in-memory SQLite store: the shared double for HTTP tests. */
-export async function createTestApp(options: { rateLimits?: { authPerMinute: number; mutationsPerMinute: number } } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { rateLimits?: { authPerMinute: number; mutationsPerMinute: number } } = {},
+): Promise<TestApp> {
   const store = createSqliteDocumentStore({ filename: ':memory:' });
   const services = await createServices({ store, ids: sortableIdGenerator, clock: systemClock });
   const sessionCodec = new SessionCodec(randomBytes(32));
@@ -39,20 +41,32 @@ export async function createTestApp(options: { rateLimits?: { authPerMinute: num
     services,
     authenticator: createLocalAuthenticator(sessionCodec),
     sessionCodec,
-    config: { version: 'test', storeKind: store.kind, rateLimits: options.rateLimits ?? { authPerMinute: 10_000, mutationsPerMinute: 10_000 } },
+    config: {
+      version: 'test',
+      storeKind: store.kind,
+      rateLimits: options.rateLimits ?? { authPerMinute: 10_000, mutationsPerMinute: 10_000 },
+    },
   });
 
-  const call = (cookie: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> =>
-    Promise.resolve(app.request(`${testOrigin}${path}`, {
-      method,
-      headers: {
-        origin: testOrigin,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(cookie ? { cookie } : {}),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    }));
+  const call = (
+    cookie: string | null,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response> =>
+    Promise.resolve(
+      app.request(`${testOrigin}${path}`, {
+        method,
+        headers: {
+          origin: testOrigin,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(cookie ? { cookie } : {}),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      }),
+    );
 
   const signIn = async (name: string, email: string): Promise<TestClient> => {
     const response = await call(null, 'POST', '/api/auth/sign-in', { name, email });

@@ -132,8 +132,20 @@ export function describeDocumentStoreContract(adapterName: string, factory: () =
         expect(ids(page.items)).toEqual(['p04', 'p02', 'p03', 'p07', 'p01', 'p05']);
       });
       it('sorts by several keys and by dotted paths', async () => {
-        expect(ids((await persons.find({}, { sort: { team: 1, name: -1 } })).items)).toEqual(['p05', 'p04', 'p03', 'p01', 'p02', 'p06', 'p07']);
-        expect(ids((await persons.find({ address: { $exists: true } }, { sort: { 'address.city': 1 } })).items)).toEqual(['p02', 'p01', 'p03']);
+        expect(ids((await persons.find({}, { sort: { team: 1, name: -1 } })).items)).toEqual([
+          'p05',
+          'p04',
+          'p03',
+          'p01',
+          'p02',
+          'p06',
+          'p07',
+        ]);
+        expect(ids((await persons.find({ address: { $exists: true } }, { sort: { 'address.city': 1 } })).items)).toEqual([
+          'p02',
+          'p01',
+          'p03',
+        ]);
       });
       it('limits and reports whether more remain', async () => {
         const page = await persons.find({}, { limit: 3 });

@@ -55,7 +55,15 @@ export interface IndexSpec {
 /** A change to one document, as delivered by the change feed. */
 export type ChangeEvent =
   | { operation: 'insert'; collection: string; documentId: string; document: StoredDocument; position: string; time: string }
-  | { operation: 'update'; collection: string; documentId: string; document: StoredDocument; before: StoredDocument | null; position: string; time: string }
+  | {
+      operation: 'update';
+      collection: string;
+      documentId: string;
+      document: StoredDocument;
+      before: StoredDocument | null;
+      position: string;
+      time: string;
+    }
   | { operation: 'delete'; collection: string; documentId: string; before: StoredDocument | null; position: string; time: string };
 
 export interface WatchOptions {

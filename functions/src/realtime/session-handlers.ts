@@ -101,7 +101,11 @@ export function createSessionHandlers(deps: SessionHandlerDependencies): WebSock
         }
       }
       if (!parsed?.success) {
-        await send(connectionId, { type: 'session.error', code: 'validation_failed', message: 'Messages are JSON objects with a known type.' });
+        await send(connectionId, {
+          type: 'session.error',
+          code: 'validation_failed',
+          message: 'Messages are JSON objects with a known type.',
+        });
         return status(400);
       }
       const message = parsed.data;

@@ -27,7 +27,10 @@ export function pathExpression(path: string): string | null {
 }
 
 function jsonPath(path: string): string {
-  return `$.${path.split('.').map((part) => `"${part}"`).join('.')}`;
+  return `$.${path
+    .split('.')
+    .map((part) => `"${part}"`)
+    .join('.')}`;
 }
 
 function toSqlScalar(value: unknown): SqlValue | undefined {

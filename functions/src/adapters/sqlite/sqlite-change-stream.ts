@@ -74,7 +74,13 @@ export class SqliteChangeStream implements ChangeStream {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ChangeEvent> {
-    return { next: () => this.next(), return: async () => { await this.close(); return { done: true, value: undefined }; } };
+    return {
+      next: () => this.next(),
+      return: async () => {
+        await this.close();
+        return { done: true, value: undefined };
+      },
+    };
   }
 
   close(): Promise<void> {

@@ -37,7 +37,8 @@ describe('sqlite document store specifics', () => {
     const store = createSqliteDocumentStore({ filename: ':memory:' });
     const items = store.collection('items');
     await items.createIndex({ keys: { workspaceId: 1, kind: 1 } });
-    for (let i = 0; i < 50; i++) await items.insertOne({ _id: `i${String(i).padStart(3, '0')}`, workspaceId: `w${i % 5}`, kind: i % 2 ? 'odd' : 'even' });
+    for (let i = 0; i < 50; i++)
+      await items.insertOne({ _id: `i${String(i).padStart(3, '0')}`, workspaceId: `w${i % 5}`, kind: i % 2 ? 'odd' : 'even' });
     const page = await items.find({ workspaceId: 'w1', kind: 'odd' });
     expect(page.items).toHaveLength(5);
     await store.close();

@@ -157,7 +157,13 @@ export function createSqliteDocumentStore(options: SqliteDocumentStoreOptions): 
         translateConstraint(name, error);
       }
       noteArrays(name, state, after);
-      recordChange({ collection: name, operation: 'update', document_id: before._id, document: JSON.stringify(after), before: JSON.stringify(before) });
+      recordChange({
+        collection: name,
+        operation: 'update',
+        document_id: before._id,
+        document: JSON.stringify(after),
+        before: JSON.stringify(before),
+      });
       return { document: after, changed: true };
     };
 
@@ -165,125 +171,139 @@ export function createSqliteDocumentStore(options: SqliteDocumentStoreOptions): 
       name,
       insertOne(document) {
         return settle(() => {
-        if (typeof document._id !== 'string' || document._id === '') throw new Error('documents need a string _id');
-        const stored = JSON.stringify(document);
-        db.transaction(() => {
-          try {
-            insertRow.run(document._id, stored);
-          } catch (error) {
-            translateConstraint(name, error);
-          }
-          noteArrays(name, state, document);
-          recordChange({ collection: name, operation: 'insert', document_id: document._id, document: stored, before: null });
-        })();
-        announce();
-        return (JSON.parse(stored) as T);
+          if (typeof document._id !== 'string' || document._id === '') throw new Error('documents need a string _id');
+          const stored = JSON.stringify(document);
+          db.transaction(() => {
+            try {
+              insertRow.run(document._id, stored);
+            } catch (error) {
+              translateConstraint(name, error);
+            }
+            noteArrays(name, state, document);
+            recordChange({ collection: name, operation: 'insert', document_id: document._id, document: stored, before: null });
+          })();
+          announce();
+          return JSON.parse(stored) as T;
         });
       },
       findOne(filter) {
         return settle(() => {
-        if (typeof filter._id === 'string' && Object.keys(filter).length === 1) {
-          const row = selectById.get(filter._id);
-          return (row ? (JSON.parse(row.doc) as T) : null);
-        }
-        return (first(filter));
+          if (typeof filter._id === 'string' && Object.keys(filter).length === 1) {
+            const row = selectById.get(filter._id);
+            return row ? (JSON.parse(row.doc) as T) : null;
+          }
+          return first(filter);
         });
       },
       find(filter, findOptions: FindOptions = {}): Promise<FindPage<T>> {
         return settle(() => {
-        const sortKeys = normalizeSort(findOptions.sort);
-        const limit = findOptions.limit ?? Number.POSITIVE_INFINITY;
-        const position = findOptions.cursor ? decodeCursor(sortKeys, findOptions.cursor) : undefined;
-        const items: T[] = [];
-        let more = false;
-        if (sortKeys.length === 1) {
-          // Sorted by _id alone: stream from the primary key and stop early.
-          const direction = sortKeys[0]?.[1] ?? 1;
-          const afterId = position ? String(position[0]) : undefined;
-          for (const document of scan(filter, direction, afterId)) {
-            if (items.length >= limit) {
-              more = true;
-              break;
+          const sortKeys = normalizeSort(findOptions.sort);
+          const limit = findOptions.limit ?? Number.POSITIVE_INFINITY;
+          const position = findOptions.cursor ? decodeCursor(sortKeys, findOptions.cursor) : undefined;
+          const items: T[] = [];
+          let more = false;
+          if (sortKeys.length === 1) {
+            // Sorted by _id alone: stream from the primary key and stop early.
+            const direction = sortKeys[0]?.[1] ?? 1;
+            const afterId = position ? String(position[0]) : undefined;
+            for (const document of scan(filter, direction, afterId)) {
+              if (items.length >= limit) {
+                more = true;
+                break;
+              }
+              items.push(document);
             }
-            items.push(document);
+          } else {
+            const all = [...scan(filter)]
+              .filter((document) => !position || compareWithPosition(sortKeys, document, position) > 0)
+              .sort((a, b) => compareDocuments(sortKeys, a, b));
+            more = all.length > limit;
+            items.push(...all.slice(0, limit));
           }
-        } else {
-          const all = [...scan(filter)]
-            .filter((document) => !position || compareWithPosition(sortKeys, document, position) > 0)
-            .sort((a, b) => compareDocuments(sortKeys, a, b));
-          more = all.length > limit;
-          items.push(...all.slice(0, limit));
-        }
-        const last = items.at(-1);
-        return ({ items, nextCursor: more && last ? encodeCursor(sortKeys, positionOf(sortKeys, last)) : null });
+          const last = items.at(-1);
+          return { items, nextCursor: more && last ? encodeCursor(sortKeys, positionOf(sortKeys, last)) : null };
         });
       },
       count(filter) {
         return settle(() => {
-        let total = 0;
-        for (const _ of scan(filter)) total++;
-        return (total);
+          let total = 0;
+          for (const _ of scan(filter)) total++;
+          return total;
         });
       },
       updateOne(filter, update) {
         return settle(() => {
-        const result = db.transaction(() => {
-          const before = first(filter);
-          return before ? writeUpdate(before, update) : null;
-        })();
-        if (result?.changed) announce();
-        return result ? result.document : null;
+          const result = db.transaction(() => {
+            const before = first(filter);
+            return before ? writeUpdate(before, update) : null;
+          })();
+          if (result?.changed) announce();
+          return result ? result.document : null;
         });
       },
       updateMany(filter, update) {
         return settle(() => {
-        const changed = db.transaction(() => {
-          let count = 0;
-          for (const before of [...scan(filter)]) if (writeUpdate(before, update).changed) count++;
-          return count;
-        })();
-        if (changed > 0) announce();
-        return (changed);
+          const changed = db.transaction(() => {
+            let count = 0;
+            for (const before of [...scan(filter)]) if (writeUpdate(before, update).changed) count++;
+            return count;
+          })();
+          if (changed > 0) announce();
+          return changed;
         });
       },
       deleteOne(filter) {
         return settle(() => {
-        const removed = db.transaction(() => {
-          const before = first(filter);
-          if (!before) return null;
-          deleteRow.run(before._id);
-          recordChange({ collection: name, operation: 'delete', document_id: before._id, document: null, before: JSON.stringify(before) });
-          return before;
-        })();
-        if (removed) announce();
-        return (removed);
+          const removed = db.transaction(() => {
+            const before = first(filter);
+            if (!before) return null;
+            deleteRow.run(before._id);
+            recordChange({
+              collection: name,
+              operation: 'delete',
+              document_id: before._id,
+              document: null,
+              before: JSON.stringify(before),
+            });
+            return before;
+          })();
+          if (removed) announce();
+          return removed;
         });
       },
       deleteMany(filter) {
         return settle(() => {
-        const removed = db.transaction(() => {
-          const matches = [...scan(filter)];
-          for (const before of matches) {
-            deleteRow.run(before._id);
-            recordChange({ collection: name, operation: 'delete', document_id: before._id, document: null, before: JSON.stringify(before) });
-          }
-          return matches.length;
-        })();
-        if (removed > 0) announce();
-        return (removed);
+          const removed = db.transaction(() => {
+            const matches = [...scan(filter)];
+            for (const before of matches) {
+              deleteRow.run(before._id);
+              recordChange({
+                collection: name,
+                operation: 'delete',
+                document_id: before._id,
+                document: null,
+                before: JSON.stringify(before),
+              });
+            }
+            return matches.length;
+          })();
+          if (removed > 0) announce();
+          return removed;
         });
       },
       createIndex(spec: IndexSpec) {
         return settle(() => {
-        const entries = Object.entries(spec.keys);
-        const columns = entries.map(([path, direction]) => {
-          const expression = pathExpression(path);
-          if (!expression) throw new Error(`cannot index path '${path}'`);
-          return `${expression} ${direction === -1 ? 'DESC' : 'ASC'}`;
-        });
-        const indexName = spec.name ?? entries.map(([path, direction]) => `${path}_${direction}`).join('_');
-        if (!/^[A-Za-z0-9_.-]+$/.test(indexName)) throw new Error(`invalid index name '${indexName}'`);
-        db.exec(`CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "ix_${name}_${indexName}" ON ${table} (${columns.join(', ')})`);
+          const entries = Object.entries(spec.keys);
+          const columns = entries.map(([path, direction]) => {
+            const expression = pathExpression(path);
+            if (!expression) throw new Error(`cannot index path '${path}'`);
+            return `${expression} ${direction === -1 ? 'DESC' : 'ASC'}`;
+          });
+          const indexName = spec.name ?? entries.map(([path, direction]) => `${path}_${direction}`).join('_');
+          if (!/^[A-Za-z0-9_.-]+$/.test(indexName)) throw new Error(`invalid index name '${indexName}'`);
+          db.exec(
+            `CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "ix_${name}_${indexName}" ON ${table} (${columns.join(', ')})`,
+          );
         });
       },
     };
@@ -302,7 +322,8 @@ export function createSqliteDocumentStore(options: SqliteDocumentStoreOptions): 
     watch(watchOptions: WatchOptions = {}): ChangeStream {
       const start = watchOptions.after !== undefined ? Number(watchOptions.after) : (maxSeq.get()?.seq ?? 0);
       const oldest = minSeq.get()?.seq ?? null;
-      const expired = watchOptions.after !== undefined && (!Number.isSafeInteger(start) || start < 0 || (oldest !== null && start < oldest - 1));
+      const expired =
+        watchOptions.after !== undefined && (!Number.isSafeInteger(start) || start < 0 || (oldest !== null && start < oldest - 1));
       const stream = new SqliteChangeStream({
         start,
         expired,

@@ -21,7 +21,8 @@ function writeSession(c: Context<AppEnv>, codec: SessionCodec, identities: Ident
 
 export function authRoutes(deps: AppDependencies) {
   const localOnly = (): SessionCodec => {
-    if (!deps.sessionCodec) throw new BadRequestError('This deployment signs people in through its identity provider (OIDC bearer tokens).');
+    if (!deps.sessionCodec)
+      throw new BadRequestError('This deployment signs people in through its identity provider (OIDC bearer tokens).');
     return deps.sessionCodec;
   };
   /** OIDC callers have no sign-in request: their first /api/me does the sign-in work, once per process. */
@@ -29,7 +30,8 @@ export function authRoutes(deps: AppDependencies) {
 
   return new Hono<AppEnv>()
     .get('/auth/config', (c) => {
-      const body: AuthConfig = { mode: deps.authenticator.mode };
+      const oidc = deps.config.oidc;
+      const body: AuthConfig = { mode: deps.authenticator.mode, ...(oidc ? { issuer: oidc.issuer, audience: oidc.audience } : {}) };
       return c.json(body);
     })
     .post('/auth/sign-in', async (c) => {
@@ -49,6 +51,8 @@ export function authRoutes(deps: AppDependencies) {
       const session = c.get('auth')?.session;
       const identity = session?.identities.find((candidate) => candidate.id === body.identityId);
       if (!session || !identity) throw new UnauthenticatedError('That identity is not signed in on this browser.');
+      // Switching is a sign-in of that identity on this tab: invitations sent since are accepted now.
+      await deps.services.signIn.signIn({ identity, source: 'console' }, { emailVerified: true });
       writeSession(c, codec, session.identities, identity.id);
       const me: MeResponse = { identity, identities: session.identities, authMode: 'none' };
       return c.json(me);
@@ -70,7 +74,11 @@ export function authRoutes(deps: AppDependencies) {
         await deps.services.signIn.signIn({ identity: actor.identity, source: 'api' }, { emailVerified: auth.emailVerified });
         oidcSeen.add(actor.identity.id);
       }
-      const me: MeResponse = { identity: actor.identity, identities: auth?.session?.identities ?? [actor.identity], authMode: deps.authenticator.mode };
+      const me: MeResponse = {
+        identity: actor.identity,
+        identities: auth?.session?.identities ?? [actor.identity],
+        authMode: deps.authenticator.mode,
+      };
       return c.json(me);
     });
 }

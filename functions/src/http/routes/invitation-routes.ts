@@ -7,7 +7,9 @@ import { pathId, readJson } from '../validation';
 export function invitationRoutes(deps: AppDependencies) {
   const { invitations } = deps.services;
   return new Hono<AppEnv>()
-    .get('/:w/invitations', async (c) => c.json({ items: await invitations.list(requireActor(c), pathId(c, 'w', 'Workspace')), nextCursor: null }))
+    .get('/:w/invitations', async (c) =>
+      c.json({ items: await invitations.list(requireActor(c), pathId(c, 'w', 'Workspace')), nextCursor: null }),
+    )
     .post('/:w/invitations', async (c) => {
       const actor = requireActor(c);
       const workspaceId = pathId(c, 'w', 'Workspace');

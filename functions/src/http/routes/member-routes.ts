@@ -7,7 +7,9 @@ import { pathId, readJson } from '../validation';
 export function memberRoutes(deps: AppDependencies) {
   const { memberships } = deps.services;
   return new Hono<AppEnv>()
-    .get('/:w/members', async (c) => c.json({ items: await memberships.list(requireActor(c), pathId(c, 'w', 'Workspace')), nextCursor: null }))
+    .get('/:w/members', async (c) =>
+      c.json({ items: await memberships.list(requireActor(c), pathId(c, 'w', 'Workspace')), nextCursor: null }),
+    )
     .patch('/:w/members/:userId', async (c) => {
       const actor = requireActor(c);
       const workspaceId = pathId(c, 'w', 'Workspace');

@@ -29,7 +29,7 @@ export function PromptComposer() {
       </div>
       <div className="flex items-center justify-between gap-4 px-5 pb-4">
         <p id="prompt-composer-note" className="text-[13px] text-muted-foreground">
-          The builder arrives with the builder issue.
+          The app builder is not switched on in this build yet — members, roles and the audit log are ready now.
         </p>
         <Button size="icon-sm" disabled aria-label="Build app">
           <ArrowUp aria-hidden />
