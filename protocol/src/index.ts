@@ -7,3 +7,4 @@ export * from './audit';
 export * from './websocket';
 export * from './health';
 export * from './environment';
+export * from './run';

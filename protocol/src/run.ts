@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { Id, IsoDateTime } from './common';
+
+/**
+ * Run lifecycle:
+ *
+ *   queued ──▶ running ──▶ succeeded
+ *                │  ▲  └──▶ failed   (build cap, model error, worker lost: heartbeat missed)
+ *                ▼  │  └──▶ stopped  (user pressed stop)
+ *        awaiting_approval (plan card: accept / amend)
+ *
+ * Retry creates a new run for the same app with the same prompt.
+ */
+export const RunStatus = z.enum(['queued', 'running', 'awaiting_approval', 'succeeded', 'failed', 'stopped']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const terminalRunStatuses: readonly RunStatus[] = ['succeeded', 'failed', 'stopped'];
+
+export const Usage = z.strictObject({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+});
+export type Usage = z.infer<typeof Usage>;
+
+export const PlanCard = z.strictObject({
+  title: z.string().max(200),
+  summary: z.string().max(2000),
+  steps: z.array(z.string().max(500)).max(30),
+});
+export type PlanCard = z.infer<typeof PlanCard>;
+
+const text = z.string().max(200_000);
+
+/** Everything that happens in a run, in order. Stored in the run event log and streamed to browsers. */
+export const RunEventBody = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('run.queued'), prompt: text }),
+  z.strictObject({ type: z.literal('run.started'), workerId: z.string(), provider: z.string(), model: z.string() }),
+  z.strictObject({ type: z.literal('message.user'), text }),
+  z.strictObject({ type: z.literal('text.delta'), text }),
+  z.strictObject({ type: z.literal('reasoning.delta'), text }),
+  z.strictObject({ type: z.literal('tool.started'), callId: z.string(), name: z.string(), input: z.unknown() }),
+  z.strictObject({
+    type: z.literal('tool.finished'),
+    callId: z.string(),
+    name: z.string(),
+    ok: z.boolean(),
+    summary: z.string().max(2000),
+    /** Unified diff for file edits. */
+    diff: text.optional(),
+    output: text.optional(),
+  }),
+  z.strictObject({ type: z.literal('plan.proposed'), plan: PlanCard }),
+  z.strictObject({ type: z.literal('plan.decided'), decision: z.enum(['accepted', 'amended']), note: z.string().max(4000).optional() }),
+  z.strictObject({
+    type: z.literal('build.finished'),
+    ok: z.boolean(),
+    typecheckErrors: text,
+    buildErrors: text,
+    durationMs: z.number().nonnegative(),
+  }),
+  z.strictObject({ type: z.literal('version.created'), versionId: Id, number: z.number().int().positive(), fileCount: z.number().int() }),
+  z.strictObject({ type: z.literal('usage'), usage: Usage }),
+  z.strictObject({ type: z.literal('run.succeeded'), versionId: Id.optional(), summary: z.string().max(4000) }),
+  z.strictObject({ type: z.literal('run.failed'), reason: z.string().max(4000), retryable: z.boolean() }),
+  z.strictObject({ type: z.literal('run.stopped'), by: z.string() }),
+]);
+export type RunEventBody = z.infer<typeof RunEventBody>;
+export type RunEventType = RunEventBody['type'];
+
+/** A stored run event: `id` is opaque and ordered within its run (a Redis stream id, or a sequence). */
+export const RunEvent = z.strictObject({ id: z.string(), runId: Id, time: IsoDateTime, event: RunEventBody });
+export type RunEvent = z.infer<typeof RunEvent>;
