@@ -8,3 +8,4 @@ export * from './websocket';
 export * from './health';
 export * from './environment';
 export * from './run';
+export * from './app';
