@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { Id } from './common';
+import { RunEvent } from './run';
 
 /**
  * WebSocket envelope. Every frame is one JSON object with a `type` in noun.verb form;
@@ -8,8 +10,18 @@ export const MessageId = z.string().min(1).max(64);
 
 export const PingMessage = z.strictObject({ type: z.literal('session.ping'), id: MessageId.optional() });
 
-/** Everything a client may send. Later issues add `run.subscribe` and `data.subscribe`. */
-export const ClientMessage = z.discriminatedUnion('type', [PingMessage]);
+/** Follow a run: the backlog after `after` (an event id), then live events. */
+export const RunSubscribeMessage = z.strictObject({
+  type: z.literal('run.subscribe'),
+  id: MessageId.optional(),
+  workspaceId: Id,
+  runId: Id,
+  after: z.string().max(64).optional(),
+});
+export const RunUnsubscribeMessage = z.strictObject({ type: z.literal('run.unsubscribe'), id: MessageId.optional(), runId: Id });
+
+/** Everything a client may send. The live-data issue adds `data.subscribe`. */
+export const ClientMessage = z.discriminatedUnion('type', [PingMessage, RunSubscribeMessage, RunUnsubscribeMessage]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 export const PongMessage = z.strictObject({
@@ -33,6 +45,11 @@ export const NoticeMessage = z.strictObject({
   message: z.string(),
 });
 
+/** One run event, in order; `event.id` is what a reconnecting client sends as `after`. */
+export const RunEventMessage = z.strictObject({ type: z.literal('run.event'), runId: Id, event: RunEvent });
+/** The subscription is authorized and the backlog follows. */
+export const RunSubscribedMessage = z.strictObject({ type: z.literal('run.subscribed'), id: MessageId.optional(), runId: Id });
+
 /** Everything the server may push. */
-export const ServerMessage = z.discriminatedUnion('type', [PongMessage, ErrorMessage, NoticeMessage]);
+export const ServerMessage = z.discriminatedUnion('type', [PongMessage, ErrorMessage, NoticeMessage, RunEventMessage, RunSubscribedMessage]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -14,6 +14,9 @@ export const permissionTable = {
   'invitations.read': 'admin',
   'invitations.revoke': 'admin',
   'audit.read': 'admin',
+  // Drafts: viewers see only published apps (publishing arrives with governance).
+  'apps.read': 'member',
+  'apps.build': 'member',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof permissionTable;

@@ -1,4 +1,4 @@
-import type { InvitationStatus, Role } from '@hangar/protocol';
+import type { InvitationStatus, PlanCard, Role, RunStatus, Usage, VersionFile } from '@hangar/protocol';
 import type { StoredDocument } from '../ports/document-store';
 
 /** Stored shapes of the foundation's collections. Every workspace record carries `workspaceId`. */
@@ -42,4 +42,52 @@ export interface InvitationRecord extends StoredDocument {
   invitedBy: string;
   createdAt: string;
   acceptedAt: string | null;
+}
+
+export const builderCollections = {
+  apps: 'apps',
+  runs: 'runs',
+  versions: 'app_versions',
+} as const;
+
+export interface AppRecord extends StoredDocument {
+  workspaceId: string;
+  name: string;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  latestVersionId: string | null;
+  latestRunId: string | null;
+  latestRunStatus: RunStatus | null;
+}
+
+export interface RunRecord extends StoredDocument {
+  workspaceId: string;
+  appId: string;
+  status: RunStatus;
+  prompt: string;
+  createdBy: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  heartbeatAt: string | null;
+  failureReason: string | null;
+  provider: string | null;
+  model: string | null;
+  plan: PlanCard | null;
+  usage: Usage;
+  versionId: string | null;
+  retryOf: string | null;
+}
+
+export interface VersionRecord extends StoredDocument {
+  workspaceId: string;
+  appId: string;
+  number: number;
+  runId: string | null;
+  createdAt: string;
+  files: VersionFile[];
+  fileCount: number;
+  totalBytes: number;
+  restoredFrom: string | null;
 }

@@ -1,12 +1,27 @@
 import type { Context } from 'hono';
 import type { Authenticated, Authenticator } from '../auth/authenticator';
 import type { SessionCodec } from '../auth/session-cookie';
+import type { CapabilityTokens } from '../auth/capability-tokens';
+import type { BuilderService } from '../domain/builder-service';
+import type { RunWorkerService } from '../domain/run-worker-service';
 import type { Services } from '../domain/services';
+import type { VersionService } from '../domain/version-service';
+import type { BlobStore } from '../ports/blob-store';
+
+/** The builder's services; absent in deployments that do not run the builder. */
+export interface BuilderDependencies {
+  builder: BuilderService;
+  versions: VersionService;
+  worker: RunWorkerService;
+  tokens: CapabilityTokens;
+  blobs: BlobStore;
+}
 
 /** What the HTTP app is built from; each composition root supplies it. */
 export interface AppDependencies {
   services: Services;
   authenticator: Authenticator;
+  builder?: BuilderDependencies;
   /** Present in `none` mode, where the app signs its own session cookies. */
   sessionCodec: SessionCodec | null;
   config: {

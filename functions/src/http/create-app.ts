@@ -5,11 +5,15 @@ import { PayloadTooLargeError } from '../domain/errors';
 import type { AppDependencies, AppEnv } from './app-env';
 import { mapError, notFound } from './error-mapper';
 import { authentication, csrfProtection, mutating, rateLimit } from './middleware';
+import { appRoutes } from './routes/app-routes';
 import { auditRoutes } from './routes/audit-routes';
 import { authRoutes } from './routes/auth-routes';
 import { healthRoutes } from './routes/health-routes';
+import { internalRoutes } from './routes/internal-routes';
 import { invitationRoutes } from './routes/invitation-routes';
 import { memberRoutes } from './routes/member-routes';
+import { previewRoutes } from './routes/preview-routes';
+import { versionRoutes } from './routes/version-routes';
 import { workspaceRoutes } from './routes/workspace-routes';
 
 /** The one Hono app: served by the local host and by the Lambda entry point alike. */
@@ -54,5 +58,11 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.route('/api/workspaces', memberRoutes(deps));
   app.route('/api/workspaces', invitationRoutes(deps));
   app.route('/api/workspaces', auditRoutes(deps));
+  if (deps.builder) {
+    app.route('/api/workspaces', appRoutes(deps));
+    app.route('/api/workspaces', versionRoutes(deps));
+    app.route('/internal', internalRoutes(deps));
+    app.route('/preview', previewRoutes(deps));
+  }
   return app;
 }

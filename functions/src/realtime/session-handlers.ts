@@ -5,6 +5,7 @@ import { collections } from '../domain/records';
 import type { Clock } from '../ports/clock';
 import type { ConnectionPusher } from '../ports/connection-pusher';
 import type { DocumentStore, StoredDocument } from '../ports/document-store';
+import type { RunSubscriptionHub } from './run-subscriptions';
 import type { WebSocketEvent, WebSocketHandlers, WebSocketResult } from './websocket-event';
 
 interface ConnectionRecord extends StoredDocument {
@@ -19,6 +20,8 @@ export interface SessionHandlerDependencies {
   pusher: ConnectionPusher;
   store: DocumentStore;
   clock: Clock;
+  /** Run streaming, with the check that an identity may read a run; absent without the builder. */
+  runs?: { hub: RunSubscriptionHub; canRead: (identityId: string, email: string, workspaceId: string, runId: string) => Promise<boolean> };
   /** Origins besides the connection's own host that may open cookie-authenticated sockets. */
   trustedOrigins?: string[];
   log?: (message: string) => void;
@@ -119,15 +122,29 @@ export function createSessionHandlers(deps: SessionHandlerDependencies): WebSock
             time: deps.clock.now().toISOString(),
           });
           return status(200);
+        case 'run.subscribe': {
+          const allowed = deps.runs && (await deps.runs.canRead(connection.userId, connection.email, message.workspaceId, message.runId));
+          if (!deps.runs || !allowed) {
+            // Same answer for "no such run" and "not yours": existence is not revealed.
+            await send(connectionId, { type: 'session.error', ...(message.id ? { id: message.id } : {}), code: 'not_found', message: 'Run not found.' });
+            return status(404);
+          }
+          await deps.runs.hub.subscribe(connectionId, message.runId, message.after, message.id);
+          return status(200);
+        }
+        case 'run.unsubscribe':
+          await deps.runs?.hub.unsubscribe(connectionId, message.runId);
+          return status(200);
         default: {
-          const unhandled: never = message.type;
-          log(`unhandled message type ${String(unhandled)}`);
+          const unhandled: never = message;
+          log(`unhandled message ${JSON.stringify(unhandled)}`);
           return status(400);
         }
       }
     },
 
     async disconnect(event) {
+      await deps.runs?.hub.dropConnection(event.requestContext.connectionId);
       await connections().deleteOne({ _id: event.requestContext.connectionId });
       return status(200);
     },

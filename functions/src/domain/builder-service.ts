@@ -1,0 +1,200 @@
+import type { App, AppVersion, CreateAppResponse, Run } from '@hangar/protocol';
+import type { Clock } from '../ports/clock';
+import type { DocumentStore } from '../ports/document-store';
+import type { IdGenerator } from '../ports/id-generator';
+import type { RunEventLog, StoredRunEvent } from '../ports/run-event-log';
+import type { RunLauncher } from '../ports/run-launcher';
+import type { AuditLog } from './audit-log';
+import { toApp, toRun, toVersion, nameFromPrompt } from './builder-mappers';
+import { ConflictError, NotFoundError } from './errors';
+import { builderCollections, type AppRecord, type RunRecord, type VersionRecord } from './records';
+import { isActive, zeroUsage, type RunLifecycle } from './run-lifecycle';
+import { auditActorOf, type Actor, type WorkspaceAccess } from './workspace-access';
+
+/** Issues the bearer token a worker uses for one run. */
+export type RunTokenIssuer = (runId: string) => string;
+
+export interface BuilderDependencies {
+  store: DocumentStore;
+  access: WorkspaceAccess;
+  audit: AuditLog;
+  events: RunEventLog;
+  lifecycle: RunLifecycle;
+  launcher: RunLauncher;
+  issueRunToken: RunTokenIssuer;
+  /** Where workers reach the control plane's internal API. */
+  controlPlaneUrl: () => string;
+  ids: IdGenerator;
+  clock: Clock;
+}
+
+/** What people do with apps and runs: prompt, follow up, stop, retry, decide on a plan. */
+export class BuilderService {
+  constructor(private readonly deps: BuilderDependencies) {}
+
+  private apps() {
+    return this.deps.store.collection<AppRecord>(builderCollections.apps);
+  }
+  private runs() {
+    return this.deps.store.collection<RunRecord>(builderCollections.runs);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.apps().createIndex({ keys: { workspaceId: 1 } });
+    await this.runs().createIndex({ keys: { workspaceId: 1, appId: 1 } });
+    await this.runs().createIndex({ keys: { status: 1 } });
+    await this.deps.store.collection(builderCollections.versions).createIndex({ keys: { workspaceId: 1, appId: 1, number: 1 }, unique: true, name: 'app_number' });
+  }
+
+  async app(actor: Actor, workspaceId: string, appId: string): Promise<AppRecord> {
+    await this.deps.access.require(workspaceId, actor, 'apps.read');
+    const app = await this.apps().findOne({ _id: appId, workspaceId });
+    if (!app) throw new NotFoundError('App not found.');
+    return app;
+  }
+
+  async listApps(actor: Actor, workspaceId: string): Promise<App[]> {
+    const membership = await this.deps.access.member(workspaceId, actor);
+    if (membership.role === 'viewer') return [];
+    const page = await this.deps.store.collection<AppRecord>(builderCollections.apps).find({ workspaceId }, { sort: { _id: -1 }, limit: 200 });
+    return page.items.map(toApp);
+  }
+
+  async getApp(actor: Actor, workspaceId: string, appId: string): Promise<App> {
+    return toApp(await this.app(actor, workspaceId, appId));
+  }
+
+  async createApp(actor: Actor, workspaceId: string, prompt: string): Promise<CreateAppResponse> {
+    await this.deps.access.require(workspaceId, actor, 'apps.build');
+    const now = this.deps.clock.now().toISOString();
+    const app: AppRecord = {
+      _id: this.deps.ids('app'),
+      workspaceId,
+      name: nameFromPrompt(prompt),
+      createdBy: actor.identity.id,
+      createdAt: now,
+      updatedAt: now,
+      latestVersionId: null,
+      latestRunId: null,
+      latestRunStatus: null,
+    };
+    await this.apps().insertOne(app);
+    await this.deps.audit.record({ workspaceId, actor: auditActorOf(actor), source: actor.source, action: 'app.created', target: { type: 'app', id: app._id, label: app.name } });
+    const run = await this.startRun(actor, app, prompt, null);
+    return { app: toApp((await this.apps().findOne({ _id: app._id })) ?? app), run };
+  }
+
+  async sendMessage(actor: Actor, workspaceId: string, appId: string, text: string): Promise<Run> {
+    await this.deps.access.require(workspaceId, actor, 'apps.build');
+    const app = await this.app(actor, workspaceId, appId);
+    return this.startRun(actor, app, text, null);
+  }
+
+  async listRuns(actor: Actor, workspaceId: string, appId: string): Promise<Run[]> {
+    await this.app(actor, workspaceId, appId);
+    const page = await this.runs().find({ workspaceId, appId }, { sort: { _id: 1 }, limit: 500 });
+    return page.items.map(toRun);
+  }
+
+  async run(actor: Actor, workspaceId: string, runId: string): Promise<RunRecord> {
+    await this.deps.access.require(workspaceId, actor, 'apps.read');
+    const run = await this.runs().findOne({ _id: runId, workspaceId });
+    if (!run) throw new NotFoundError('Run not found.');
+    return run;
+  }
+
+  async runEvents(actor: Actor, workspaceId: string, runId: string, after?: string): Promise<StoredRunEvent[]> {
+    await this.run(actor, workspaceId, runId);
+    return this.deps.events.read(runId, { ...(after ? { after } : {}), limit: 5000 });
+  }
+
+  async stop(actor: Actor, workspaceId: string, runId: string): Promise<Run> {
+    await this.deps.access.require(workspaceId, actor, 'apps.build');
+    await this.run(actor, workspaceId, runId);
+    const stopped = await this.deps.lifecycle.transition(runId, 'stopped', {}, { type: 'run.stopped', by: actor.identity.email });
+    await this.deps.launcher.stop(runId);
+    await this.auditRun(actor, stopped, 'run.stopped');
+    return toRun(stopped);
+  }
+
+  async retry(actor: Actor, workspaceId: string, runId: string): Promise<Run> {
+    await this.deps.access.require(workspaceId, actor, 'apps.build');
+    const previous = await this.run(actor, workspaceId, runId);
+    if (previous.status !== 'failed' && previous.status !== 'stopped') throw new ConflictError('Only a failed or stopped run can be retried.');
+    const app = await this.app(actor, workspaceId, previous.appId);
+    return this.startRun(actor, app, previous.prompt, previous._id);
+  }
+
+  async decidePlan(actor: Actor, workspaceId: string, runId: string, decision: 'accept' | 'amend', note?: string): Promise<Run> {
+    await this.deps.access.require(workspaceId, actor, 'apps.build');
+    await this.run(actor, workspaceId, runId);
+    const decided = await this.deps.lifecycle.transition(runId, 'running', {}, {
+      type: 'plan.decided',
+      decision: decision === 'accept' ? 'accepted' : 'amended',
+      ...(note ? { note } : {}),
+    });
+    return toRun(decided);
+  }
+
+  async listVersions(actor: Actor, workspaceId: string, appId: string): Promise<AppVersion[]> {
+    await this.app(actor, workspaceId, appId);
+    const page = await this.deps.store.collection<VersionRecord>(builderCollections.versions).find({ workspaceId, appId }, { sort: { number: -1 }, limit: 500 });
+    return page.items.map(toVersion);
+  }
+
+  private async startRun(actor: Actor, app: AppRecord, prompt: string, retryOf: string | null): Promise<Run> {
+    if (app.latestRunStatus && isActive(app.latestRunStatus)) {
+      throw new ConflictError('A run is already in progress for this app. Wait for it, or stop it first.');
+    }
+    const now = this.deps.clock.now().toISOString();
+    const run: RunRecord = {
+      _id: this.deps.ids('run'),
+      workspaceId: app.workspaceId,
+      appId: app._id,
+      status: 'queued',
+      prompt,
+      createdBy: actor.identity.id,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+      heartbeatAt: now,
+      failureReason: null,
+      provider: null,
+      model: null,
+      plan: null,
+      usage: zeroUsage,
+      versionId: null,
+      retryOf,
+    };
+    await this.runs().insertOne(run);
+    await this.apps().updateOne({ _id: app._id }, { $set: { latestRunId: run._id, latestRunStatus: 'queued', updatedAt: now } });
+    await this.deps.events.append(run._id, { type: 'message.user', text: prompt });
+    await this.deps.events.append(run._id, { type: 'run.queued', prompt });
+    await this.auditRun(actor, run, retryOf ? 'run.retried' : 'run.created');
+    try {
+      await this.deps.launcher.launch({
+        runId: run._id,
+        appId: app._id,
+        workspaceId: app.workspaceId,
+        controlPlaneUrl: this.deps.controlPlaneUrl(),
+        runToken: this.deps.issueRunToken(run._id),
+      });
+    } catch (error) {
+      const reason = `The worker could not be started: ${error instanceof Error ? error.message : String(error)}`;
+      return toRun(await this.deps.lifecycle.transition(run._id, 'failed', { failureReason: reason }, { type: 'run.failed', reason, retryable: true }));
+    }
+    return toRun(await this.deps.lifecycle.get(run._id));
+  }
+
+  private async auditRun(actor: Actor, run: RunRecord, action: string) {
+    // The prompt is never stored in the audit log; its hash is (redaction hashes long values).
+    await this.deps.audit.record({
+      workspaceId: run.workspaceId,
+      actor: auditActorOf(actor),
+      source: actor.source,
+      action,
+      target: { type: 'run', id: run._id },
+      metadata: { appId: run.appId, prompt: run.prompt },
+    });
+  }
+}

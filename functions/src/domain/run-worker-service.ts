@@ -1,0 +1,173 @@
+import type { PlanCard, RunEventBody, Usage, VersionFile } from '@hangar/protocol';
+import type { BlobStore } from '../ports/blob-store';
+import type { Clock } from '../ports/clock';
+import { DuplicateKeyError, type DocumentStore } from '../ports/document-store';
+import type { IdGenerator } from '../ports/id-generator';
+import type { RunEventLog, StoredRunEvent } from '../ports/run-event-log';
+import { BadRequestError, ConflictError, NotFoundError } from './errors';
+import { builderCollections, type AppRecord, type RunRecord, type VersionRecord } from './records';
+import type { RunLifecycle } from './run-lifecycle';
+
+/** Caps on one snapshot: explicit errors, never a partial version. */
+export const snapshotLimits = { maxFiles: 2000, maxFileBytes: 2 * 1024 * 1024, maxTotalBytes: 32 * 1024 * 1024 } as const;
+
+/** A worker is declared lost when it has not sent a heartbeat for this long. */
+export const heartbeatTimeoutMs = 20_000;
+
+/** What a worker needs to know about its run. */
+export interface RunContext {
+  run: RunRecord;
+  app: AppRecord;
+  /** Earlier prompts of this app, oldest first, for the agent's context. */
+  history: string[];
+  latestVersion: VersionRecord | null;
+}
+
+/**
+ * The worker-facing side of runs, called through the internal API with a run-scoped token:
+ * start, heartbeat, plan, events, versions and the end of a run. Also the sweeper that fails
+ * runs whose worker stopped sending heartbeats.
+ */
+export class RunWorkerService {
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly lifecycle: RunLifecycle,
+    private readonly events: RunEventLog,
+    private readonly blobs: BlobStore,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+  ) {}
+
+  private versions() {
+    return this.store.collection<VersionRecord>(builderCollections.versions);
+  }
+
+  async context(runId: string): Promise<RunContext> {
+    const run = await this.lifecycle.get(runId);
+    const app = await this.lifecycle.apps().findOne({ _id: run.appId });
+    if (!app) throw new NotFoundError('App not found.');
+    const earlier = await this.lifecycle.runs().find({ appId: run.appId, status: 'succeeded' }, { sort: { _id: 1 }, limit: 50 });
+    const latestVersion = app.latestVersionId ? await this.versions().findOne({ _id: app.latestVersionId }) : null;
+    return { run, app, history: earlier.items.filter((r) => r._id !== runId).map((r) => r.prompt), latestVersion };
+  }
+
+  async started(runId: string, details: { workerId: string; provider: string; model: string }): Promise<void> {
+    const now = this.clock.now().toISOString();
+    await this.lifecycle.transition(runId, 'running', { provider: details.provider, model: details.model, heartbeatAt: now }, { type: 'run.started', ...details });
+  }
+
+  /** Records a heartbeat; answers whether the worker should keep going (false once stopped). */
+  async heartbeat(runId: string): Promise<{ continue: boolean; status: RunRecord['status'] }> {
+    const run = await this.lifecycle.get(runId);
+    if (run.status === 'running' || run.status === 'queued' || run.status === 'awaiting_approval') {
+      await this.lifecycle.runs().updateOne({ _id: runId }, { $set: { heartbeatAt: this.clock.now().toISOString() } });
+      return { continue: true, status: run.status };
+    }
+    return { continue: false, status: run.status };
+  }
+
+  async appendEvents(runId: string, bodies: RunEventBody[]): Promise<StoredRunEvent[]> {
+    const run = await this.lifecycle.get(runId);
+    if (!['running', 'awaiting_approval'].includes(run.status)) throw new ConflictError(`The run is ${run.status}; no more events are accepted.`);
+    const stored: StoredRunEvent[] = [];
+    for (const body of bodies) stored.push(await this.events.append(runId, body));
+    return stored;
+  }
+
+  async readEvents(runId: string, after?: string): Promise<StoredRunEvent[]> {
+    return this.events.read(runId, { ...(after ? { after } : {}), limit: 1000 });
+  }
+
+  /** The version a preview capability names, if it still exists. */
+  async versionForPreview(workspaceId: string, appId: string, versionId: string): Promise<VersionRecord | null> {
+    return this.versions().findOne({ _id: versionId, workspaceId, appId });
+  }
+
+  async proposePlan(runId: string, plan: PlanCard): Promise<void> {
+    await this.lifecycle.transition(runId, 'awaiting_approval', { plan }, { type: 'plan.proposed', plan });
+  }
+
+  async renameApp(runId: string, name: string): Promise<void> {
+    const run = await this.lifecycle.get(runId);
+    await this.lifecycle.apps().updateOne({ _id: run.appId }, { $set: { name, updatedAt: this.clock.now().toISOString() } });
+  }
+
+  /** Records a version from a manifest whose blobs the worker already stored. All or nothing. */
+  async recordVersion(runId: string, files: VersionFile[]): Promise<VersionRecord> {
+    const run = await this.lifecycle.get(runId);
+    if (run.status !== 'running') throw new ConflictError(`The run is ${run.status}; it cannot record a version.`);
+    return this.createVersion(run.workspaceId, run.appId, files, { runId, restoredFrom: null });
+  }
+
+  async createVersion(workspaceId: string, appId: string, files: VersionFile[], origin: { runId: string | null; restoredFrom: string | null }): Promise<VersionRecord> {
+    if (files.length === 0) throw new BadRequestError('A version needs at least one file.');
+    if (files.length > snapshotLimits.maxFiles) throw new BadRequestError(`A version holds at most ${snapshotLimits.maxFiles} files (got ${files.length}).`);
+    const paths = new Set<string>();
+    let totalBytes = 0;
+    for (const file of files) {
+      if (paths.has(file.path)) throw new BadRequestError(`Duplicate path in manifest: ${file.path}`);
+      paths.add(file.path);
+      if (file.size > snapshotLimits.maxFileBytes) throw new BadRequestError(`${file.path} is ${file.size} bytes; the cap per file is ${snapshotLimits.maxFileBytes}.`);
+      totalBytes += file.size;
+      if (!(await this.blobs.has(file.sha256))) throw new BadRequestError(`Blob for ${file.path} was not uploaded.`);
+    }
+    if (totalBytes > snapshotLimits.maxTotalBytes) throw new BadRequestError(`The snapshot is ${totalBytes} bytes; the cap is ${snapshotLimits.maxTotalBytes}.`);
+    const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
+    for (let attempt = 0; ; attempt++) {
+      const latest = await this.versions().find({ workspaceId, appId }, { sort: { number: -1 }, limit: 1 });
+      const number = (latest.items[0]?.number ?? 0) + 1;
+      const version: VersionRecord = {
+        _id: this.ids('ver'),
+        workspaceId,
+        appId,
+        number,
+        runId: origin.runId,
+        createdAt: this.clock.now().toISOString(),
+        files: sorted,
+        fileCount: sorted.length,
+        totalBytes,
+        restoredFrom: origin.restoredFrom,
+      };
+      try {
+        await this.versions().insertOne(version);
+      } catch (error) {
+        if (error instanceof DuplicateKeyError && attempt < 5) continue;
+        throw error;
+      }
+      await this.lifecycle.apps().updateOne({ _id: appId }, { $set: { latestVersionId: version._id, updatedAt: version.createdAt } });
+      if (origin.runId) {
+        await this.lifecycle.runs().updateOne({ _id: origin.runId }, { $set: { versionId: version._id } });
+        await this.events.append(origin.runId, { type: 'version.created', versionId: version._id, number, fileCount: version.fileCount });
+      }
+      return version;
+    }
+  }
+
+  async finish(runId: string, outcome: { status: 'succeeded'; summary: string; usage: Usage } | { status: 'failed'; reason: string; usage: Usage }): Promise<void> {
+    const run = await this.lifecycle.get(runId);
+    if (run.status === 'stopped') return;
+    await this.events.append(runId, { type: 'usage', usage: outcome.usage });
+    if (outcome.status === 'succeeded') {
+      await this.lifecycle.transition(runId, 'succeeded', { usage: outcome.usage }, { type: 'run.succeeded', summary: outcome.summary, ...(run.versionId ? { versionId: run.versionId } : {}) });
+    } else {
+      await this.lifecycle.transition(runId, 'failed', { usage: outcome.usage, failureReason: outcome.reason }, { type: 'run.failed', reason: outcome.reason, retryable: true });
+    }
+  }
+
+  /** Fails active runs whose worker went quiet. Returns the ids it failed. */
+  async sweepLostWorkers(): Promise<string[]> {
+    const cutoff = new Date(this.clock.now().getTime() - heartbeatTimeoutMs).toISOString();
+    const stale = await this.lifecycle.runs().find({ status: { $in: ['queued', 'running'] }, heartbeatAt: { $lt: cutoff } }, { limit: 100 });
+    const failed: string[] = [];
+    for (const run of stale.items) {
+      const reason = `The worker stopped responding (no heartbeat for ${heartbeatTimeoutMs / 1000} s). Retry to continue from the latest version.`;
+      try {
+        await this.lifecycle.transition(run._id, 'failed', { failureReason: reason }, { type: 'run.failed', reason, retryable: true });
+        failed.push(run._id);
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }
+    return failed;
+  }
+}

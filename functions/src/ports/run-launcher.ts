@@ -1,0 +1,21 @@
+/** Everything a worker needs to run one builder run. */
+export interface RunSpec {
+  runId: string;
+  appId: string;
+  workspaceId: string;
+  /** The control plane's internal API base URL, e.g. http://127.0.0.1:8787. */
+  controlPlaneUrl: string;
+  /** Bearer token scoped to this run only. */
+  runToken: string;
+}
+
+/**
+ * Starts and stops workers. Adapters: a local child process (embedded default); an ECS Fargate
+ * task per run on AWS (SQS → launcher).
+ */
+export interface RunLauncher {
+  readonly kind: string;
+  launch(spec: RunSpec): Promise<void>;
+  /** Stops the worker of a run if it is still alive. Idempotent. */
+  stop(runId: string): Promise<void>;
+}

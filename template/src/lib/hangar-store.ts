@@ -1,0 +1,168 @@
+import type { HangarDocument } from './hangar';
+import { HangarError } from './hangar-error';
+import { matchesFilter, sortDocuments } from './hangar-query';
+
+/** Documents per page when a query sets no `limit`. */
+export const DEFAULT_PAGE_SIZE = 100;
+/** The largest `limit` a query may ask for. */
+export const MAX_PAGE_SIZE = 1000;
+
+const collectionNamePattern = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+/** A query as the store receives it; every part is validated at run time, so typed and untyped callers share it. */
+export type StoreQuery = { filter?: unknown; sort?: unknown; limit?: number };
+
+/** A result page: the documents to show and whether more match. */
+export type FindResult = { documents: HangarDocument[]; hasMore: boolean };
+
+/** A version 4 UUID; falls back to getRandomValues where randomUUID is missing (insecure contexts). */
+export function createDocumentId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function assertCollectionName(name: string): void {
+  if (!collectionNamePattern.test(name)) {
+    throw new HangarError(
+      'invalid_collection',
+      `Collection names start with a letter and use letters, digits, "-" or "_" (got "${name}").`,
+    );
+  }
+}
+
+/** A deep copy of a JSON-like value; rejects values that cannot be stored (functions, symbols, DOM nodes). */
+function copyDocument(value: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return structuredClone(value);
+  } catch (error) {
+    throw new HangarError('invalid_document', `Documents must be plain data: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function assertDocumentFields(fields: unknown): asserts fields is Record<string, unknown> {
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+    throw new HangarError('invalid_document', 'A document must be an object.');
+  }
+  for (const key of Object.keys(fields)) {
+    if (key.startsWith('$') || key.includes('.'))
+      throw new HangarError('invalid_document', `Field names cannot start with "$" or contain "." (got "${key}").`);
+  }
+}
+
+/**
+ * The SDK's in-memory document store: collections of documents keyed by `_id`, in insertion order.
+ * Each collection has a version number that changes on every write, and listeners that are told
+ * about it, which is what React's `useSyncExternalStore` needs. Stored documents are never mutated:
+ * a write replaces the document object, so unchanged documents keep their identity across renders.
+ */
+export class MemoryCollectionStore {
+  readonly #collections = new Map<string, Map<string, HangarDocument>>();
+  readonly #listeners = new Map<string, Set<() => void>>();
+  readonly #versions = new Map<string, number>();
+  readonly #createId: () => string;
+
+  constructor(options: { createId?: () => string } = {}) {
+    this.#createId = options.createId ?? createDocumentId;
+  }
+
+  /** Calls `listener` after every write to the collection; returns the unsubscribe function. */
+  subscribe(collection: string, listener: () => void): () => void {
+    let listeners = this.#listeners.get(collection);
+    if (!listeners) {
+      listeners = new Set();
+      this.#listeners.set(collection, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.#listeners.delete(collection);
+    };
+  }
+
+  /** A number that changes whenever the collection changes. */
+  version(collection: string): number {
+    return this.#versions.get(collection) ?? 0;
+  }
+
+  /** One document, or undefined. */
+  get(collection: string, id: string): HangarDocument | undefined {
+    assertCollectionName(collection);
+    return this.#collections.get(collection)?.get(id);
+  }
+
+  /** Documents matching `query`: filtered, sorted, then the first `pages × limit` of them. */
+  find(collection: string, query: StoreQuery = {}, pages = 1): FindResult {
+    assertCollectionName(collection);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new HangarError('invalid_query', `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
+    }
+    const all = [...(this.#collections.get(collection)?.values() ?? [])];
+    const matching = sortDocuments(
+      all.filter((document) => matchesFilter(document, query.filter)),
+      query.sort,
+    );
+    const shown = limit * Math.max(1, Math.floor(pages));
+    return { documents: matching.slice(0, shown), hasMore: matching.length > shown };
+  }
+
+  /** Stores a copy of `fields`, generating `_id` when missing; rejects a duplicate `_id` with `conflict`. */
+  insert(collection: string, fields: object): HangarDocument {
+    assertCollectionName(collection);
+    assertDocumentFields(fields);
+    const { _id: givenId, ...rest } = fields;
+    const id = givenId === undefined ? this.#createId() : givenId;
+    if (typeof id !== 'string' || id.length === 0) throw new HangarError('invalid_document', '_id must be a non-empty string.');
+    const documents = this.#documentsOf(collection);
+    if (documents.has(id)) throw new HangarError('conflict', `A document with _id "${id}" already exists in "${collection}".`);
+    const document: HangarDocument = { _id: id, ...copyDocument(withoutUndefined(rest)) };
+    documents.set(id, document);
+    this.#changed(collection);
+    return document;
+  }
+
+  /** Merges `changes` into a document (a field set to undefined is removed); `_id` cannot change. */
+  update(collection: string, id: string, changes: object): HangarDocument {
+    assertCollectionName(collection);
+    assertDocumentFields(changes);
+    const current = this.#collections.get(collection)?.get(id);
+    if (!current) throw new HangarError('not_found', `No document "${id}" in "${collection}".`);
+    const { _id: changedId, ...rest } = changes;
+    if (changedId !== undefined && changedId !== id) throw new HangarError('invalid_document', '_id cannot change.');
+    const merged: Record<string, unknown> = { ...current, ...copyDocument(rest) };
+    const document = { ...withoutUndefined(merged), _id: id };
+    this.#documentsOf(collection).set(id, document);
+    this.#changed(collection);
+    return document;
+  }
+
+  /** Deletes a document; returns whether it existed. */
+  remove(collection: string, id: string): boolean {
+    assertCollectionName(collection);
+    const removed = this.#collections.get(collection)?.delete(id) ?? false;
+    if (removed) this.#changed(collection);
+    return removed;
+  }
+
+  #documentsOf(collection: string): Map<string, HangarDocument> {
+    let documents = this.#collections.get(collection);
+    if (!documents) {
+      documents = new Map();
+      this.#collections.set(collection, documents);
+    }
+    return documents;
+  }
+
+  #changed(collection: string): void {
+    this.#versions.set(collection, this.version(collection) + 1);
+    for (const listener of [...(this.#listeners.get(collection) ?? [])]) listener();
+  }
+}
+
+function withoutUndefined(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}

@@ -1,0 +1,24 @@
+import tailwindcss from '@tailwindcss/vite';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/** Absolute path of `src/`, without Node's `path` module so the config needs no `@types/node`. */
+const sourceDirectory = decodeURIComponent(new URL('./src', import.meta.url).pathname);
+
+export default defineConfig({
+  plugins: [react(), tailwindcss()],
+  // The preview iframe may serve dist/ from any path, so every asset URL is relative.
+  base: './',
+  // One cache per app: workspaces can share a node_modules, and concurrent builds must not share `.vite`.
+  cacheDir: 'node_modules/.vite-app',
+  resolve: {
+    alias: { '@': sourceDirectory },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+  },
+  // A sandboxed iframe without allow-same-origin has an opaque origin: its module script and
+  // stylesheet are cross-origin requests, so `vite preview` must answer them with CORS headers.
+  preview: { cors: true },
+});

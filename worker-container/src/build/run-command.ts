@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+
+export interface RunCommandOptions {
+  cwd: string;
+  /** Killed (SIGTERM, then reported as timed out) after this many milliseconds. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  /** Largest stdout or stderr kept, in bytes. */
+  maxBufferBytes?: number;
+}
+
+export interface CommandOutcome {
+  /** Exit code, or null when the process was killed or could not start. */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  aborted: boolean;
+  /** Why the process could not be started (ENOENT, …), if it could not. */
+  startError?: string;
+  durationMs: number;
+}
+
+/**
+ * Runs a program with `execFile`: arguments go straight to the program, never through a shell.
+ * Never rejects; a non-zero exit, a timeout, an abort or a missing binary are all in the outcome.
+ */
+export function runCommand(file: string, args: readonly string[], options: RunCommandOptions): Promise<CommandOutcome> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    execFile(
+      file,
+      args,
+      {
+        cwd: options.cwd,
+        timeout: options.timeoutMs,
+        killSignal: 'SIGTERM',
+        maxBuffer: options.maxBufferBytes ?? 16 * 1024 * 1024,
+        env: options.env ?? process.env,
+        encoding: 'utf8',
+        windowsHide: true,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      (error, stdout, stderr) => {
+        const durationMs = Math.round(performance.now() - started);
+        if (!error) {
+          resolve({ exitCode: 0, stdout, stderr, timedOut: false, aborted: false, durationMs });
+          return;
+        }
+        const aborted = options.signal?.aborted === true;
+        const code = (error as NodeJS.ErrnoException & { code?: unknown }).code;
+        const killed = 'killed' in error && error.killed === true;
+        resolve({
+          exitCode: typeof code === 'number' ? code : null,
+          stdout,
+          stderr,
+          timedOut: killed && !aborted,
+          aborted,
+          ...(typeof code === 'string' && !aborted ? { startError: `${code}: ${error.message}` } : {}),
+          durationMs,
+        });
+      },
+    );
+  });
+}
+
+/**
+ * The environment for a child tool (npm, tsc, vite): the worker's own, minus what npm scripts and
+ * test runners inject (`npm_config_local_prefix` would point npm at the wrong project, `NODE_ENV=test`
+ * or `VITEST` would change how Vite builds), plus `extra`. Colours are turned off.
+ */
+export function childEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const environment: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(npm_|INIT_CWD$|NODE_ENV$|VITEST|TEST$)/i.test(key)) continue;
+    environment[key] = value;
+  }
+  return { ...environment, NO_COLOR: '1', FORCE_COLOR: '0', ...extra };
+}
+
+/** Removes ANSI colour and cursor escape sequences. */
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g, '');
+}
+
+/** The first `maxLines` lines and `maxChars` characters of `text`, ANSI stripped, noting what was cut. */
+export function trimLog(text: string, maxLines = 60, maxChars = 6000): string {
+  const lines = stripAnsi(text)
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line, index, all) => line !== '' || (index > 0 && all[index - 1] !== ''));
+  while (lines.at(-1) === '') lines.pop();
+  while (lines[0] === '') lines.shift();
+  let kept = lines.slice(0, maxLines).join('\n');
+  const omittedLines = lines.length - Math.min(lines.length, maxLines);
+  let note = omittedLines > 0 ? `… ${omittedLines} more lines` : '';
+  if (kept.length > maxChars) {
+    kept = kept.slice(0, maxChars);
+    note = '… output truncated';
+  }
+  return note ? `${kept}\n${note}` : kept;
+}

@@ -1,0 +1,11 @@
+export * from './model-provider';
+export * from './model-error';
+export * from './collect-response';
+export * from './estimate-cost';
+export * from './anthropic-provider';
+export * from './bedrock-provider';
+export * from './openai-compatible-provider';
+export * from './scripted-provider';
+export { AnthropicEventMapper, toStopReason } from './anthropic-events';
+export { toAnthropicParams } from './anthropic-request';
+export { toChatCompletionRequest } from './openai-compatible-request';
