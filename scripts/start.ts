@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { AuthMode, environmentVariables as env } from '@hangar/protocol';
 import { startLocalHost, type LocalHost } from '../functions/src/entrypoints/local-host';
 import { ensureConsoleBuilt } from './build-console';
-import { dataDirFromEnvironment, webDistDir } from './paths';
+import { dataDirFromEnvironment, repoRoot, webDistDir } from './paths';
 
 /** `npm start`: builds what is not built, starts Hangar on embedded defaults, prints the URL. */
 async function main() {
@@ -19,6 +19,7 @@ async function main() {
   const common = {
     dataDir,
     webDistDir,
+    builder: { repoRoot, templateDir: join(repoRoot, 'template'), workerEntry: join(repoRoot, 'worker-container', 'src', 'main.ts') },
     authMode,
     ...(issuer && audience ? { oidc: { issuer, audience, ...(jwksUri ? { jwksUri } : {}) } } : {}),
     ...(process.env[env.host] ? { host: process.env[env.host] } : {}),

@@ -154,10 +154,24 @@ export class RunWorkerService {
     }
   }
 
+  /** A worker process ended: if its run is still active, it failed (crash, kill, lost machine). */
+  async workerExited(runId: string, detail: string): Promise<boolean> {
+    const run = await this.lifecycle.get(runId).catch(() => null);
+    if (!run || !['queued', 'running', 'awaiting_approval'].includes(run.status)) return false;
+    const reason = `The worker ended unexpectedly (${detail}). Retry to continue from the latest version.`;
+    try {
+      await this.lifecycle.transition(runId, 'failed', { failureReason: reason }, { type: 'run.failed', reason, retryable: true });
+      return true;
+    } catch (error) {
+      if (error instanceof ConflictError) return false;
+      throw error;
+    }
+  }
+
   /** Fails active runs whose worker went quiet. Returns the ids it failed. */
   async sweepLostWorkers(): Promise<string[]> {
     const cutoff = new Date(this.clock.now().getTime() - heartbeatTimeoutMs).toISOString();
-    const stale = await this.lifecycle.runs().find({ status: { $in: ['queued', 'running'] }, heartbeatAt: { $lt: cutoff } }, { limit: 100 });
+    const stale = await this.lifecycle.runs().find({ status: { $in: ['queued', 'running', 'awaiting_approval'] }, heartbeatAt: { $lt: cutoff } }, { limit: 100 });
     const failed: string[] = [];
     for (const run of stale.items) {
       const reason = `The worker stopped responding (no heartbeat for ${heartbeatTimeoutMs / 1000} s). Retry to continue from the latest version.`;

@@ -19,7 +19,7 @@ export function unifiedDiff(path: string, before: string, after: string, maxLine
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) lines.push({ kind: ' ', text: a[i++] ?? '', oldLine: i, newLine: ++j });
-    else if (j < b.length && (i >= a.length || (lcs[i * cols + j + 1] ?? 0) >= (lcs[(i + 1) * cols + j] ?? 0))) lines.push({ kind: '+', text: b[j++] ?? '', oldLine: i, newLine: j });
+    else if (j < b.length && (i >= a.length || (lcs[i * cols + j + 1] ?? 0) > (lcs[(i + 1) * cols + j] ?? 0))) lines.push({ kind: '+', text: b[j++] ?? '', oldLine: i, newLine: j });
     else lines.push({ kind: '-', text: a[i++] ?? '', oldLine: i, newLine: j });
   }
   const context = 3;

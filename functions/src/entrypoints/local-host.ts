@@ -17,7 +17,13 @@ import type { AppEnv } from '../http/app-env';
 import { createApp } from '../http/create-app';
 import { systemClock } from '../ports/clock';
 import { sortableIdGenerator } from '../ports/id-generator';
+import { RunSubscriptionHub } from '../realtime/run-subscriptions';
 import { createSessionHandlers } from '../realtime/session-handlers';
+import { createFileBlobStore } from '../adapters/file-blob-store';
+import { createLocalProcessLauncher } from '../adapters/local-process-launcher';
+import { createMemoryRunEventLog } from '../adapters/memory-run-event-log';
+import { CapabilityTokens } from '../auth/capability-tokens';
+import { builderInfoFromEnvironment, composeBuilder } from './builder-composition';
 import { createStaticHandler } from './static-files';
 
 export interface LocalHostOptions {
@@ -30,6 +36,8 @@ export interface LocalHostOptions {
   authMode?: AuthMode;
   oidc?: { issuer: string; audience: string; jwksUri?: string };
   version?: string;
+  /** Turns on the builder: where the template and the worker entry point are. */
+  builder?: { repoRoot: string; templateDir: string; workerEntry: string; env?: Record<string, string> };
   log?: (message: string) => void;
 }
 
@@ -71,10 +79,48 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     authenticator = createLocalAuthenticator(sessionCodec);
   }
 
+  const secret = loadSessionSecret(options.dataDir);
+  let port = 0;
+  let builder: Awaited<ReturnType<typeof composeBuilder>> | null = null;
+  let launcher: ReturnType<typeof createLocalProcessLauncher> | null = null;
+  const runEvents = createMemoryRunEventLog();
+  if (options.builder) {
+    const settings = options.builder;
+    let workerExited: (runId: string, detail: string) => void = () => undefined;
+    launcher = createLocalProcessLauncher({
+      workerEntry: settings.workerEntry,
+      cwd: settings.repoRoot,
+      env: {
+        HANGAR_WORKSPACES_DIR: join(options.dataDir, 'workspaces'),
+        HANGAR_TEMPLATE_DIR: settings.templateDir,
+        HANGAR_DEPENDENCY_CACHE_DIR: join(options.dataDir, 'dependency-cache'),
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...settings.env,
+      },
+      onExit: (runId, code, signal) => workerExited(runId, signal ? `signal ${signal}` : `exit code ${code ?? '?'}`),
+      log,
+    });
+    builder = await composeBuilder({
+      store,
+      services,
+      events: runEvents,
+      blobs: createFileBlobStore(join(options.dataDir, 'blobs')),
+      launcher,
+      tokens: new CapabilityTokens(secret),
+      ids: sortableIdGenerator,
+      clock: systemClock,
+      controlPlaneUrl: () => `http://127.0.0.1:${port}`,
+      info: builderInfoFromEnvironment({ ...process.env, ...settings.env }),
+    });
+    const worker = builder.worker;
+    workerExited = (runId, detail) => void worker.workerExited(runId, detail).catch((error: unknown) => log(`worker exit handling failed: ${String(error)}`));
+  }
+
   const api = createApp({
     services,
     authenticator,
     sessionCodec,
+    ...(builder ? { builder } : {}),
     config: { version: options.version ?? '0.1.0', storeKind: store.kind, ...(options.oidc ? { oidc: options.oidc } : {}) },
     clientAddress: (c) =>
       (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'local',
@@ -89,11 +135,17 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const server = createAdaptorServer({ fetch: root.fetch });
   const accessKeyId = `LOCAL${randomBytes(8).toString('hex').toUpperCase()}`;
   let pusher: ApiGatewayConnectionPusher | null = null;
+  const hub = new RunSubscriptionHub(runEvents, {
+    post: (connectionId, data) => (pusher ? pusher.post(connectionId, data) : Promise.resolve('gone')),
+    disconnect: (connectionId) => (pusher ? pusher.disconnect(connectionId) : Promise.resolve()),
+  }, log);
+  const readRun = builder?.canReadRun;
   const handlers = createSessionHandlers({
     authenticator,
     store,
     clock: systemClock,
     log,
+    ...(readRun ? { runs: { hub, canRead: (userId: string, _email: string, workspaceId: string, runId: string) => readRun(userId, workspaceId, runId) } } : {}),
     pusher: {
       post: (connectionId, data) => (pusher ? pusher.post(connectionId, data) : Promise.resolve('gone')),
       disconnect: (connectionId) => (pusher ? pusher.disconnect(connectionId) : Promise.resolve()),
@@ -116,7 +168,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     server.once('error', reject);
     server.listen(options.port, host, () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
+  const sweeper = builder ? setInterval(() => void builder?.worker.sweepLostWorkers().catch((error: unknown) => log(`sweep failed: ${String(error)}`)), 5000) : null;
+  sweeper?.unref();
   const url = `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${port}`;
 
   let closing: Promise<void> | null = null;
@@ -125,6 +179,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     port,
     close() {
       closing ??= (async () => {
+        if (sweeper) clearInterval(sweeper);
+        await launcher?.stopAll();
+        await hub.close();
         const httpServer = server as Server;
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeIdleConnections();
@@ -133,6 +190,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         const grace = setTimeout(() => httpServer.closeAllConnections(), 5000);
         await stopped;
         clearTimeout(grace);
+        await runEvents.close();
         await store.close();
       })();
       return closing;

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Authenticated, Authenticator } from '../auth/authenticator';
 import type { SessionCodec } from '../auth/session-cookie';
+import type { BuilderInfo } from '@hangar/protocol';
 import type { CapabilityTokens } from '../auth/capability-tokens';
 import type { BuilderService } from '../domain/builder-service';
 import type { RunWorkerService } from '../domain/run-worker-service';
@@ -15,6 +16,8 @@ export interface BuilderDependencies {
   worker: RunWorkerService;
   tokens: CapabilityTokens;
   blobs: BlobStore;
+  /** Which model builds apps, for the console's "no model key" state. */
+  info: BuilderInfo;
 }
 
 /** What the HTTP app is built from; each composition root supplies it. */

@@ -4,7 +4,7 @@ import { limits } from '@hangar/protocol';
 import { PayloadTooLargeError } from '../domain/errors';
 import type { AppDependencies, AppEnv } from './app-env';
 import { mapError, notFound } from './error-mapper';
-import { authentication, csrfProtection, mutating, rateLimit } from './middleware';
+import { authentication, csrfProtection, mutating, rateLimit, requireActor } from './middleware';
 import { appRoutes } from './routes/app-routes';
 import { auditRoutes } from './routes/audit-routes';
 import { authRoutes } from './routes/auth-routes';
@@ -59,6 +59,11 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.route('/api/workspaces', invitationRoutes(deps));
   app.route('/api/workspaces', auditRoutes(deps));
   if (deps.builder) {
+    const info = deps.builder.info;
+    app.get('/api/builder', (c) => {
+      requireActor(c);
+      return c.json(info);
+    });
     app.route('/api/workspaces', appRoutes(deps));
     app.route('/api/workspaces', versionRoutes(deps));
     app.route('/internal', internalRoutes(deps));

@@ -5,7 +5,13 @@ import { createSqliteDocumentStore } from '../adapters/sqlite/sqlite-document-st
 import { createLocalAuthenticator } from '../auth/authenticator';
 import { SessionCodec, sessionCookieName } from '../auth/session-cookie';
 import { createServices, type Services } from '../domain/services';
-import { systemClock } from '../ports/clock';
+import { createFileBlobStore } from '../adapters/file-blob-store';
+import { createMemoryRunEventLog } from '../adapters/memory-run-event-log';
+import { CapabilityTokens } from '../auth/capability-tokens';
+import { composeBuilder } from '../entrypoints/builder-composition';
+import { systemClock, type Clock } from '../ports/clock';
+import type { RunEventLog } from '../ports/run-event-log';
+import type { RunLauncher } from '../ports/run-launcher';
 import type { DocumentStore } from '../ports/document-store';
 import { sortableIdGenerator } from '../ports/id-generator';
 import type { AppEnv } from './app-env';
@@ -32,15 +38,32 @@ export interface TestApp {
 
 /** The real app on an in-memory SQLite store: the shared double for HTTP tests. */
 export async function createTestApp(
-  options: { rateLimits?: { authPerMinute: number; mutationsPerMinute: number } } = {},
-): Promise<TestApp> {
+  options: { rateLimits?: { authPerMinute: number; mutationsPerMinute: number }; builder?: { launcher: RunLauncher; clock?: Clock; blobDir: string } } = {},
+): Promise<TestApp & { builder: Awaited<ReturnType<typeof composeBuilder>> | null; events: RunEventLog }> {
   const store = createSqliteDocumentStore({ filename: ':memory:' });
-  const services = await createServices({ store, ids: sortableIdGenerator, clock: systemClock });
+  const clock = options.builder?.clock ?? systemClock;
+  const services = await createServices({ store, ids: sortableIdGenerator, clock });
   const sessionCodec = new SessionCodec(randomBytes(32));
+  const events = createMemoryRunEventLog({ clock });
+  const builder = options.builder
+    ? await composeBuilder({
+        store,
+        services,
+        events,
+        blobs: createFileBlobStore(options.builder.blobDir),
+        launcher: options.builder.launcher,
+        tokens: new CapabilityTokens(randomBytes(32)),
+        ids: sortableIdGenerator,
+        clock,
+        controlPlaneUrl: () => testOrigin,
+        info: { provider: 'scripted', model: 'test', offline: false, note: '' },
+      })
+    : null;
   const app = createApp({
     services,
     authenticator: createLocalAuthenticator(sessionCodec),
     sessionCodec,
+    ...(builder ? { builder } : {}),
     config: {
       version: 'test',
       storeKind: store.kind,
@@ -90,5 +113,5 @@ export async function createTestApp(
     return workspace;
   };
 
-  return { app, store, services, signIn, workspaceWith, close: () => store.close() };
+  return { app, store, services, signIn, workspaceWith, builder, events, close: () => store.close() };
 }

@@ -53,8 +53,9 @@ export async function runBuildGate(options: BuildGateOptions): Promise<BuildResu
     run('vite', ['build', '--logLevel', 'error'], { ...options.env, NODE_ENV: 'production' }),
   ]);
 
-  const typecheckErrors = trim(stepErrors('tsc', typecheck, timeoutMs));
-  let buildErrors = trim(stepErrors('vite build', build, timeoutMs));
+  const realWorkspace = await realpath(workspaceDir);
+  const typecheckErrors = trim(withoutNoise(stepErrors('tsc', typecheck, timeoutMs), [workspaceDir, realWorkspace]));
+  let buildErrors = trim(withoutNoise(stepErrors('vite build', build, timeoutMs), [workspaceDir, realWorkspace]));
   if (buildErrors === '' && !(await exists(path.join(distDir, 'index.html')))) {
     buildErrors = 'vite build finished but dist/index.html was not written. Keep index.html at the workspace root and build.outDir set to "dist".';
   }
@@ -70,6 +71,22 @@ function stepErrors(step: string, outcome: CommandOutcome | string, timeoutMs: n
   if (outcome.exitCode === 0) return '';
   const output = `${outcome.stdout}\n${outcome.stderr}`.trim();
   return output === '' ? `${step} failed with exit code ${outcome.exitCode ?? 'unknown'}.` : output;
+}
+
+/**
+ * Error output without what only costs the model tokens: JavaScript stack frames of the build
+ * tool itself, the error object's trailing dump, and the workspace's absolute path (paths become
+ * workspace-relative, as the file tools use them).
+ */
+export function withoutNoise(text: string, workspacePaths: readonly string[]): string {
+  let cleaned = text;
+  for (const workspacePath of workspacePaths) {
+    cleaned = cleaned.split(`file://${workspacePath}/`).join('').split(`${workspacePath}/`).join('');
+  }
+  return cleaned
+    .split('\n')
+    .filter((line) => !/^\s+at\s/.test(line) && !/^\s+errors: \[Getter\/Setter\]$/.test(line) && !/^\s*}\s*$/.test(line))
+    .join('\n');
 }
 
 /**

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DependencyCache } from './dependency-cache';
 import { hardlinkTree, unshareFile, type LinkMethod } from './hardlink-tree';
 import { npmOutput, quietNpmFlags, runNpm } from './npm';
+import { packageNameProblem } from './npm-package-spec';
 
 export interface PrepareWorkspaceOptions {
   templateDir: string;
@@ -62,38 +63,61 @@ export async function prepareWorkspace(options: PrepareWorkspaceOptions): Promis
 
   const nodeModulesDir = path.join(workspaceDir, 'node_modules');
   let linkMethod: LinkMethod | null = null;
-  let installedExtraDependencies = false;
   if (!(await exists(nodeModulesDir))) {
     linkMethod = await hardlinkTree(cache.nodeModulesDir, nodeModulesDir);
     await unshareFile(path.join(nodeModulesDir, '.package-lock.json'));
-    const [workspaceManifest, cacheManifest] = await Promise.all([
-      readDependencies(path.join(workspaceDir, 'package.json')),
-      readDependencies(path.join(cache.directory, 'package.json')),
-    ]);
     const workspaceLock = path.join(workspaceDir, 'package-lock.json');
-    if (workspaceManifest === cacheManifest) {
-      if (!(await exists(workspaceLock))) await copyFile(path.join(cache.directory, 'package-lock.json'), workspaceLock);
-    } else {
-      options.log?.('workspace: package.json differs from the template; installing its extra dependencies');
-      const outcome = await runNpm(['install', ...quietNpmFlags, '--prefer-offline'], {
-        cwd: workspaceDir,
-        timeoutMs: options.installTimeoutMs ?? 5 * 60_000,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.npmCommand ? { npmCommand: options.npmCommand } : {}),
-      });
-      if (outcome.exitCode !== 0) throw new Error(`npm install in the workspace failed:\n${npmOutput(outcome)}`);
-      installedExtraDependencies = true;
+    const [workspaceManifest, cacheManifest] = await Promise.all([readManifest(workspaceDir), readManifest(cache.directory)]);
+    if (!(await exists(workspaceLock)) && dependencyKey(workspaceManifest) === dependencyKey(cacheManifest)) {
+      await copyFile(path.join(cache.directory, 'package-lock.json'), workspaceLock);
     }
+  }
+  // A workspace restored from a snapshot may list packages added by add_dependency in an earlier run.
+  const missing = await missingDependencies(workspaceDir, await readManifest(workspaceDir));
+  let installedExtraDependencies = false;
+  if (missing.length > 0) {
+    assertRegistryDependencies(await readManifest(workspaceDir));
+    options.log?.(`workspace: installing dependencies the shared cache lacks: ${missing.join(', ')}`);
+    const outcome = await runNpm(['install', ...quietNpmFlags, '--prefer-offline'], {
+      cwd: workspaceDir,
+      timeoutMs: options.installTimeoutMs ?? 5 * 60_000,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.npmCommand ? { npmCommand: options.npmCommand } : {}),
+    });
+    if (outcome.exitCode !== 0) throw new Error(`npm install in the workspace failed:\n${npmOutput(outcome)}`);
+    installedExtraDependencies = true;
   }
   return { workspaceDir, created, linkMethod, installedExtraDependencies, durationMs: Math.round(performance.now() - started) };
 }
 
-/** The dependency maps of a package.json, as a canonical string for comparison. */
-async function readDependencies(packageJsonPath: string): Promise<string> {
-  const manifest = JSON.parse(await readFile(packageJsonPath, 'utf8')) as Record<string, unknown>;
-  const canonical = (value: unknown) =>
-    value && typeof value === 'object' ? Object.entries(value).sort(([left], [right]) => (left < right ? -1 : 1)) : [];
-  return JSON.stringify([canonical(manifest['dependencies']), canonical(manifest['devDependencies'])]);
+type Manifest = { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+
+async function readManifest(directory: string): Promise<Manifest> {
+  return JSON.parse(await readFile(path.join(directory, 'package.json'), 'utf8')) as Manifest;
+}
+
+/** The dependency maps of a manifest, canonical, for comparison. */
+function dependencyKey(manifest: Manifest): string {
+  const sorted = (map: Record<string, string> = {}) => Object.entries(map).sort(([left], [right]) => (left < right ? -1 : 1));
+  return JSON.stringify([sorted(manifest.dependencies), sorted(manifest.devDependencies)]);
+}
+
+/** Packages the manifest lists that node_modules does not have. */
+async function missingDependencies(workspaceDir: string, manifest: Manifest): Promise<string[]> {
+  const names = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.devDependencies ?? {})];
+  const present = await Promise.all(names.map((name) => exists(path.join(workspaceDir, 'node_modules', name, 'package.json'))));
+  return names.filter((_name, index) => !present[index]);
+}
+
+/**
+ * The workspace's package.json is written by the model: before installing from it, refuse
+ * anything but registry packages (no `file:`, `link:`, git, URL or `npm:` alias specs).
+ */
+function assertRegistryDependencies(manifest: Manifest): void {
+  for (const [name, spec] of [...Object.entries(manifest.dependencies ?? {}), ...Object.entries(manifest.devDependencies ?? {})]) {
+    const problem = packageNameProblem(name) ?? (/[:/]/.test(spec) ? `"${spec}" is not a registry version range` : null);
+    if (problem) throw new Error(`The workspace's package.json lists "${name}": ${problem}; only npm registry packages are installed.`);
+  }
 }
 
 async function exists(filePath: string): Promise<boolean> {

@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { RunLauncher, RunSpec } from '../ports/run-launcher';
+
+export interface LocalProcessLauncherOptions {
+  /** The worker entry point (worker-container/src/main.ts), run with Node and the tsx loader. */
+  workerEntry: string;
+  cwd: string;
+  /** Extra environment for every worker (workspace dirs, template, model provider settings). */
+  env: Record<string, string>;
+  /** Called when a worker exits; the control plane fails the run if it was still active. */
+  onExit: (runId: string, code: number | null, signal: NodeJS.Signals | null) => void;
+  log?: (message: string) => void;
+}
+
+/** Runs each builder run in its own child process, exactly as a Fargate task would run it. */
+export function createLocalProcessLauncher(options: LocalProcessLauncherOptions): RunLauncher & { running(): string[]; stopAll(): Promise<void> } {
+  const children = new Map<string, ChildProcess>();
+  const log = options.log ?? (() => undefined);
+
+  const stop = (runId: string): Promise<void> => {
+    const child = children.get(runId);
+    if (!child || child.exitCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  };
+
+  return {
+    kind: 'local-process',
+    launch(spec: RunSpec) {
+      const child = spawn(process.execPath, ['--import', 'tsx', options.workerEntry], {
+        cwd: options.cwd,
+        env: {
+          ...process.env,
+          ...options.env,
+          HANGAR_RUN_ID: spec.runId,
+          HANGAR_RUN_TOKEN: spec.runToken,
+          HANGAR_CONTROL_PLANE_URL: spec.controlPlaneUrl,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.set(spec.runId, child);
+      const forward = (data: Buffer) => {
+        for (const line of data.toString('utf8').split('\n')) if (line.trim()) log(line);
+      };
+      child.stdout?.on('data', forward);
+      child.stderr?.on('data', forward);
+      child.once('exit', (code, signal) => {
+        children.delete(spec.runId);
+        options.onExit(spec.runId, code, signal);
+      });
+      return new Promise<void>((resolve, reject) => {
+        child.once('spawn', () => resolve());
+        child.once('error', reject);
+      });
+    },
+    stop,
+    running: () => [...children.keys()],
+    async stopAll() {
+      await Promise.all([...children.keys()].map(stop));
+    },
+  };
+}
