@@ -1,9 +1,14 @@
+import { benchWorkspaceBuilds } from './bench/builder.bench';
 import { benchDocumentStore } from './bench/document-store.bench';
+import { benchRunStream } from './bench/run-stream.bench';
 
 /** `npm run bench`: prints figures and ratios against baselines measured in the same run. */
 async function main() {
   console.log(`Hangar bench · node ${process.version} · ${new Date().toISOString()}`);
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   await benchDocumentStore();
+  await benchRunStream();
+  await benchWorkspaceBuilds();
 }
 
 main().catch((error: unknown) => {

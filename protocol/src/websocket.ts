@@ -51,5 +51,11 @@ export const RunEventMessage = z.strictObject({ type: z.literal('run.event'), ru
 export const RunSubscribedMessage = z.strictObject({ type: z.literal('run.subscribed'), id: MessageId.optional(), runId: Id });
 
 /** Everything the server may push. */
-export const ServerMessage = z.discriminatedUnion('type', [PongMessage, ErrorMessage, NoticeMessage, RunEventMessage, RunSubscribedMessage]);
+export const ServerMessage = z.discriminatedUnion('type', [
+  PongMessage,
+  ErrorMessage,
+  NoticeMessage,
+  RunEventMessage,
+  RunSubscribedMessage,
+]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

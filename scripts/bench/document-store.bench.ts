@@ -51,11 +51,20 @@ export async function benchDocumentStore(): Promise<void> {
     await store.close();
 
     printTable(`Document store (SQLite adapter), ${format(documents, 0)} documents per collection`, [
-      ['insertOne', `${format(perSecond(storeInsert), 0)} ops/s (p50 ${format(percentile(storeInsert, 50), 3)} ms, p99 ${format(percentile(storeInsert, 99), 3)} ms)`],
+      [
+        'insertOne',
+        `${format(perSecond(storeInsert), 0)} ops/s (p50 ${format(percentile(storeInsert, 50), 3)} ms, p99 ${format(percentile(storeInsert, 99), 3)} ms)`,
+      ],
       ['  baseline: raw better-sqlite3 INSERT', `${format(perSecond(rawInsert), 0)} ops/s`],
       ['  ratio store / raw (throughput)', `${format(perSecond(storeInsert) / perSecond(rawInsert))}×`],
-      ['find, index-backed equality (limit 50)', `${format(perSecond(indexedQuery), 0)} queries/s (p50 ${format(percentile(indexedQuery, 50), 3)} ms)`],
-      ['  baseline: same filter, no index', `${format(perSecond(scanQuery), 0)} queries/s (p50 ${format(percentile(scanQuery, 50), 3)} ms)`],
+      [
+        'find, index-backed equality (limit 50)',
+        `${format(perSecond(indexedQuery), 0)} queries/s (p50 ${format(percentile(indexedQuery, 50), 3)} ms)`,
+      ],
+      [
+        '  baseline: same filter, no index',
+        `${format(perSecond(scanQuery), 0)} queries/s (p50 ${format(percentile(scanQuery, 50), 3)} ms)`,
+      ],
       ['  ratio indexed / unindexed', `${format(perSecond(indexedQuery) / perSecond(scanQuery), 1)}×`],
       ['find, array membership (limit 50)', `${format(perSecond(arrayQuery), 0)} queries/s`],
       ['cursor page of 50 by _id', `p50 ${format(percentile(paging, 50), 3)} ms, p99 ${format(percentile(paging, 99), 3)} ms`],

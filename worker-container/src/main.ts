@@ -31,7 +31,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => controller.abort());
 
   const context = await client.context();
-  const { provider, model } = chooseProvider();
+  const { provider, model } = chooseProvider(process.env, context.prompt);
   await client.started({ workerId: `${hostname()}:${process.pid}`, provider: provider.name, model });
 
   // Heartbeats tell the control plane we are alive; its answer tells us when the run was stopped.
@@ -54,7 +54,12 @@ async function main(): Promise<number> {
       log(`restoring the workspace from version ${latest.number}`);
       await restoreWorkspace(client, workspaceDir, latest);
     }
-    const cache = await ensureDependencyCache({ templateDir, cacheRoot: env('HANGAR_DEPENDENCY_CACHE_DIR'), signal: controller.signal, log });
+    const cache = await ensureDependencyCache({
+      templateDir,
+      cacheRoot: env('HANGAR_DEPENDENCY_CACHE_DIR'),
+      signal: controller.signal,
+      log,
+    });
     await prepareWorkspace({ templateDir, workspaceDir, cache, signal: controller.signal, log });
 
     const isNew = latest === null;
@@ -62,7 +67,13 @@ async function main(): Promise<number> {
       ...createBuilderTools({
         doneBuilding: {
           onBuildFinished: (result) =>
-            void sink.event({ type: 'build.finished', ok: result.ok, typecheckErrors: result.typecheckErrors, buildErrors: result.buildErrors, durationMs: result.durationMs }),
+            void sink.event({
+              type: 'build.finished',
+              ok: result.ok,
+              typecheckErrors: result.typecheckErrors,
+              buildErrors: result.buildErrors,
+              durationMs: result.durationMs,
+            }),
           onSuccess: async (dir) => {
             await sink.flush();
             const version = await recordSnapshot(client, dir);
@@ -70,8 +81,8 @@ async function main(): Promise<number> {
           },
         },
       }),
-      presentPlanTool(sink, controller.signal) as BuilderTool<unknown>,
-      renameAppTool(sink) as BuilderTool<unknown>,
+      presentPlanTool(sink, controller.signal),
+      renameAppTool(sink),
     ];
     const outcome = await runAgentLoop({
       provider,
@@ -86,13 +97,18 @@ async function main(): Promise<number> {
     });
     await sink.flush();
     if (outcome.status === 'stopped') return 0;
-    await client.finish(outcome.status === 'succeeded' ? { status: 'succeeded', summary: outcome.summary, usage: outcome.usage } : { status: 'failed', reason: outcome.reason, usage: outcome.usage });
+    await client.finish(
+      outcome.status === 'succeeded'
+        ? { status: 'succeeded', summary: outcome.summary, usage: outcome.usage }
+        : { status: 'failed', reason: outcome.reason, usage: outcome.usage },
+    );
     return 0;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     log(`failed: ${reason}`);
     await sink.flush().catch(() => undefined);
-    if (!controller.signal.aborted) await client.finish({ status: 'failed', reason: `The worker failed: ${reason}`, usage: usageZero }).catch(() => undefined);
+    if (!controller.signal.aborted)
+      await client.finish({ status: 'failed', reason: `The worker failed: ${reason}`, usage: usageZero }).catch(() => undefined);
     return 1;
   } finally {
     clearInterval(heartbeat);

@@ -6,5 +6,8 @@ import { createFileBlobStore } from './file-blob-store';
 
 describeBlobStoreContract('files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hangar-blobs-'));
-  return Promise.resolve({ store: createFileBlobStore(dir), cleanup: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) });
+  return Promise.resolve({
+    store: createFileBlobStore(dir),
+    cleanup: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+  });
 });

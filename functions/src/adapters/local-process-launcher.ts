@@ -13,7 +13,9 @@ export interface LocalProcessLauncherOptions {
 }
 
 /** Runs each builder run in its own child process, exactly as a Fargate task would run it. */
-export function createLocalProcessLauncher(options: LocalProcessLauncherOptions): RunLauncher & { running(): string[]; stopAll(): Promise<void> } {
+export function createLocalProcessLauncher(
+  options: LocalProcessLauncherOptions,
+): RunLauncher & { running(): string[]; kill(runId: string): boolean; stopAll(): Promise<void> } {
   const children = new Map<string, ChildProcess>();
   const log = options.log ?? (() => undefined);
 
@@ -61,6 +63,8 @@ export function createLocalProcessLauncher(options: LocalProcessLauncherOptions)
     },
     stop,
     running: () => [...children.keys()],
+    /** Kills a worker without warning, as a lost machine would (tests of recovery). */
+    kill: (runId: string) => children.get(runId)?.kill('SIGKILL') ?? false,
     async stopAll() {
       await Promise.all([...children.keys()].map(stop));
     },

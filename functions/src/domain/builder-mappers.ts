@@ -49,7 +49,11 @@ export function nameFromPrompt(prompt: string): string {
     .replace(/\s+/g, ' ')
     .replace(/^(please\s+)?(build|make|create|i need|we need|give me)\s+(me\s+)?(an?\s+)?/i, '')
     .trim();
-  const words = cleaned.split(' ').slice(0, 6).join(' ').replace(/[.,;:!?]+$/, '');
+  const words = cleaned
+    .split(' ')
+    .slice(0, 6)
+    .join(' ')
+    .replace(/[.,;:!?]+$/, '');
   const name = words.charAt(0).toUpperCase() + words.slice(1);
   return name.length > 60 ? `${name.slice(0, 57)}…` : name || 'Untitled app';
 }

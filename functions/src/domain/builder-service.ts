@@ -43,7 +43,9 @@ export class BuilderService {
     await this.apps().createIndex({ keys: { workspaceId: 1 } });
     await this.runs().createIndex({ keys: { workspaceId: 1, appId: 1 } });
     await this.runs().createIndex({ keys: { status: 1 } });
-    await this.deps.store.collection(builderCollections.versions).createIndex({ keys: { workspaceId: 1, appId: 1, number: 1 }, unique: true, name: 'app_number' });
+    await this.deps.store
+      .collection(builderCollections.versions)
+      .createIndex({ keys: { workspaceId: 1, appId: 1, number: 1 }, unique: true, name: 'app_number' });
   }
 
   async app(actor: Actor, workspaceId: string, appId: string): Promise<AppRecord> {
@@ -56,7 +58,9 @@ export class BuilderService {
   async listApps(actor: Actor, workspaceId: string): Promise<App[]> {
     const membership = await this.deps.access.member(workspaceId, actor);
     if (membership.role === 'viewer') return [];
-    const page = await this.deps.store.collection<AppRecord>(builderCollections.apps).find({ workspaceId }, { sort: { _id: -1 }, limit: 200 });
+    const page = await this.deps.store
+      .collection<AppRecord>(builderCollections.apps)
+      .find({ workspaceId }, { sort: { _id: -1 }, limit: 200 });
     return page.items.map(toApp);
   }
 
@@ -79,7 +83,13 @@ export class BuilderService {
       latestRunStatus: null,
     };
     await this.apps().insertOne(app);
-    await this.deps.audit.record({ workspaceId, actor: auditActorOf(actor), source: actor.source, action: 'app.created', target: { type: 'app', id: app._id, label: app.name } });
+    await this.deps.audit.record({
+      workspaceId,
+      actor: auditActorOf(actor),
+      source: actor.source,
+      action: 'app.created',
+      target: { type: 'app', id: app._id, label: app.name },
+    });
     const run = await this.startRun(actor, app, prompt, null);
     return { app: toApp((await this.apps().findOne({ _id: app._id })) ?? app), run };
   }
@@ -120,7 +130,8 @@ export class BuilderService {
   async retry(actor: Actor, workspaceId: string, runId: string): Promise<Run> {
     await this.deps.access.require(workspaceId, actor, 'apps.build');
     const previous = await this.run(actor, workspaceId, runId);
-    if (previous.status !== 'failed' && previous.status !== 'stopped') throw new ConflictError('Only a failed or stopped run can be retried.');
+    if (previous.status !== 'failed' && previous.status !== 'stopped')
+      throw new ConflictError('Only a failed or stopped run can be retried.');
     const app = await this.app(actor, workspaceId, previous.appId);
     return this.startRun(actor, app, previous.prompt, previous._id);
   }
@@ -128,17 +139,24 @@ export class BuilderService {
   async decidePlan(actor: Actor, workspaceId: string, runId: string, decision: 'accept' | 'amend', note?: string): Promise<Run> {
     await this.deps.access.require(workspaceId, actor, 'apps.build');
     await this.run(actor, workspaceId, runId);
-    const decided = await this.deps.lifecycle.transition(runId, 'running', {}, {
-      type: 'plan.decided',
-      decision: decision === 'accept' ? 'accepted' : 'amended',
-      ...(note ? { note } : {}),
-    });
+    const decided = await this.deps.lifecycle.transition(
+      runId,
+      'running',
+      {},
+      {
+        type: 'plan.decided',
+        decision: decision === 'accept' ? 'accepted' : 'amended',
+        ...(note ? { note } : {}),
+      },
+    );
     return toRun(decided);
   }
 
   async listVersions(actor: Actor, workspaceId: string, appId: string): Promise<AppVersion[]> {
     await this.app(actor, workspaceId, appId);
-    const page = await this.deps.store.collection<VersionRecord>(builderCollections.versions).find({ workspaceId, appId }, { sort: { number: -1 }, limit: 500 });
+    const page = await this.deps.store
+      .collection<VersionRecord>(builderCollections.versions)
+      .find({ workspaceId, appId }, { sort: { number: -1 }, limit: 500 });
     return page.items.map(toVersion);
   }
 
@@ -181,7 +199,9 @@ export class BuilderService {
       });
     } catch (error) {
       const reason = `The worker could not be started: ${error instanceof Error ? error.message : String(error)}`;
-      return toRun(await this.deps.lifecycle.transition(run._id, 'failed', { failureReason: reason }, { type: 'run.failed', reason, retryable: true }));
+      return toRun(
+        await this.deps.lifecycle.transition(run._id, 'failed', { failureReason: reason }, { type: 'run.failed', reason, retryable: true }),
+      );
     }
     return toRun(await this.deps.lifecycle.get(run._id));
   }

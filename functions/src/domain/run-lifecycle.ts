@@ -54,7 +54,14 @@ export class RunLifecycle {
     // Conditional on the status we read: a concurrent transition makes this a no-op (null).
     const updated = await this.runs().updateOne(
       { _id: runId, status: run.status },
-      { $set: { status: to, ...(terminal ? { finishedAt: now } : {}), ...(to === 'running' && !run.startedAt ? { startedAt: now } : {}), ...extra } },
+      {
+        $set: {
+          status: to,
+          ...(terminal ? { finishedAt: now } : {}),
+          ...(to === 'running' && !run.startedAt ? { startedAt: now } : {}),
+          ...extra,
+        },
+      },
     );
     if (!updated) throw new ConflictError('The run changed meanwhile; reload it.');
     await this.apps().updateOne(

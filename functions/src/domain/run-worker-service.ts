@@ -53,7 +53,12 @@ export class RunWorkerService {
 
   async started(runId: string, details: { workerId: string; provider: string; model: string }): Promise<void> {
     const now = this.clock.now().toISOString();
-    await this.lifecycle.transition(runId, 'running', { provider: details.provider, model: details.model, heartbeatAt: now }, { type: 'run.started', ...details });
+    await this.lifecycle.transition(
+      runId,
+      'running',
+      { provider: details.provider, model: details.model, heartbeatAt: now },
+      { type: 'run.started', ...details },
+    );
   }
 
   /** Records a heartbeat; answers whether the worker should keep going (false once stopped). */
@@ -68,7 +73,8 @@ export class RunWorkerService {
 
   async appendEvents(runId: string, bodies: RunEventBody[]): Promise<StoredRunEvent[]> {
     const run = await this.lifecycle.get(runId);
-    if (!['running', 'awaiting_approval'].includes(run.status)) throw new ConflictError(`The run is ${run.status}; no more events are accepted.`);
+    if (!['running', 'awaiting_approval'].includes(run.status))
+      throw new ConflictError(`The run is ${run.status}; no more events are accepted.`);
     const stored: StoredRunEvent[] = [];
     for (const body of bodies) stored.push(await this.events.append(runId, body));
     return stored;
@@ -99,19 +105,27 @@ export class RunWorkerService {
     return this.createVersion(run.workspaceId, run.appId, files, { runId, restoredFrom: null });
   }
 
-  async createVersion(workspaceId: string, appId: string, files: VersionFile[], origin: { runId: string | null; restoredFrom: string | null }): Promise<VersionRecord> {
+  async createVersion(
+    workspaceId: string,
+    appId: string,
+    files: VersionFile[],
+    origin: { runId: string | null; restoredFrom: string | null },
+  ): Promise<VersionRecord> {
     if (files.length === 0) throw new BadRequestError('A version needs at least one file.');
-    if (files.length > snapshotLimits.maxFiles) throw new BadRequestError(`A version holds at most ${snapshotLimits.maxFiles} files (got ${files.length}).`);
+    if (files.length > snapshotLimits.maxFiles)
+      throw new BadRequestError(`A version holds at most ${snapshotLimits.maxFiles} files (got ${files.length}).`);
     const paths = new Set<string>();
     let totalBytes = 0;
     for (const file of files) {
       if (paths.has(file.path)) throw new BadRequestError(`Duplicate path in manifest: ${file.path}`);
       paths.add(file.path);
-      if (file.size > snapshotLimits.maxFileBytes) throw new BadRequestError(`${file.path} is ${file.size} bytes; the cap per file is ${snapshotLimits.maxFileBytes}.`);
+      if (file.size > snapshotLimits.maxFileBytes)
+        throw new BadRequestError(`${file.path} is ${file.size} bytes; the cap per file is ${snapshotLimits.maxFileBytes}.`);
       totalBytes += file.size;
       if (!(await this.blobs.has(file.sha256))) throw new BadRequestError(`Blob for ${file.path} was not uploaded.`);
     }
-    if (totalBytes > snapshotLimits.maxTotalBytes) throw new BadRequestError(`The snapshot is ${totalBytes} bytes; the cap is ${snapshotLimits.maxTotalBytes}.`);
+    if (totalBytes > snapshotLimits.maxTotalBytes)
+      throw new BadRequestError(`The snapshot is ${totalBytes} bytes; the cap is ${snapshotLimits.maxTotalBytes}.`);
     const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
     for (let attempt = 0; ; attempt++) {
       const latest = await this.versions().find({ workspaceId, appId }, { sort: { number: -1 }, limit: 1 });
@@ -143,14 +157,27 @@ export class RunWorkerService {
     }
   }
 
-  async finish(runId: string, outcome: { status: 'succeeded'; summary: string; usage: Usage } | { status: 'failed'; reason: string; usage: Usage }): Promise<void> {
+  async finish(
+    runId: string,
+    outcome: { status: 'succeeded'; summary: string; usage: Usage } | { status: 'failed'; reason: string; usage: Usage },
+  ): Promise<void> {
     const run = await this.lifecycle.get(runId);
     if (run.status === 'stopped') return;
     await this.events.append(runId, { type: 'usage', usage: outcome.usage });
     if (outcome.status === 'succeeded') {
-      await this.lifecycle.transition(runId, 'succeeded', { usage: outcome.usage }, { type: 'run.succeeded', summary: outcome.summary, ...(run.versionId ? { versionId: run.versionId } : {}) });
+      await this.lifecycle.transition(
+        runId,
+        'succeeded',
+        { usage: outcome.usage },
+        { type: 'run.succeeded', summary: outcome.summary, ...(run.versionId ? { versionId: run.versionId } : {}) },
+      );
     } else {
-      await this.lifecycle.transition(runId, 'failed', { usage: outcome.usage, failureReason: outcome.reason }, { type: 'run.failed', reason: outcome.reason, retryable: true });
+      await this.lifecycle.transition(
+        runId,
+        'failed',
+        { usage: outcome.usage, failureReason: outcome.reason },
+        { type: 'run.failed', reason: outcome.reason, retryable: true },
+      );
     }
   }
 
@@ -171,7 +198,9 @@ export class RunWorkerService {
   /** Fails active runs whose worker went quiet. Returns the ids it failed. */
   async sweepLostWorkers(): Promise<string[]> {
     const cutoff = new Date(this.clock.now().getTime() - heartbeatTimeoutMs).toISOString();
-    const stale = await this.lifecycle.runs().find({ status: { $in: ['queued', 'running', 'awaiting_approval'] }, heartbeatAt: { $lt: cutoff } }, { limit: 100 });
+    const stale = await this.lifecycle
+      .runs()
+      .find({ status: { $in: ['queued', 'running', 'awaiting_approval'] }, heartbeatAt: { $lt: cutoff } }, { limit: 100 });
     const failed: string[] = [];
     for (const run of stale.items) {
       const reason = `The worker stopped responding (no heartbeat for ${heartbeatTimeoutMs / 1000} s). Retry to continue from the latest version.`;

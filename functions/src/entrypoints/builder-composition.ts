@@ -28,7 +28,11 @@ export interface BuilderPorts {
 }
 
 /** Builds the builder's services from ports; shared by every composition root. */
-export async function composeBuilder(ports: BuilderPorts): Promise<BuilderDependencies & { info: BuilderInfo; canReadRun: (userId: string, workspaceId: string, runId: string) => Promise<boolean> }> {
+export async function composeBuilder(
+  ports: BuilderPorts,
+): Promise<
+  BuilderDependencies & { info: BuilderInfo; canReadRun: (userId: string, workspaceId: string, runId: string) => Promise<boolean> }
+> {
   const { store, services, events, blobs, tokens, ids, clock } = ports;
   const lifecycle = new RunLifecycle(store, events, clock);
   const worker = new RunWorkerService(store, lifecycle, events, blobs, ids, clock);

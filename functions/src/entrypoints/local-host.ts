@@ -21,7 +21,7 @@ import { RunSubscriptionHub } from '../realtime/run-subscriptions';
 import { createSessionHandlers } from '../realtime/session-handlers';
 import { createFileBlobStore } from '../adapters/file-blob-store';
 import { createLocalProcessLauncher } from '../adapters/local-process-launcher';
-import { createMemoryRunEventLog } from '../adapters/memory-run-event-log';
+import { createDocumentRunEventLog } from '../adapters/document-run-event-log';
 import { CapabilityTokens } from '../auth/capability-tokens';
 import { builderInfoFromEnvironment, composeBuilder } from './builder-composition';
 import { createStaticHandler } from './static-files';
@@ -44,6 +44,8 @@ export interface LocalHostOptions {
 export interface LocalHost {
   url: string;
   port: number;
+  /** The local worker launcher when the builder is on (tests kill workers through it). */
+  launcher: { running(): string[]; kill(runId: string): boolean } | null;
   close(): Promise<void>;
 }
 
@@ -83,7 +85,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   let port = 0;
   let builder: Awaited<ReturnType<typeof composeBuilder>> | null = null;
   let launcher: ReturnType<typeof createLocalProcessLauncher> | null = null;
-  const runEvents = createMemoryRunEventLog();
+  // Durable: chat history and run streams survive a restart of the local host.
+  const runEvents = createDocumentRunEventLog(store);
+  await runEvents.ensureIndexes();
   if (options.builder) {
     const settings = options.builder;
     let workerExited: (runId: string, detail: string) => void = () => undefined;
@@ -113,7 +117,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       info: builderInfoFromEnvironment({ ...process.env, ...settings.env }),
     });
     const worker = builder.worker;
-    workerExited = (runId, detail) => void worker.workerExited(runId, detail).catch((error: unknown) => log(`worker exit handling failed: ${String(error)}`));
+    workerExited = (runId, detail) =>
+      void worker.workerExited(runId, detail).catch((error: unknown) => log(`worker exit handling failed: ${String(error)}`));
   }
 
   const api = createApp({
@@ -135,17 +140,28 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const server = createAdaptorServer({ fetch: root.fetch });
   const accessKeyId = `LOCAL${randomBytes(8).toString('hex').toUpperCase()}`;
   let pusher: ApiGatewayConnectionPusher | null = null;
-  const hub = new RunSubscriptionHub(runEvents, {
-    post: (connectionId, data) => (pusher ? pusher.post(connectionId, data) : Promise.resolve('gone')),
-    disconnect: (connectionId) => (pusher ? pusher.disconnect(connectionId) : Promise.resolve()),
-  }, log);
+  const hub = new RunSubscriptionHub(
+    runEvents,
+    {
+      post: (connectionId, data) => (pusher ? pusher.post(connectionId, data) : Promise.resolve('gone')),
+      disconnect: (connectionId) => (pusher ? pusher.disconnect(connectionId) : Promise.resolve()),
+    },
+    log,
+  );
   const readRun = builder?.canReadRun;
   const handlers = createSessionHandlers({
     authenticator,
     store,
     clock: systemClock,
     log,
-    ...(readRun ? { runs: { hub, canRead: (userId: string, _email: string, workspaceId: string, runId: string) => readRun(userId, workspaceId, runId) } } : {}),
+    ...(readRun
+      ? {
+          runs: {
+            hub,
+            canRead: (userId: string, _email: string, workspaceId: string, runId: string) => readRun(userId, workspaceId, runId),
+          },
+        }
+      : {}),
     pusher: {
       post: (connectionId, data) => (pusher ? pusher.post(connectionId, data) : Promise.resolve('gone')),
       disconnect: (connectionId) => (pusher ? pusher.disconnect(connectionId) : Promise.resolve()),
@@ -169,7 +185,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     server.listen(options.port, host, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  const sweeper = builder ? setInterval(() => void builder?.worker.sweepLostWorkers().catch((error: unknown) => log(`sweep failed: ${String(error)}`)), 5000) : null;
+  const sweeper = builder
+    ? setInterval(() => void builder?.worker.sweepLostWorkers().catch((error: unknown) => log(`sweep failed: ${String(error)}`)), 5000)
+    : null;
   sweeper?.unref();
   const url = `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${port}`;
 
@@ -177,6 +195,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   return {
     url,
     port,
+    launcher,
     close() {
       closing ??= (async () => {
         if (sweeper) clearInterval(sweeper);

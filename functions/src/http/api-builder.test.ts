@@ -70,7 +70,9 @@ describe('builder control plane', () => {
   }
 
   it('runs a prompt end to end: queued, started, plan, events, version, succeeded; preview served sandboxed', async () => {
-    const created = await owner.request('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'A tracker for customer leads with name and email' });
+    const created = await owner.request('POST', `/api/workspaces/${workspace.id}/apps`, {
+      prompt: 'A tracker for customer leads with name and email',
+    });
     expect(created.status).toBe(201);
     const { app, run } = (await created.json()) as CreateAppResponse;
     expect(app.name).toBe('A tracker for customer leads with');
@@ -81,14 +83,28 @@ describe('builder control plane', () => {
     expect((await call('POST', '/started', { workerId: 'w1', provider: 'scripted', model: 'test' })).status).toBe(204);
     expect((await call('POST', '/plan', { plan: { title: 'Leads', summary: 'A tracker', steps: ['List', 'Form'] } })).status).toBe(204);
     expect((await json<Run>(owner.request('GET', `/api/workspaces/${workspace.id}/runs/${run.id}`))).status).toBe('awaiting_approval');
-    const decided = await owner.request('POST', `/api/workspaces/${workspace.id}/runs/${run.id}/plan`, { decision: 'amend', note: 'add a priority field' });
+    const decided = await owner.request('POST', `/api/workspaces/${workspace.id}/runs/${run.id}/plan`, {
+      decision: 'amend',
+      note: 'add a priority field',
+    });
     expect((await decided.json()) as Run).toMatchObject({ status: 'running' });
 
     expect((await call('POST', '/events', { events: [{ type: 'text.delta', text: 'Building…' }] })).status).toBe(200);
-    const version = await uploadAndRecord(call, { 'src/App.tsx': 'export default 1;\n', 'dist/index.html': '<!doctype html><div id="root"></div>' });
+    const version = await uploadAndRecord(call, {
+      'src/App.tsx': 'export default 1;\n',
+      'dist/index.html': '<!doctype html><div id="root"></div>',
+    });
     expect(version.number).toBe(1);
     expect((await call('POST', '/rename', { name: 'Lead Desk' })).status).toBe(204);
-    expect((await call('POST', '/finish', { status: 'succeeded', summary: 'Ready.', usage: { inputTokens: 10, outputTokens: 5, costUsd: 0.01 } })).status).toBe(204);
+    expect(
+      (
+        await call('POST', '/finish', {
+          status: 'succeeded',
+          summary: 'Ready.',
+          usage: { inputTokens: 10, outputTokens: 5, costUsd: 0.01 },
+        })
+      ).status,
+    ).toBe(204);
 
     const finalApp = await json<App>(owner.request('GET', `/api/workspaces/${workspace.id}/apps/${app.id}`));
     expect(finalApp).toMatchObject({ name: 'Lead Desk', latestVersionId: version.id, latestRunStatus: 'succeeded' });
@@ -105,7 +121,9 @@ describe('builder control plane', () => {
       'run.succeeded',
     ]);
 
-    const link = await json<PreviewLink>(owner.request('GET', `/api/workspaces/${workspace.id}/apps/${app.id}/versions/${version.id}/preview`));
+    const link = await json<PreviewLink>(
+      owner.request('GET', `/api/workspaces/${workspace.id}/apps/${app.id}/versions/${version.id}/preview`),
+    );
     const page = await test.app.request(`${testOrigin}${link.url}`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="root">');
@@ -120,24 +138,37 @@ describe('builder control plane', () => {
   });
 
   it('refuses a second run while one is active; stop, retry and versions diff/restore work', async () => {
-    const { app, run } = await json<CreateAppResponse>(owner.request('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'A list of tasks' }));
-    expect((await owner.request('POST', `/api/workspaces/${workspace.id}/apps/${app.id}/messages`, { text: 'add a field due date' })).status).toBe(409);
+    const { app, run } = await json<CreateAppResponse>(
+      owner.request('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'A list of tasks' }),
+    );
+    expect(
+      (await owner.request('POST', `/api/workspaces/${workspace.id}/apps/${app.id}/messages`, { text: 'add a field due date' })).status,
+    ).toBe(409);
     const stopped = await json<Run>(owner.request('POST', `/api/workspaces/${workspace.id}/runs/${run.id}/stop`));
     expect(stopped.status).toBe('stopped');
     expect(launcher.stopped).toEqual([run.id]);
     expect((await owner.request('POST', `/api/workspaces/${workspace.id}/runs/${run.id}/stop`)).status).toBe(409);
     // The stopped worker can no longer write.
-    expect((await worker(launcher.launched[0] as RunSpec)('POST', '/events', { events: [{ type: 'text.delta', text: 'late' }] })).status).toBe(409);
+    expect(
+      (await worker(launcher.launched[0] as RunSpec)('POST', '/events', { events: [{ type: 'text.delta', text: 'late' }] })).status,
+    ).toBe(409);
 
     const retried = await json<Run>(owner.request('POST', `/api/workspaces/${workspace.id}/runs/${run.id}/retry`));
     expect(retried).toMatchObject({ status: 'queued', retryOf: run.id, prompt: 'A list of tasks' });
     const call = worker(launcher.launched[1] as RunSpec);
     await call('POST', '/started', { workerId: 'w2', provider: 'scripted', model: 'test' });
     const v1 = await uploadAndRecord(call, { 'src/App.tsx': 'a\nb\nc\n', 'src/keep.ts': 'same\n', 'dist/index.html': '<p>1</p>' });
-    const v2 = await uploadAndRecord(call, { 'src/App.tsx': 'a\nB\nc\n', 'src/keep.ts': 'same\n', 'src/new.ts': 'new\n', 'dist/index.html': '<p>2</p>' });
+    const v2 = await uploadAndRecord(call, {
+      'src/App.tsx': 'a\nB\nc\n',
+      'src/keep.ts': 'same\n',
+      'src/new.ts': 'new\n',
+      'dist/index.html': '<p>2</p>',
+    });
     await call('POST', '/finish', { status: 'succeeded', summary: 'ok', usage: { inputTokens: 1, outputTokens: 1, costUsd: 0 } });
 
-    const diff = await json<VersionDiff>(owner.request('GET', `/api/workspaces/${workspace.id}/apps/${app.id}/versions/${v2.id}/diff?from=${v1.id}`));
+    const diff = await json<VersionDiff>(
+      owner.request('GET', `/api/workspaces/${workspace.id}/apps/${app.id}/versions/${v2.id}/diff?from=${v1.id}`),
+    );
     expect(diff.files.map((file) => [file.path, file.change])).toEqual([
       ['dist/index.html', 'modified'],
       ['src/App.tsx', 'modified'],
@@ -149,13 +180,17 @@ describe('builder control plane', () => {
     expect(restored.status).toBe(201);
     const v3 = (await restored.json()) as AppVersion;
     expect(v3).toMatchObject({ number: 3, restoredFrom: v1.id });
-    const file = await json<{ text: string }>(owner.request('GET', `/api/workspaces/${workspace.id}/apps/${app.id}/versions/${v3.id}/file?path=src/App.tsx`));
+    const file = await json<{ text: string }>(
+      owner.request('GET', `/api/workspaces/${workspace.id}/apps/${app.id}/versions/${v3.id}/file?path=src/App.tsx`),
+    );
     expect(file.text).toBe('a\nb\nc\n');
     expect((await json<App>(owner.request('GET', `/api/workspaces/${workspace.id}/apps/${app.id}`))).latestVersionId).toBe(v3.id);
   });
 
   it('fails a run whose worker stops sending heartbeats, with a reason', async () => {
-    const { run } = await json<CreateAppResponse>(owner.request('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'A list of tasks' }));
+    const { run } = await json<CreateAppResponse>(
+      owner.request('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'A list of tasks' }),
+    );
     await worker(launcher.launched[0] as RunSpec)('POST', '/started', { workerId: 'w', provider: 'p', model: 'm' });
     now += 10_000;
     expect(await test.builder?.worker.sweepLostWorkers()).toEqual([]);

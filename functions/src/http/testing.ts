@@ -38,7 +38,10 @@ export interface TestApp {
 
 /** The real app on an in-memory SQLite store: the shared double for HTTP tests. */
 export async function createTestApp(
-  options: { rateLimits?: { authPerMinute: number; mutationsPerMinute: number }; builder?: { launcher: RunLauncher; clock?: Clock; blobDir: string } } = {},
+  options: {
+    rateLimits?: { authPerMinute: number; mutationsPerMinute: number };
+    builder?: { launcher: RunLauncher; clock?: Clock; blobDir: string };
+  } = {},
 ): Promise<TestApp & { builder: Awaited<ReturnType<typeof composeBuilder>> | null; events: RunEventLog }> {
   const store = createSqliteDocumentStore({ filename: ':memory:' });
   const clock = options.builder?.clock ?? systemClock;

@@ -35,7 +35,7 @@ export function describeRunEventLogContract(adapterName: string, factory: () => 
     let log: RunEventLog;
     let runCounter = 0;
     /** A fresh run id per use, so adapters that share a server never see another test's events. */
-    const newRunId = () => `run_${adapterName}${Date.now().toString(36)}x${(runCounter += 1)}`;
+    const newRunId = () => `run_${adapterName.replace(/[^A-Za-z0-9]/g, '')}${Date.now().toString(36)}x${(runCounter += 1)}`;
 
     const appendAll = async (runId: string, from: number, to: number) => {
       const appended: StoredRunEvent[] = [];

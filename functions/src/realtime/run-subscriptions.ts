@@ -49,7 +49,11 @@ export class RunSubscriptionHub {
     } catch (error) {
       this.log(`run subscription ${runId} for ${connectionId} ended: ${error instanceof Error ? error.message : String(error)}`);
       await this.pusher
-        .post(connectionId, { type: 'session.error', code: 'subscription_failed', message: 'The run stream ended unexpectedly; subscribe again.' })
+        .post(connectionId, {
+          type: 'session.error',
+          code: 'subscription_failed',
+          message: 'The run stream ended unexpectedly; subscribe again.',
+        })
         .catch(() => 'gone');
     }
   }

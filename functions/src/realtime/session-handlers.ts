@@ -126,7 +126,12 @@ export function createSessionHandlers(deps: SessionHandlerDependencies): WebSock
           const allowed = deps.runs && (await deps.runs.canRead(connection.userId, connection.email, message.workspaceId, message.runId));
           if (!deps.runs || !allowed) {
             // Same answer for "no such run" and "not yours": existence is not revealed.
-            await send(connectionId, { type: 'session.error', ...(message.id ? { id: message.id } : {}), code: 'not_found', message: 'Run not found.' });
+            await send(connectionId, {
+              type: 'session.error',
+              ...(message.id ? { id: message.id } : {}),
+              code: 'not_found',
+              message: 'Run not found.',
+            });
             return status(404);
           }
           await deps.runs.hub.subscribe(connectionId, message.runId, message.after, message.id);

@@ -11,6 +11,14 @@ export const queryKeys = {
   members: (workspaceId: string) => ['workspaces', workspaceId, 'members'] as const,
   invitations: (workspaceId: string) => ['workspaces', workspaceId, 'invitations'] as const,
   audit: (workspaceId: string) => ['workspaces', workspaceId, 'audit'] as const,
+  builderInfo: ['builder'] as const,
+  apps: (workspaceId: string) => ['workspaces', workspaceId, 'apps'] as const,
+  app: (workspaceId: string, appId: string) => ['workspaces', workspaceId, 'apps', appId] as const,
+  runs: (workspaceId: string, appId: string) => ['workspaces', workspaceId, 'apps', appId, 'runs'] as const,
+  versions: (workspaceId: string, appId: string) => ['workspaces', workspaceId, 'apps', appId, 'versions'] as const,
+  /** A version's content never changes: files, file text, diffs and preview links live under it. */
+  version: (workspaceId: string, appId: string, versionId: string) =>
+    ['workspaces', workspaceId, 'apps', appId, 'version', versionId] as const,
 };
 
 export const meQuery = () =>
@@ -51,4 +59,64 @@ export const recentAuditEventsQuery = (workspaceId: string, limit = 6) =>
     queryKey: [...queryKeys.audit(workspaceId), 'recent', limit] as const,
     queryFn: ({ signal }) => api.listAuditEvents(workspaceId, { limit }, signal),
     select: (page) => page.items,
+  });
+
+export const builderInfoQuery = () =>
+  queryOptions({ queryKey: queryKeys.builderInfo, queryFn: ({ signal }) => api.builderInfo(signal), staleTime: 5 * 60_000 });
+
+export const appsQuery = (workspaceId: string) =>
+  queryOptions({
+    queryKey: queryKeys.apps(workspaceId),
+    queryFn: ({ signal }) => api.listApps(workspaceId, signal),
+    select: (page) => page.items,
+  });
+
+export const appQuery = (workspaceId: string, appId: string) =>
+  queryOptions({ queryKey: queryKeys.app(workspaceId, appId), queryFn: ({ signal }) => api.getApp(workspaceId, appId, signal) });
+
+/** Every run of an app, oldest first. */
+export const runsQuery = (workspaceId: string, appId: string) =>
+  queryOptions({
+    queryKey: queryKeys.runs(workspaceId, appId),
+    queryFn: ({ signal }) => api.listRuns(workspaceId, appId, signal),
+    select: (page) => page.items,
+  });
+
+/** Every version of an app, newest first. */
+export const versionsQuery = (workspaceId: string, appId: string) =>
+  queryOptions({
+    queryKey: queryKeys.versions(workspaceId, appId),
+    queryFn: ({ signal }) => api.listVersions(workspaceId, appId, signal),
+    select: (page) => page.items,
+  });
+
+export const versionFilesQuery = (workspaceId: string, appId: string, versionId: string) =>
+  queryOptions({
+    queryKey: [...queryKeys.version(workspaceId, appId, versionId), 'files'] as const,
+    queryFn: ({ signal }) => api.listVersionFiles(workspaceId, appId, versionId, signal),
+    select: (page) => page.items,
+    staleTime: Infinity,
+  });
+
+export const versionFileTextQuery = (workspaceId: string, appId: string, versionId: string, path: string) =>
+  queryOptions({
+    queryKey: [...queryKeys.version(workspaceId, appId, versionId), 'file', path] as const,
+    queryFn: ({ signal }) => api.versionFileText(workspaceId, appId, versionId, path, signal),
+    staleTime: Infinity,
+  });
+
+export const versionDiffQuery = (workspaceId: string, appId: string, versionId: string, fromVersionId: string) =>
+  queryOptions({
+    queryKey: [...queryKeys.version(workspaceId, appId, versionId), 'diff', fromVersionId] as const,
+    queryFn: ({ signal }) => api.versionDiff(workspaceId, appId, versionId, fromVersionId, signal),
+    staleTime: Infinity,
+  });
+
+/** Preview links are short-lived capabilities: refetched well before they expire. */
+export const previewLinkQuery = (workspaceId: string, appId: string, versionId: string) =>
+  queryOptions({
+    queryKey: [...queryKeys.version(workspaceId, appId, versionId), 'preview'] as const,
+    queryFn: ({ signal }) => api.previewLink(workspaceId, appId, versionId, signal),
+    staleTime: 10 * 60_000,
+    refetchOnWindowFocus: false,
   });

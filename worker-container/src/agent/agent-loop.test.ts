@@ -19,7 +19,11 @@ function scriptedBuild(outcomes: boolean[]): BuilderTool<Record<string, never>> 
     input: z.strictObject({}),
     execute() {
       const ok = outcomes[tool.calls++] ?? false;
-      return Promise.resolve(ok ? { ok, output: 'Build succeeded.', summary: 'Build succeeded' } : { ok, output: "src/App.tsx(3,7): error TS2322: Type 'string' is not assignable to type 'number'.", summary: 'Build failed' });
+      return Promise.resolve(
+        ok
+          ? { ok, output: 'Build succeeded.', summary: 'Build succeeded' }
+          : { ok, output: "src/App.tsx(3,7): error TS2322: Type 'string' is not assignable to type 'number'.", summary: 'Build failed' },
+      );
     },
   };
   return tool;
@@ -32,7 +36,12 @@ describe('agent loop (scripted provider)', () => {
   });
   afterEach(() => rmSync(workspaceDir, { recursive: true, force: true }));
 
-  const base = (provider: ScriptedProvider, tools: BuilderTool<unknown>[], sink = new RecordingRunSink(), signal = new AbortController().signal) => ({
+  const base = (
+    provider: ScriptedProvider,
+    tools: BuilderTool<unknown>[],
+    sink = new RecordingRunSink(),
+    signal = new AbortController().signal,
+  ) => ({
     provider,
     model: 'claude-haiku-4-5',
     system: 'You build apps.',
@@ -48,9 +57,17 @@ describe('agent loop (scripted provider)', () => {
     const build = scriptedBuild([false, true]);
     const signal = new AbortController().signal;
     const provider = new ScriptedProvider([
-      toolCallTurn([{ id: 't1', name: 'present_plan', input: { title: 'Leads', summary: 'A lead tracker.', steps: ['List', 'Form'] } }], { text: 'Plan first.' }),
-      toolCallTurn([{ id: 't2', name: 'write_file', input: { path: 'src/App.tsx', content: 'export const count: number = "1";\n' } }, { id: 't3', name: 'done_building', input: {} }]),
-      toolCallTurn([{ id: 't4', name: 'edit_file', input: { path: 'src/App.tsx', oldString: '"1"', newString: '1' } }, { id: 't5', name: 'done_building', input: {} }]),
+      toolCallTurn([{ id: 't1', name: 'present_plan', input: { title: 'Leads', summary: 'A lead tracker.', steps: ['List', 'Form'] } }], {
+        text: 'Plan first.',
+      }),
+      toolCallTurn([
+        { id: 't2', name: 'write_file', input: { path: 'src/App.tsx', content: 'export const count: number = "1";\n' } },
+        { id: 't3', name: 'done_building', input: {} },
+      ]),
+      toolCallTurn([
+        { id: 't4', name: 'edit_file', input: { path: 'src/App.tsx', oldString: '"1"', newString: '1' } },
+        { id: 't5', name: 'done_building', input: {} },
+      ]),
       toolCallTurn([{ id: 't6', name: 'rename_app', input: { name: 'Lead Desk' } }]),
       textTurn('Your lead tracker is ready.'),
     ]);
@@ -88,14 +105,20 @@ describe('agent loop (scripted provider)', () => {
   });
 
   it('fails when the model stops with unbuilt changes', async () => {
-    const provider = new ScriptedProvider([toolCallTurn([{ id: 'w', name: 'write_file', input: { path: 'src/a.ts', content: 'x' } }]), textTurn('Done!')]);
+    const provider = new ScriptedProvider([
+      toolCallTurn([{ id: 'w', name: 'write_file', input: { path: 'src/a.ts', content: 'x' } }]),
+      textTurn('Done!'),
+    ]);
     const outcome = await runAgentLoop(base(provider, [...fileTools] as BuilderTool<unknown>[]));
     expect(outcome).toMatchObject({ status: 'failed', reason: expect.stringMatching(/never called done_building/) as unknown });
   });
 
   it('turns unknown tools and invalid input into error results the model can read', async () => {
     const provider = new ScriptedProvider([
-      toolCallTurn([{ id: 'u', name: 'rm_rf', input: {} }, { id: 'v', name: 'read_file', input: { path: 42 } }]),
+      toolCallTurn([
+        { id: 'u', name: 'rm_rf', input: {} },
+        { id: 'v', name: 'read_file', input: { path: 42 } },
+      ]),
       textTurn('Sorry.'),
     ]);
     const sink = new RecordingRunSink();

@@ -73,7 +73,12 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutc
             await options.sink.event({ type: 'reasoning.delta', text: event.text });
             break;
           case 'reasoning.complete':
-            content.push({ type: 'reasoning', text: event.text, ...(event.signature ? { signature: event.signature } : {}), ...(event.redactedData ? { redactedData: event.redactedData } : {}) });
+            content.push({
+              type: 'reasoning',
+              text: event.text,
+              ...(event.signature ? { signature: event.signature } : {}),
+              ...(event.redactedData ? { redactedData: event.redactedData } : {}),
+            });
             break;
           case 'tool_call.complete':
             if (text) content.push({ type: 'text', text });
@@ -106,7 +111,11 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutc
     const calls = content.filter((block) => block.type === 'tool_use');
     if (calls.length === 0) {
       if (changedSinceBuild) {
-        return { status: 'failed', reason: 'The agent stopped with unbuilt changes: it never called done_building after its last edit.', usage: usage() };
+        return {
+          status: 'failed',
+          reason: 'The agent stopped with unbuilt changes: it never called done_building after its last edit.',
+          usage: usage(),
+        };
       }
       return { status: 'succeeded', summary: lastText || (everBuilt ? 'Built successfully.' : 'Done.'), usage: usage() };
     }

@@ -12,7 +12,10 @@ export function presentPlanTool(sink: RunSink, signal: AbortSignal): BuilderTool
     input: PlanCard,
     async execute(plan) {
       const decision = await sink.proposePlan(plan, signal);
-      const output = decision.decision === 'accepted' ? 'The plan was accepted. Build it now.' : `The plan was amended: ${decision.note ?? '(no note)'}. Adjust the plan accordingly, then build it.`;
+      const output =
+        decision.decision === 'accepted'
+          ? 'The plan was accepted. Build it now.'
+          : `The plan was amended: ${decision.note ?? '(no note)'}. Adjust the plan accordingly, then build it.`;
       return { ok: true, output, summary: `Plan ${decision.decision}` };
     },
   };
@@ -24,7 +27,8 @@ const RenameInput = z.strictObject({ name: z.string().trim().min(1).max(60) });
 export function renameAppTool(sink: RunSink): BuilderTool<z.infer<typeof RenameInput>> {
   return {
     name: 'rename_app',
-    description: "Sets the app's display name (short, title case), e.g. when the person asks to rename it or when the first build gives it a name.",
+    description:
+      "Sets the app's display name (short, title case), e.g. when the person asks to rename it or when the first build gives it a name.",
     input: RenameInput,
     async execute({ name }) {
       await sink.renameApp(name);

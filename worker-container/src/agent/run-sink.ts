@@ -13,7 +13,9 @@ export class RecordingRunSink implements RunSink {
   readonly events: RunEventBody[] = [];
   readonly plans: PlanCard[] = [];
   readonly names: string[] = [];
-  constructor(private readonly decide: (plan: PlanCard) => { decision: 'accepted' | 'amended'; note?: string } = () => ({ decision: 'accepted' })) {}
+  constructor(
+    private readonly decide: (plan: PlanCard) => { decision: 'accepted' | 'amended'; note?: string } = () => ({ decision: 'accepted' }),
+  ) {}
   event(body: RunEventBody): Promise<void> {
     this.events.push(body);
     return Promise.resolve();

@@ -57,9 +57,15 @@ export async function runBuildGate(options: BuildGateOptions): Promise<BuildResu
   const typecheckErrors = trim(withoutNoise(stepErrors('tsc', typecheck, timeoutMs), [workspaceDir, realWorkspace]));
   let buildErrors = trim(withoutNoise(stepErrors('vite build', build, timeoutMs), [workspaceDir, realWorkspace]));
   if (buildErrors === '' && !(await exists(path.join(distDir, 'index.html')))) {
-    buildErrors = 'vite build finished but dist/index.html was not written. Keep index.html at the workspace root and build.outDir set to "dist".';
+    buildErrors =
+      'vite build finished but dist/index.html was not written. Keep index.html at the workspace root and build.outDir set to "dist".';
   }
-  return { ok: typecheckErrors === '' && buildErrors === '', typecheckErrors, buildErrors, durationMs: Math.round(performance.now() - started) };
+  return {
+    ok: typecheckErrors === '' && buildErrors === '',
+    typecheckErrors,
+    buildErrors,
+    durationMs: Math.round(performance.now() - started),
+  };
 }
 
 /** The errors one step reported, or an empty string when it passed. */
@@ -97,7 +103,8 @@ async function resolveBinary(workspaceDir: string, name: string): Promise<string
   const nodeModules = path.join(workspaceDir, 'node_modules');
   try {
     const [script, realNodeModules] = await Promise.all([realpath(path.join(nodeModules, '.bin', name)), realpath(nodeModules)]);
-    if (path.relative(realNodeModules, script).startsWith('..')) return { problem: `node_modules/.bin/${name} points outside the workspace.` };
+    if (path.relative(realNodeModules, script).startsWith('..'))
+      return { problem: `node_modules/.bin/${name} points outside the workspace.` };
     return script;
   } catch {
     return { problem: `${name} is not installed in the workspace (node_modules/.bin/${name} is missing).` };

@@ -78,7 +78,11 @@ export async function ensureDependencyCache(options: EnsureDependencyCacheOption
   const key = dependencyCacheKey(packageJson);
   const directory = path.join(options.cacheRoot, key);
   const cache: DependencyCache = { key, directory, nodeModulesDir: path.join(directory, 'node_modules') };
-  const done = (installed: boolean): EnsuredDependencyCache => ({ ...cache, installed, durationMs: Math.round(performance.now() - started) });
+  const done = (installed: boolean): EnsuredDependencyCache => ({
+    ...cache,
+    installed,
+    durationMs: Math.round(performance.now() - started),
+  });
   if (await isReady(directory)) return done(false);
 
   await mkdir(options.cacheRoot, { recursive: true });
@@ -107,7 +111,12 @@ export async function ensureDependencyCache(options: EnsureDependencyCacheOption
   }
 }
 
-async function installInto(directory: string, packageJson: string, key: string, options: EnsureDependencyCacheOptions & { installTimeoutMs: number }) {
+async function installInto(
+  directory: string,
+  packageJson: string,
+  key: string,
+  options: EnsureDependencyCacheOptions & { installTimeoutMs: number },
+) {
   const temporary = path.join(path.dirname(directory), `.tmp-${key}-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(temporary, { recursive: true });
   try {

@@ -11,6 +11,7 @@ import { ensureDependencyCache } from './dependency-cache';
 import { hardlinkTree } from './hardlink-tree';
 import { quietNpmFlags, runNpm } from './npm';
 import { isExcludedFromWorkspace, prepareWorkspace } from './prepare-workspace';
+import { childEnvironment, runCommand } from './run-command';
 
 const templateDir = path.resolve(import.meta.dirname, '../../../template');
 const root = await mkdtemp(path.join(tmpdir(), 'hangar-measure-'));
@@ -47,7 +48,9 @@ try {
     await time(`link: cp -al of node_modules (#${index + 1})`, () => hardlinkTree(cache.nodeModulesDir, path.join(target, 'node_modules')));
   }
   await mkdir(path.join(root, 'link-node'));
-  await time('link: hard-link walk in Node', () => hardlinkTree(cache.nodeModulesDir, path.join(root, 'link-node', 'node_modules'), 'node'));
+  await time('link: hard-link walk in Node', () =>
+    hardlinkTree(cache.nodeModulesDir, path.join(root, 'link-node', 'node_modules'), 'node'),
+  );
   await mkdir(path.join(root, 'link-symlink'));
   await time('link: symlink', () => symlink(cache.nodeModulesDir, path.join(root, 'link-symlink', 'node_modules')));
 
@@ -66,6 +69,14 @@ try {
   }
   const [first = '', second = ''] = workspaces;
   await time('add a package, hard-link workspace (npm install ms)', () => npmInstall(second, ['ms@2.1.3']));
+  const node = (script: string, args: string[]) =>
+    runCommand(process.execPath, [path.join(first, 'node_modules', script), ...args], {
+      cwd: first,
+      timeoutMs: 120_000,
+      env: childEnvironment(),
+    });
+  await time('tsc --noEmit alone', () => node('typescript/bin/tsc', ['--noEmit', '-p', 'tsconfig.json']));
+  await time('vite build alone', () => node('vite/bin/vite.js', ['build', '--logLevel', 'error']));
   for (let index = 0; index < 3; index += 1) {
     const result = await time(`done_building gate (tsc ∥ vite build) #${index + 1}`, () => runBuildGate({ workspaceDir: first }));
     if (!result.ok) throw new Error(`build failed:\n${result.typecheckErrors}\n${result.buildErrors}`);

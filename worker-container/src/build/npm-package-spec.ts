@@ -15,7 +15,7 @@ export function packageNameProblem(name: string): string | null {
   if (name.trim() !== name) return 'a package name may not have leading or trailing spaces';
   if (name !== name.toLowerCase()) return 'a package name must be lowercase';
   if (/^[._-]/.test(name)) return 'a package name may not start with ".", "_" or "-"';
-  if (/[~'!()*]/.test(name)) return 'a package name may not contain ~\'!()*';
+  if (/[~'!()*]/.test(name)) return "a package name may not contain ~'!()*";
   if (reservedNames.has(name)) return `"${name}" is a reserved name`;
   if (coreModuleNames.has(name)) return `"${name}" is a Node.js core module, not an npm package`;
   if (name.startsWith('@')) {
@@ -23,7 +23,8 @@ export function packageNameProblem(name: string): string | null {
     if (!scoped) return 'a scoped package name must look like "@scope/name"';
     const [, scope = '', bare = ''] = scoped;
     if (/^[._-]/.test(bare) || /^[._-]/.test(scope)) return 'a scope or package name may not start with ".", "_" or "-"';
-    if (encodeURIComponent(scope) !== scope || encodeURIComponent(bare) !== bare) return 'a package name may only contain URL-safe characters';
+    if (encodeURIComponent(scope) !== scope || encodeURIComponent(bare) !== bare)
+      return 'a package name may only contain URL-safe characters';
     return null;
   }
   if (encodeURIComponent(name) !== name) return 'a package name may only contain URL-safe characters (letters, digits, "-", ".", "_")';

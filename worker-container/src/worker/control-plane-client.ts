@@ -72,7 +72,9 @@ export class ControlPlaneClient {
   async recordVersion(files: VersionFile[]): Promise<AppVersion> {
     return (await (await this.call('POST', '/versions', { files })).json()) as AppVersion;
   }
-  async finish(outcome: { status: 'succeeded'; summary: string; usage: Usage } | { status: 'failed'; reason: string; usage: Usage }): Promise<void> {
+  async finish(
+    outcome: { status: 'succeeded'; summary: string; usage: Usage } | { status: 'failed'; reason: string; usage: Usage },
+  ): Promise<void> {
     await this.call('POST', '/finish', outcome);
   }
 }

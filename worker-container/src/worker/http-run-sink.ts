@@ -49,8 +49,10 @@ export class HttpRunSink implements RunSink {
       const events = await this.client.readEvents(after);
       for (const stored of events) {
         after = stored.id;
-        if (stored.event.type === 'plan.decided') return { decision: stored.event.decision, ...(stored.event.note ? { note: stored.event.note } : {}) };
-        if (stored.event.type === 'run.stopped' || stored.event.type === 'run.failed') throw new Error('The run ended while waiting for the plan decision.');
+        if (stored.event.type === 'plan.decided')
+          return { decision: stored.event.decision, ...(stored.event.note ? { note: stored.event.note } : {}) };
+        if (stored.event.type === 'run.stopped' || stored.event.type === 'run.failed')
+          throw new Error('The run ended while waiting for the plan decision.');
       }
       await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 300));
     }

@@ -23,7 +23,8 @@ export async function collectWorkspaceFiles(workspaceDir: string): Promise<{ pat
       if (entry.isDirectory()) await walk(child);
       else if (entry.isFile()) {
         const bytes = new Uint8Array(await readFile(path.join(workspaceDir, child)));
-        if (bytes.byteLength > limits.maxFileBytes) throw new SnapshotTooLargeError(`${child} is ${bytes.byteLength} bytes; a snapshot file may be at most ${limits.maxFileBytes}.`);
+        if (bytes.byteLength > limits.maxFileBytes)
+          throw new SnapshotTooLargeError(`${child} is ${bytes.byteLength} bytes; a snapshot file may be at most ${limits.maxFileBytes}.`);
         total += bytes.byteLength;
         files.push({ path: child, bytes });
         if (files.length > limits.maxFiles) throw new SnapshotTooLargeError(`The workspace has more than ${limits.maxFiles} files.`);
@@ -38,7 +39,11 @@ export async function collectWorkspaceFiles(workspaceDir: string): Promise<{ pat
 /** Uploads the blobs the control plane lacks, then records the version (all or nothing). */
 export async function recordSnapshot(client: ControlPlaneClient, workspaceDir: string): Promise<AppVersion> {
   const files = await collectWorkspaceFiles(workspaceDir);
-  const manifest: VersionFile[] = files.map((file) => ({ path: file.path, sha256: createHash('sha256').update(file.bytes).digest('hex'), size: file.bytes.byteLength }));
+  const manifest: VersionFile[] = files.map((file) => ({
+    path: file.path,
+    sha256: createHash('sha256').update(file.bytes).digest('hex'),
+    size: file.bytes.byteLength,
+  }));
   const missing = new Set(await client.missingBlobs([...new Set(manifest.map((file) => file.sha256))]));
   for (const [index, file] of files.entries()) {
     const sha = manifest[index]?.sha256;
@@ -53,7 +58,11 @@ export async function recordSnapshot(client: ControlPlaneClient, workspaceDir: s
 }
 
 /** Rewrites a workspace's files from a version (keeping node_modules), e.g. after worker churn or a restore. */
-export async function restoreWorkspace(client: ControlPlaneClient, workspaceDir: string, version: { id: string; files: VersionFile[] }): Promise<void> {
+export async function restoreWorkspace(
+  client: ControlPlaneClient,
+  workspaceDir: string,
+  version: { id: string; files: VersionFile[] },
+): Promise<void> {
   await mkdir(workspaceDir, { recursive: true });
   for (const entry of await readdir(workspaceDir)) {
     if (entry !== 'node_modules') await rm(path.join(workspaceDir, entry), { recursive: true, force: true });

@@ -1,6 +1,8 @@
 /** The builder agent's instructions. */
 export function builderSystemPrompt(options: { appName: string; isNew: boolean; history: string[] }): string {
-  const history = options.history.length ? `\nEarlier requests for this app, oldest first:\n${options.history.map((p, i) => `${i + 1}. ${p}`).join('\n')}\n` : '';
+  const history = options.history.length
+    ? `\nEarlier requests for this app, oldest first:\n${options.history.map((p, i) => `${i + 1}. ${p}`).join('\n')}\n`
+    : '';
   return `You are Hangar's app builder. You build and change one internal web app: a Vite + React + TypeScript + Tailwind project.
 The app is "${options.appName}". ${options.isNew ? 'It is new: the workspace holds the starter template.' : 'It already exists: change it as asked, keeping what works.'}
 ${history}

@@ -166,7 +166,11 @@ describe('list_files', () => {
 
   it('caps the number of files listed', async () => {
     await mkdir(path.join(workspaceDir, 'many'));
-    await Promise.all(Array.from({ length: workspaceLimits.maxListedFiles + 5 }, (_, index) => writeFile(path.join(workspaceDir, 'many', `f${index}.ts`), '')));
+    await Promise.all(
+      Array.from({ length: workspaceLimits.maxListedFiles + 5 }, (_, index) =>
+        writeFile(path.join(workspaceDir, 'many', `f${index}.ts`), ''),
+      ),
+    );
     const result = await run('list_files', { path: 'many' });
     expect(result.output.split('\n')).toHaveLength(workspaceLimits.maxListedFiles + 1);
     expect(result.output).toMatch(/more files not shown \(limit 500\)/);
@@ -176,9 +180,7 @@ describe('list_files', () => {
 describe('read_file', () => {
   it('numbers every line of the whole file', async () => {
     const result = await run('read_file', { path: 'src/App.tsx' });
-    expect(result.output).toBe(
-      "1\timport { useState } from 'react';\n2\t\n3\texport function App() {\n4\t  return <h1>Hello</h1>;\n5\t}",
-    );
+    expect(result.output).toBe("1\timport { useState } from 'react';\n2\t\n3\texport function App() {\n4\t  return <h1>Hello</h1>;\n5\t}");
     expect(result.summary).toBe('Read src/App.tsx (5 lines)');
   });
 
@@ -187,12 +189,16 @@ describe('read_file', () => {
       '3\texport function App() {\n4\t  return <h1>Hello</h1>;\n(lines 3–4 of 5)',
     );
     expect((await run('read_file', { path: 'src/App.tsx', startLine: 5, endLine: 99 })).output).toBe('5\t}\n(lines 5–5 of 5)');
-    expect((await run('read_file', { path: 'src/App.tsx', endLine: 1 })).output).toBe("1\timport { useState } from 'react';\n(lines 1–1 of 5)");
+    expect((await run('read_file', { path: 'src/App.tsx', endLine: 1 })).output).toBe(
+      "1\timport { useState } from 'react';\n(lines 1–1 of 5)",
+    );
   });
 
   it('explains invalid ranges, missing files, directories and binary files', async () => {
     expect((await run('read_file', { path: 'src/App.tsx', startLine: 9 })).output).toMatch(/has 5 lines; startLine 9 is past the end/);
-    expect((await run('read_file', { path: 'src/App.tsx', startLine: 4, endLine: 2 })).output).toMatch(/endLine \(2\) is before startLine \(4\)/);
+    expect((await run('read_file', { path: 'src/App.tsx', startLine: 4, endLine: 2 })).output).toMatch(
+      /endLine \(2\) is before startLine \(4\)/,
+    );
     expect((await run('read_file', { path: 'src/App.tsx', startLine: 0 })).output).toMatch(/Invalid input for read_file/);
     expect((await run('read_file', { path: 'src/missing.ts' })).output).toMatch(/does not exist/);
     expect((await run('read_file', { path: 'src' })).output).toMatch(/is a directory/);
@@ -235,7 +241,11 @@ describe('write_file', () => {
 
 describe('edit_file', () => {
   it('replaces exactly one match and returns a diff', async () => {
-    const result = await run('edit_file', { path: 'src/App.tsx', oldString: '<h1>Hello</h1>', newString: '<h1 className="text-2xl">Hello</h1>' });
+    const result = await run('edit_file', {
+      path: 'src/App.tsx',
+      oldString: '<h1>Hello</h1>',
+      newString: '<h1 className="text-2xl">Hello</h1>',
+    });
     expect(result).toMatchObject({ ok: true, summary: 'Edited src/App.tsx (+1 −1)' });
     expect(result.diff).toContain('-  return <h1>Hello</h1>;\n+  return <h1 className="text-2xl">Hello</h1>;\n');
     expect(await readFile(path.join(workspaceDir, 'src', 'App.tsx'), 'utf8')).toContain('<h1 className="text-2xl">Hello</h1>');

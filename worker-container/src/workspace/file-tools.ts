@@ -31,7 +31,9 @@ export const listFilesTool: BuilderTool<z.infer<typeof ListFilesInput>> = {
         truncated = true;
         break;
       }
-      lines.push(entry.symbolicLink ? `${entry.relativePath} (symbolic link, not followed)` : `${entry.relativePath} (${entry.size} bytes)`);
+      lines.push(
+        entry.symbolicLink ? `${entry.relativePath} (symbolic link, not followed)` : `${entry.relativePath} (${entry.size} bytes)`,
+      );
     }
     const count = `${lines.length}${truncated ? '+' : ''} file${lines.length === 1 ? '' : 's'}`;
     if (truncated) lines.push(`… more files not shown (limit ${workspaceLimits.maxListedFiles}); list a subdirectory.`);
@@ -96,7 +98,10 @@ export const writeFileTool: BuilderTool<z.infer<typeof WriteFileInput>> = {
 
 const EditFileInput = z.strictObject({
   path: workspacePath.describe('File to edit, relative to the workspace root.'),
-  oldString: z.string().min(1).describe('Exact text to replace, including whitespace and indentation. It must occur exactly once in the file.'),
+  oldString: z
+    .string()
+    .min(1)
+    .describe('Exact text to replace, including whitespace and indentation. It must occur exactly once in the file.'),
   newString: z.string().describe('Text to put in its place.'),
 });
 
@@ -108,7 +113,8 @@ export const editFileTool: BuilderTool<z.infer<typeof EditFileInput>> = {
   input: EditFileInput,
   async execute(input, context) {
     const file = await resolveInside(context.workspaceDir, input.path, 'write');
-    if (input.oldString === input.newString) throw new ToolError('invalid_input', 'oldString and newString are identical; nothing would change.');
+    if (input.oldString === input.newString)
+      throw new ToolError('invalid_input', 'oldString and newString are identical; nothing would change.');
     const text = await readTextFile(file.absolutePath, file.relativePath);
     const matches = countOccurrences(text, input.oldString);
     if (matches === 0) {
@@ -118,7 +124,10 @@ export const editFileTool: BuilderTool<z.infer<typeof EditFileInput>> = {
       throw new ToolError('no_match', `oldString was found 0 times in "${file.relativePath}".${hint}`);
     }
     if (matches > 1) {
-      throw new ToolError('ambiguous_match', `oldString was found ${matches} times in "${file.relativePath}"; it must match exactly once. Include more surrounding lines to make it unique.`);
+      throw new ToolError(
+        'ambiguous_match',
+        `oldString was found ${matches} times in "${file.relativePath}"; it must match exactly once. Include more surrounding lines to make it unique.`,
+      );
     }
     const index = text.indexOf(input.oldString);
     const edited = text.slice(0, index) + input.newString + text.slice(index + input.oldString.length);

@@ -43,7 +43,10 @@ export async function resolveInside(root: string, relativePath: string, access: 
   const realTarget = await realPathOfDeepestAncestor(realRoot, segments, relativePath);
   const inside = path.relative(realRoot, realTarget);
   if (inside.startsWith('..') || path.isAbsolute(inside)) {
-    throw new ToolError('outside_workspace', `"${relativePath}" resolves outside the workspace (through a symbolic link); use a path inside it.`);
+    throw new ToolError(
+      'outside_workspace',
+      `"${relativePath}" resolves outside the workspace (through a symbolic link); use a path inside it.`,
+    );
   }
   const realSegments = inside === '' ? [] : inside.split(path.sep);
   // A symlink inside the workspace could point into a protected directory: check where it lands.
@@ -53,9 +56,11 @@ export async function resolveInside(root: string, relativePath: string, access: 
 
 /** Splits a workspace-relative path into clean segments, or throws a ToolError saying what is wrong. */
 export function validateRelativePath(relativePath: string): string[] {
-  if (relativePath.length === 0) throw new ToolError('invalid_path', 'The path is empty; give a path relative to the workspace root, like "src/App.tsx".');
+  if (relativePath.length === 0)
+    throw new ToolError('invalid_path', 'The path is empty; give a path relative to the workspace root, like "src/App.tsx".');
   if (relativePath.includes('\0')) throw new ToolError('invalid_path', 'The path contains a NUL byte.');
-  if (relativePath.includes('\\')) throw new ToolError('invalid_path', `"${relativePath}" contains a backslash; use "/" to separate directories.`);
+  if (relativePath.includes('\\'))
+    throw new ToolError('invalid_path', `"${relativePath}" contains a backslash; use "/" to separate directories.`);
   if (relativePath.length > workspaceLimits.maxPathLength) {
     throw new ToolError('invalid_path', `The path is longer than ${workspaceLimits.maxPathLength} characters.`);
   }

@@ -89,7 +89,10 @@ function diffByLcs(oldLines: readonly string[], newLines: readonly string[]): Op
       operations.push({ kind: ' ', line: oldLine });
       i += 1;
       j += 1;
-    } else if (oldLine !== undefined && (newLine === undefined || (lengths[(i + 1) * width + j] ?? 0) >= (lengths[i * width + j + 1] ?? 0))) {
+    } else if (
+      oldLine !== undefined &&
+      (newLine === undefined || (lengths[(i + 1) * width + j] ?? 0) >= (lengths[i * width + j + 1] ?? 0))
+    ) {
       operations.push({ kind: '-', line: oldLine });
       i += 1;
     } else if (newLine !== undefined) {

@@ -74,7 +74,10 @@ export async function readPreviousText(absolutePath: string, shownPath: string):
 export function assertContentSize(content: string, shownPath: string): void {
   const bytes = Buffer.byteLength(content, 'utf8');
   if (bytes > workspaceLimits.maxFileBytes) {
-    throw new ToolError('too_large', `The new content of "${shownPath}" is ${bytes} bytes; files may be at most ${workspaceLimits.maxFileBytes} bytes. Split it into smaller modules.`);
+    throw new ToolError(
+      'too_large',
+      `The new content of "${shownPath}" is ${bytes} bytes; files may be at most ${workspaceLimits.maxFileBytes} bytes. Split it into smaller modules.`,
+    );
   }
 }
 

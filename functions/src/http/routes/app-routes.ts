@@ -15,7 +15,9 @@ export function appRoutes(deps: AppDependencies) {
     return deps.builder.builder;
   };
   return new Hono<AppEnv>()
-    .get('/:w/apps', async (c) => c.json({ items: await builder().listApps(requireActor(c), pathId(c, 'w', 'Workspace')), nextCursor: null }))
+    .get('/:w/apps', async (c) =>
+      c.json({ items: await builder().listApps(requireActor(c), pathId(c, 'w', 'Workspace')), nextCursor: null }),
+    )
     .post('/:w/apps', async (c) => {
       const actor = requireActor(c);
       const workspaceId = pathId(c, 'w', 'Workspace');
@@ -29,14 +31,25 @@ export function appRoutes(deps: AppDependencies) {
       const body = await readJson(c, SendMessageBody);
       return c.json(await builder().sendMessage(actor, workspaceId, appId, body.text), 201);
     })
-    .get('/:w/apps/:a/runs', async (c) => c.json({ items: await builder().listRuns(requireActor(c), pathId(c, 'w', 'Workspace'), pathId(c, 'a', 'App')), nextCursor: null }))
-    .get('/:w/runs/:r', async (c) => c.json(toRun(await builder().run(requireActor(c), pathId(c, 'w', 'Workspace'), pathId(c, 'r', 'Run')))))
+    .get('/:w/apps/:a/runs', async (c) =>
+      c.json({ items: await builder().listRuns(requireActor(c), pathId(c, 'w', 'Workspace'), pathId(c, 'a', 'App')), nextCursor: null }),
+    )
+    .get('/:w/runs/:r', async (c) =>
+      c.json(toRun(await builder().run(requireActor(c), pathId(c, 'w', 'Workspace'), pathId(c, 'r', 'Run')))),
+    )
     .get('/:w/runs/:r/events', async (c) => {
       const query = readQuery(c, EventsQuery);
-      return c.json({ items: await builder().runEvents(requireActor(c), pathId(c, 'w', 'Workspace'), pathId(c, 'r', 'Run'), query.after), nextCursor: null });
+      return c.json({
+        items: await builder().runEvents(requireActor(c), pathId(c, 'w', 'Workspace'), pathId(c, 'r', 'Run'), query.after),
+        nextCursor: null,
+      });
     })
-    .post('/:w/runs/:r/stop', async (c) => c.json(await builder().stop(requireActor(c), pathId(c, 'w', 'Workspace'), pathId(c, 'r', 'Run'))))
-    .post('/:w/runs/:r/retry', async (c) => c.json(await builder().retry(requireActor(c), pathId(c, 'w', 'Workspace'), pathId(c, 'r', 'Run')), 201))
+    .post('/:w/runs/:r/stop', async (c) =>
+      c.json(await builder().stop(requireActor(c), pathId(c, 'w', 'Workspace'), pathId(c, 'r', 'Run'))),
+    )
+    .post('/:w/runs/:r/retry', async (c) =>
+      c.json(await builder().retry(requireActor(c), pathId(c, 'w', 'Workspace'), pathId(c, 'r', 'Run')), 201),
+    )
     .post('/:w/runs/:r/plan', async (c) => {
       const actor = requireActor(c);
       const [workspaceId, runId] = [pathId(c, 'w', 'Workspace'), pathId(c, 'r', 'Run')];

@@ -39,7 +39,15 @@ export function internalRoutes(deps: AppDependencies) {
   };
 
   return new Hono<AppEnv>()
-    .use('*', bodyLimit({ maxSize: snapshotLimits.maxFileBytes + 1024, onError: () => { throw new PayloadTooLargeError(snapshotLimits.maxFileBytes); } }))
+    .use(
+      '*',
+      bodyLimit({
+        maxSize: snapshotLimits.maxFileBytes + 1024,
+        onError: () => {
+          throw new PayloadTooLargeError(snapshotLimits.maxFileBytes);
+        },
+      }),
+    )
     .get('/runs/:r/context', async (c) => {
       const context = await builder().worker.context(runOf(c));
       return c.json({

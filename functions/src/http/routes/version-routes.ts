@@ -17,7 +17,9 @@ export function versionRoutes(deps: AppDependencies) {
   };
   const ids = (c: Parameters<typeof pathId>[0]) => [pathId(c, 'w', 'Workspace'), pathId(c, 'a', 'App')] as const;
   return new Hono<AppEnv>()
-    .get('/:w/apps/:a/versions', async (c) => c.json({ items: await builder().builder.listVersions(requireActor(c), ...ids(c)), nextCursor: null }))
+    .get('/:w/apps/:a/versions', async (c) =>
+      c.json({ items: await builder().builder.listVersions(requireActor(c), ...ids(c)), nextCursor: null }),
+    )
     .get('/:w/apps/:a/versions/:v/files', async (c) => {
       const version = await builder().versions.version(requireActor(c), ...ids(c), pathId(c, 'v', 'Version'));
       return c.json({ items: version.files, nextCursor: null });
@@ -30,11 +32,16 @@ export function versionRoutes(deps: AppDependencies) {
       const { from } = readQuery(c, DiffQuery);
       return c.json(await builder().versions.diff(requireActor(c), ...ids(c), from, pathId(c, 'v', 'Version')));
     })
-    .post('/:w/apps/:a/versions/:v/restore', async (c) => c.json(await builder().versions.restore(requireActor(c), ...ids(c), pathId(c, 'v', 'Version')), 201))
+    .post('/:w/apps/:a/versions/:v/restore', async (c) =>
+      c.json(await builder().versions.restore(requireActor(c), ...ids(c), pathId(c, 'v', 'Version')), 201),
+    )
     .get('/:w/apps/:a/versions/:v/preview', async (c) => {
       const [workspaceId, appId] = ids(c);
       const version = await builder().versions.version(requireActor(c), workspaceId, appId, pathId(c, 'v', 'Version'));
-      const { token, expiresAt } = builder().tokens.issue({ kind: 'preview', workspaceId, appId, versionId: version._id }, previewTtlSeconds);
+      const { token, expiresAt } = builder().tokens.issue(
+        { kind: 'preview', workspaceId, appId, versionId: version._id },
+        previewTtlSeconds,
+      );
       const body: PreviewLink = { url: `/preview/${token}/`, expiresAt };
       return c.json(body);
     });

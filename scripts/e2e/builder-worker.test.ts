@@ -1,0 +1,129 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CreateAppResponse, Run, RunEvent, RunStatus, WorkspaceSummary } from '@hangar/protocol';
+import { startLocalHost, type LocalHost } from '../../functions/src/entrypoints/local-host';
+import { repoRoot } from '../paths';
+
+const broken = `export function App() {\n  const count: number = 'three';\n  return <main className="p-8 text-lg">Parcels: {count}</main>;\n}\n`;
+const script = {
+  'A tracker for parcels': [
+    { tools: [{ name: 'present_plan', input: { title: 'Parcels', summary: 'Track parcels.', steps: ['A list of parcels'] } }] },
+    {
+      text: 'Writing the app.',
+      tools: [
+        { name: 'write_file', input: { path: 'src/App.tsx', content: broken } },
+        { name: 'done_building', input: {} },
+      ],
+    },
+    {
+      tools: [
+        {
+          name: 'edit_file',
+          input: { path: 'src/App.tsx', oldString: "const count: number = 'three';", newString: 'const count: number = 3;' },
+        },
+        { name: 'done_building', input: {} },
+      ],
+    },
+    { text: 'Your parcel tracker is ready.' },
+  ],
+  'Think about it for a long time': [{ tools: [{ name: 'list_files', input: {} }] }, { hang: true }],
+  'Show me the app file': [{ tools: [{ name: 'read_file', input: { path: 'src/App.tsx' } }] }, { text: 'Here it is.' }],
+};
+
+/**
+ * The real worker as a child process of the real local host, driven by a scripted model:
+ * real file tools, a real failing then passing tsc + vite build, snapshots, a killed worker,
+ * and a workspace restored from the latest snapshot.
+ */
+describe('builder: real worker process, real builds', () => {
+  let host: LocalHost;
+  let dataDir: string;
+  let cookie = '';
+  let workspace: WorkspaceSummary;
+
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${host.url}${path}`, {
+      method,
+      headers: { cookie, origin: host.url, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  /** Waits (bounded) until the run reaches one of the statuses. */
+  const waitFor = async (runId: string, statuses: RunStatus[]): Promise<Run> => {
+    for (let attempt = 0; attempt < 900; attempt++) {
+      const run = await api<Run>('GET', `/api/workspaces/${workspace.id}/runs/${runId}`);
+      if (statuses.includes(run.status)) return run;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`run ${runId} never reached ${statuses.join('/')}`);
+  };
+  const events = async (runId: string) =>
+    (await api<{ items: RunEvent[] }>('GET', `/api/workspaces/${workspace.id}/runs/${runId}/events`)).items.map((item) => item.event);
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'hangar-worker-'));
+    const scriptFile = join(dataDir, 'script.json');
+    writeFileSync(scriptFile, JSON.stringify(script));
+    host = await startLocalHost({
+      port: 0,
+      dataDir,
+      log: () => undefined,
+      builder: {
+        repoRoot,
+        templateDir: join(repoRoot, 'template'),
+        workerEntry: join(repoRoot, 'worker-container', 'src', 'main.ts'),
+        env: { HANGAR_MODEL_PROVIDER: 'scripted', HANGAR_SCRIPTED_TURNS: scriptFile },
+      },
+    });
+    const response = await fetch(`${host.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { origin: host.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ada', email: 'ada@example.com' }),
+    });
+    cookie = /hangar_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0] ?? '';
+    workspace = await api<WorkspaceSummary>('POST', '/api/workspaces', { name: 'Ops' });
+  }, 60_000);
+  afterAll(async () => {
+    await host?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('plans, fails a build, fixes it, builds for real and records a version; a killed worker fails its run; the next run restores the workspace', async () => {
+    const { app, run } = await api<CreateAppResponse>('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'A tracker for parcels' });
+    await waitFor(run.id, ['awaiting_approval']);
+    await api('POST', `/api/workspaces/${workspace.id}/runs/${run.id}/plan`, { decision: 'accept' });
+    const done = await waitFor(run.id, ['succeeded', 'failed', 'stopped']);
+    expect(done.failureReason).toBeNull();
+    expect(done.status).toBe('succeeded');
+    const first = await events(run.id);
+    const builds = first.filter((event) => event.type === 'build.finished');
+    expect(builds.map((event) => event.ok)).toEqual([false, true]);
+    expect(builds[0]?.type === 'build.finished' && builds[0].typecheckErrors).toMatch(/TS2322/);
+    expect(first.some((event) => event.type === 'version.created')).toBe(true);
+    const workspaceDir = join(dataDir, 'workspaces', app.id);
+    expect(readFileSync(join(workspaceDir, 'src', 'App.tsx'), 'utf8')).toContain('const count: number = 3;');
+
+    // A worker killed mid-run: the run fails at once, with the reason.
+    const slow = await api<Run>('POST', `/api/workspaces/${workspace.id}/apps/${app.id}/messages`, {
+      text: 'Think about it for a long time',
+    });
+    for (let attempt = 0; attempt < 300 && !(await events(slow.id)).some((event) => event.type === 'tool.finished'); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(host.launcher?.kill(slow.id)).toBe(true);
+    const killed = await waitFor(slow.id, ['failed']);
+    expect(killed.failureReason).toMatch(/ended unexpectedly/);
+
+    // The workspace is lost (a new machine); the next run restores it from the latest snapshot.
+    rmSync(workspaceDir, { recursive: true, force: true });
+    const next = await api<Run>('POST', `/api/workspaces/${workspace.id}/apps/${app.id}/messages`, { text: 'Show me the app file' });
+    expect((await waitFor(next.id, ['succeeded', 'failed'])).status).toBe('succeeded');
+    const read = (await events(next.id)).find((event) => event.type === 'tool.finished' && event.name === 'read_file');
+    expect(read?.type === 'tool.finished' && read.output).toContain('const count: number = 3;');
+    expect(existsSync(join(workspaceDir, 'src', 'App.tsx'))).toBe(true);
+  }, 240_000);
+});

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { ModelEvent } from '../model/model-provider';
+import { ScriptedProvider, textTurn, toolCallTurn, type ScriptedTurn } from '../model/scripted-provider';
+
+/**
+ * A file of scripted model turns, keyed by the run's prompt, for integration tests of the real
+ * worker process (`HANGAR_MODEL_PROVIDER=scripted`, `HANGAR_SCRIPTED_TURNS=<file>`).
+ * A turn is text, tool calls, or `hang` (waits until the run is stopped or the worker killed).
+ */
+const Turn = z.union([
+  z.strictObject({ text: z.string() }),
+  z.strictObject({ text: z.string().optional(), tools: z.array(z.strictObject({ name: z.string(), input: z.unknown() })).min(1) }),
+  z.strictObject({ hang: z.literal(true) }),
+]);
+const ScriptFile = z.record(z.string(), z.array(Turn));
+export type ScriptFile = z.infer<typeof ScriptFile>;
+
+function hang(): ScriptedTurn {
+  return (request) =>
+    (async function* (): AsyncGenerator<ModelEvent> {
+      await new Promise<void>((resolve) => request.signal?.addEventListener('abort', () => resolve(), { once: true }));
+      yield* [];
+    })();
+}
+
+export function scriptedProviderFromFile(path: string, prompt: string): ScriptedProvider {
+  const script = ScriptFile.parse(JSON.parse(readFileSync(path, 'utf8')));
+  const turns = script[prompt] ?? script['*'];
+  if (!turns) throw new Error(`No scripted turns for prompt "${prompt}"`);
+  let callNumber = 0;
+  return new ScriptedProvider(
+    turns.map((turn) => {
+      if ('hang' in turn) return hang();
+      if ('tools' in turn)
+        return toolCallTurn(
+          turn.tools.map((call) => ({ id: `call_${++callNumber}`, ...call })),
+          turn.text ? { text: turn.text } : {},
+        );
+      return textTurn(turn.text);
+    }),
+  );
+}
