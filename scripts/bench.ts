@@ -1,5 +1,6 @@
 import { benchWorkspaceBuilds } from './bench/builder.bench';
 import { benchDocumentStore } from './bench/document-store.bench';
+import { benchPromptToPreview } from './bench/prompt-to-preview.bench';
 import { benchRunStream } from './bench/run-stream.bench';
 
 /** `npm run bench`: prints figures and ratios against baselines measured in the same run. */
@@ -9,6 +10,7 @@ async function main() {
   await benchDocumentStore();
   await benchRunStream();
   await benchWorkspaceBuilds();
+  await benchPromptToPreview();
 }
 
 main().catch((error: unknown) => {

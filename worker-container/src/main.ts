@@ -66,6 +66,7 @@ async function main(): Promise<number> {
     const tools: BuilderTool<unknown>[] = [
       ...createBuilderTools({
         doneBuilding: {
+          env: { VITE_HANGAR_APP_NAME: context.appName },
           onBuildFinished: (result) =>
             void sink.event({
               type: 'build.finished',

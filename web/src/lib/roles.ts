@@ -31,3 +31,8 @@ export function canManageMember(actor: Role, target: Role, isSelf: boolean): boo
   if (isSelf || !isAdmin(actor)) return false;
   return target !== 'owner' || actor === 'owner';
 }
+
+/** Everyone but viewers builds apps (viewers use published apps only). */
+export function canBuildApps(role: Role): boolean {
+  return role !== 'viewer';
+}

@@ -1,18 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
-import { AppWindow, ArrowRight, ShieldCheck, Users } from 'lucide-react';
+import { ArrowRight, ShieldCheck, Users } from 'lucide-react';
 import { Link } from 'react-router';
 import { PageHeader } from '../components/page-header';
 import { QueryError } from '../components/query-error';
 import { TableSkeleton } from '../components/table-skeleton';
 import { Card, CardDescription, CardHeader, CardTitle } from '../components/ui/card';
-import { EmptyState } from '../components/ui/empty-state';
 import { AuditTable } from '../features/audit/audit-table';
+import { AppsList } from '../features/builder/apps-list';
 import { PromptComposer } from '../features/workspaces/prompt-composer';
 import { RoleBadge } from '../features/workspaces/role-badge';
 import { useWorkspace } from '../features/workspaces/workspace-context';
 import { formatDate } from '../lib/format';
 import { recentAuditEventsQuery } from '../lib/queries';
-import { isAdmin, roleDescriptions } from '../lib/roles';
+import { canBuildApps, isAdmin, roleDescriptions } from '../lib/roles';
 
 function RecentActivity({ workspaceId }: { workspaceId: string }) {
   const events = useQuery(recentAuditEventsQuery(workspaceId));
@@ -42,10 +42,11 @@ function RecentActivity({ workspaceId }: { workspaceId: string }) {
   );
 }
 
-/** `/w/:workspaceId`: what this workspace is, who is in it, and where apps will be built. */
+/** `/w/:workspaceId`: what this workspace is, who is in it, and the apps built in it. */
 export function WorkspaceHomePage() {
   const workspace = useWorkspace();
   const base = `/w/${workspace.id}`;
+  const canBuild = canBuildApps(workspace.role);
 
   return (
     <div className="flex flex-col gap-8">
@@ -80,15 +81,11 @@ export function WorkspaceHomePage() {
         </Card>
       </div>
 
-      <PromptComposer />
+      {canBuild ? <PromptComposer workspaceId={workspace.id} /> : null}
 
       <section aria-labelledby="apps-heading" className="flex flex-col gap-3">
         <h2 id="apps-heading" className="text-sm font-semibold">Apps</h2>
-        <EmptyState
-          icon={AppWindow}
-          title="Apps will appear here"
-          description={`Every app built in ${workspace.name} is listed here with its status — draft, in review or published. No apps yet.`}
-        />
+        <AppsList workspaceId={workspace.id} workspaceName={workspace.name} canBuild={canBuild} />
       </section>
 
       {isAdmin(workspace.role) ? <RecentActivity workspaceId={workspace.id} /> : null}

@@ -73,6 +73,15 @@ describe('the build gate on a workspace prepared from the template', { timeout: 
   });
 });
 
+describe('the build gate when the run is stopped', () => {
+  it('starts neither step and reports both as stopped', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const result = await runBuildGate({ workspaceDir, signal: controller.signal });
+    expect(result).toMatchObject({ ok: false, typecheckErrors: 'tsc was stopped.', buildErrors: 'vite build was stopped.' });
+  });
+});
+
 describe('the build gate without installed tools', () => {
   it('reports each missing binary separately and fails without dist/index.html', async () => {
     const bare = path.join(root, 'bare');

@@ -1,6 +1,6 @@
-import { ServerMessage, type ClientMessage, type RunEvent } from '@hangar/protocol';
-import { readActiveIdentity } from '../../lib/active-identity';
+import type { RunEvent, ServerMessage } from '@hangar/protocol';
 import { api } from '../../lib/api';
+import { ReconnectingSocket } from './reconnecting-socket';
 
 /** What a component sees of one run's stream. */
 export type RunStreamSnapshot = {
@@ -20,34 +20,33 @@ type RunStream = {
   seen: Set<string>;
   refs: number;
   notify: Set<() => void>;
-  onEvent: Set<RunEventListener>;
+  listeners: Set<RunEventListener>;
   snapshot: RunStreamSnapshot;
   error: string | null;
-  releaseTimer: number | undefined;
   dirty: boolean;
+  releaseTimer: number | undefined;
 };
 
 const emptySnapshot: RunStreamSnapshot = { events: [], connected: false, error: null };
-const minBackoffMs = 500;
-const maxBackoffMs = 10_000;
 /** Unsubscribing waits a moment so a remount (StrictMode, tab switches) does not churn the socket. */
 const releaseDelayMs = 2_000;
-/** While the socket is down, runs catch up over REST at this pace so the page never freezes. */
+/** While the socket is down, runs catch up over REST at this pace, so the page never freezes. */
 const pollIntervalMs = 3_000;
-/** Snapshots are published at most this often: a backlog of thousands of deltas renders a few times, not thousands. */
+/** Snapshots are published at most this often: a backlog of thousands of deltas renders a few times. */
 const flushDelayMs = 16;
 
 /**
- * One WebSocket per tab, shared by every run being watched. Subscriptions are ref-counted; on
- * reconnect each run resubscribes from the last event id it holds, and events are deduplicated
+ * Every run stream of the tab over one shared WebSocket. Subscriptions are ref-counted; on
+ * reconnect each run resubscribes after the last event id it holds, and events are deduplicated
  * by id, so nothing is lost or shown twice.
  */
 export class RunStreamManager {
-  private socket: WebSocket | null = null;
-  private socketIdentity: string | null = null;
+  private readonly socket = new ReconnectingSocket({
+    onOpen: () => this.opened(),
+    onMessage: (message) => this.receive(message),
+    onClose: () => this.closed(),
+  });
   private connected = false;
-  private attempts = 0;
-  private reconnectTimer: number | undefined;
   private nextRequest = 1;
   private readonly requests = new Map<string, string>();
   private readonly runs = new Map<string, RunStream>();
@@ -55,33 +54,22 @@ export class RunStreamManager {
   private pollTimer: number | undefined;
 
   /** Starts (or joins) the stream of a run; the returned function leaves it. */
-  acquire(workspaceId: string, runId: string, notify: () => void, onEvent?: RunEventListener): () => void {
-    let stream = this.runs.get(runId);
-    if (!stream) {
-      stream = {
-        ...{ workspaceId, runId, events: [], seen: new Set<string>(), refs: 0, notify: new Set<() => void>() },
-        ...{ onEvent: new Set<RunEventListener>(), snapshot: emptySnapshot, error: null, releaseTimer: undefined, dirty: false },
-      };
-      this.runs.set(runId, stream);
-      stream.snapshot = { events: [], connected: this.connected, error: null };
-    }
+  acquire(workspaceId: string, runId: string, notify: () => void, listener?: RunEventListener): () => void {
+    const stream = this.runs.get(runId) ?? this.create(workspaceId, runId);
+    const alreadySubscribed = stream.refs > 0 || stream.releaseTimer !== undefined;
     window.clearTimeout(stream.releaseTimer);
-    const isNew = stream.refs === 0 && stream.releaseTimer === undefined;
     stream.releaseTimer = undefined;
     stream.refs += 1;
     stream.notify.add(notify);
-    if (onEvent) stream.onEvent.add(onEvent);
-    if (this.socket && this.socketIdentity !== readActiveIdentity()) this.socket.close();
-    this.ensureSocket();
-    if (isNew && this.connected) this.subscribe(stream);
+    if (listener) stream.listeners.add(listener);
+    this.socket.connect();
+    if (!alreadySubscribed && this.connected) this.subscribe(stream);
 
-    const current = stream;
     return () => {
-      current.notify.delete(notify);
-      if (onEvent) current.onEvent.delete(onEvent);
-      current.refs -= 1;
-      if (current.refs > 0) return;
-      current.releaseTimer = window.setTimeout(() => this.drop(current), releaseDelayMs);
+      stream.notify.delete(notify);
+      if (listener) stream.listeners.delete(listener);
+      stream.refs -= 1;
+      if (stream.refs === 0) stream.releaseTimer = window.setTimeout(() => this.drop(stream), releaseDelayMs);
     };
   }
 
@@ -89,15 +77,39 @@ export class RunStreamManager {
     return this.runs.get(runId)?.snapshot ?? emptySnapshot;
   }
 
+  private create(workspaceId: string, runId: string): RunStream {
+    const stream: RunStream = {
+      workspaceId,
+      runId,
+      events: [],
+      seen: new Set(),
+      refs: 0,
+      notify: new Set(),
+      listeners: new Set(),
+      snapshot: { events: [], connected: this.connected, error: null },
+      error: null,
+      dirty: false,
+      releaseTimer: undefined,
+    };
+    this.runs.set(runId, stream);
+    return stream;
+  }
+
   private drop(stream: RunStream) {
     if (stream.refs > 0) return;
     this.runs.delete(stream.runId);
-    this.send({ type: 'run.unsubscribe', runId: stream.runId });
-    if (this.runs.size === 0) this.closeSocket();
+    this.socket.send({ type: 'run.unsubscribe', runId: stream.runId });
+    if (this.runs.size === 0) this.socket.close();
   }
 
-  private startPolling() {
-    if (this.pollTimer !== undefined) return;
+  private opened() {
+    this.setConnected(true);
+    for (const stream of this.runs.values()) this.subscribe(stream);
+  }
+
+  private closed() {
+    this.setConnected(false);
+    if (this.pollTimer !== undefined || this.runs.size === 0) return;
     this.pollTimer = window.setInterval(() => {
       if (this.connected || this.runs.size === 0) {
         window.clearInterval(this.pollTimer);
@@ -113,79 +125,18 @@ export class RunStreamManager {
       const page = await api.listRunEvents(stream.workspaceId, stream.runId, stream.events.at(-1)?.id);
       for (const event of page.items) this.append(stream.runId, event);
     } catch {
-      // The socket's reconnect is the real recovery; a failed catch-up simply waits for the next tick.
+      // The socket's reconnect is the real recovery; a failed catch-up waits for the next tick.
     }
-  }
-
-  private ensureSocket() {
-    if (this.socket || this.reconnectTimer !== undefined || this.runs.size === 0) return;
-    const identity = readActiveIdentity();
-    const protocol = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const query = identity ? `?identity=${encodeURIComponent(identity)}` : '';
-    const socket = new WebSocket(`${protocol}//${window.location.host}/ws${query}`);
-    this.socket = socket;
-    this.socketIdentity = identity;
-    socket.addEventListener('open', () => {
-      if (this.socket !== socket) return;
-      this.attempts = 0;
-      this.setConnected(true);
-      for (const stream of this.runs.values()) this.subscribe(stream);
-    });
-    socket.addEventListener('message', (message) => {
-      if (this.socket === socket && typeof message.data === 'string') this.receive(message.data);
-    });
-    socket.addEventListener('close', () => {
-      if (this.socket !== socket) return;
-      this.socket = null;
-      this.setConnected(false);
-      this.scheduleReconnect();
-      this.startPolling();
-    });
-  }
-
-  private scheduleReconnect() {
-    if (this.runs.size === 0) return;
-    const delay = Math.min(maxBackoffMs, minBackoffMs * 2 ** this.attempts) * (0.75 + Math.random() * 0.5);
-    this.attempts += 1;
-    this.reconnectTimer = window.setTimeout(() => {
-      this.reconnectTimer = undefined;
-      this.ensureSocket();
-    }, delay);
-  }
-
-  private closeSocket() {
-    window.clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-    const socket = this.socket;
-    this.socket = null;
-    this.attempts = 0;
-    this.setConnected(false);
-    window.clearInterval(this.pollTimer);
-    this.pollTimer = undefined;
-    socket?.close();
   }
 
   private subscribe(stream: RunStream) {
     const id = `sub-${this.nextRequest++}`;
     this.requests.set(id, stream.runId);
     const after = stream.events.at(-1)?.id;
-    this.send({ type: 'run.subscribe', id, workspaceId: stream.workspaceId, runId: stream.runId, ...(after ? { after } : {}) });
+    this.socket.send({ type: 'run.subscribe', id, workspaceId: stream.workspaceId, runId: stream.runId, ...(after ? { after } : {}) });
   }
 
-  private send(message: ClientMessage) {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
-  }
-
-  private receive(data: string) {
-    let json: unknown;
-    try {
-      json = JSON.parse(data);
-    } catch {
-      return;
-    }
-    const parsed = ServerMessage.safeParse(json);
-    if (!parsed.success) return;
-    const message = parsed.data;
+  private receive(message: ServerMessage) {
     switch (message.type) {
       case 'run.event':
         return this.append(message.runId, message.event);
@@ -195,8 +146,15 @@ export class RunStreamManager {
         if (stream?.error) this.setError(stream, null);
         return;
       }
-      case 'session.error':
-        return this.refused(message.id, message.code, message.message);
+      case 'session.error': {
+        const runId = message.id ? this.requests.get(message.id) : undefined;
+        if (message.id) this.requests.delete(message.id);
+        const stream = runId ? this.runs.get(runId) : undefined;
+        if (stream) return this.setError(stream, message.message);
+        // A stream that broke server-side asks to be resubscribed: every run picks up after its last id.
+        if (message.code === 'subscription_failed') for (const each of this.runs.values()) this.subscribe(each);
+        return;
+      }
       case 'session.pong':
       case 'session.notice':
         return;
@@ -207,45 +165,32 @@ export class RunStreamManager {
     }
   }
 
-  private refused(requestId: string | undefined, code: string, text: string) {
-    const runId = requestId ? this.requests.get(requestId) : undefined;
-    if (requestId) this.requests.delete(requestId);
-    const stream = runId ? this.runs.get(runId) : undefined;
-    if (stream) return this.setError(stream, text);
-    // A stream that broke server-side asks to be resubscribed; every run picks up from its last id.
-    if (code === 'subscription_failed') for (const each of this.runs.values()) this.subscribe(each);
-  }
-
   private append(runId: string, event: RunEvent) {
     const stream = this.runs.get(runId);
-    if (!stream || stream.seen.has(event.id) || event.runId !== runId) return;
+    if (!stream || event.runId !== runId || stream.seen.has(event.id)) return;
     stream.seen.add(event.id);
     stream.events.push(event);
     stream.dirty = true;
-    this.scheduleFlush();
-    for (const listener of stream.onEvent) listener(event);
+    for (const listener of stream.listeners) listener(event);
+    if (this.flushTimer !== undefined) return;
+    this.flushTimer = window.setTimeout(() => {
+      this.flushTimer = undefined;
+      for (const each of this.runs.values()) if (each.dirty) this.publish(each);
+    }, flushDelayMs);
   }
 
   private setError(stream: RunStream, error: string | null) {
     stream.error = error;
-    this.refreshSnapshot(stream);
+    this.publish(stream);
   }
 
   private setConnected(connected: boolean) {
     if (this.connected === connected) return;
     this.connected = connected;
-    for (const stream of this.runs.values()) this.refreshSnapshot(stream);
+    for (const stream of this.runs.values()) this.publish(stream);
   }
 
-  private scheduleFlush() {
-    if (this.flushTimer !== undefined) return;
-    this.flushTimer = window.setTimeout(() => {
-      this.flushTimer = undefined;
-      for (const stream of this.runs.values()) if (stream.dirty) this.refreshSnapshot(stream);
-    }, flushDelayMs);
-  }
-
-  private refreshSnapshot(stream: RunStream) {
+  private publish(stream: RunStream) {
     stream.dirty = false;
     stream.snapshot = { events: stream.events.slice(), connected: this.connected, error: stream.error };
     for (const notify of stream.notify) notify();
