@@ -52,22 +52,27 @@ export async function benchPromptToPreview(): Promise<void> {
       const { app, run } = await api<CreateAppResponse>('POST', `/api/workspaces/${workspace.id}/apps`, { prompt });
       let planWaitMs = 0;
       let status: Run['status'] = run.status;
+      let reason: string | null = null;
       for (let attempt = 0; attempt < 6000 && !['succeeded', 'failed', 'stopped'].includes(status); attempt++) {
         const current = await api<Run>('GET', `/api/workspaces/${workspace.id}/runs/${run.id}`);
         status = current.status;
+        reason = current.failureReason;
         if (status === 'awaiting_approval') {
           planWaitMs = performance.now() - started;
           await api('POST', `/api/workspaces/${workspace.id}/runs/${run.id}/plan`, { decision: 'accept' });
         }
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
-      if (status !== 'succeeded') throw new Error(`run ${run.id} ended ${status}`);
+      if (status !== 'succeeded') throw new Error(`run ${run.id} ended ${status}: ${reason ?? ''}`);
       const done = await api<{ latestVersionId: string }>('GET', `/api/workspaces/${workspace.id}/apps/${app.id}`);
       const link = await api<PreviewLink>('GET', `/api/workspaces/${workspace.id}/apps/${app.id}/versions/${done.latestVersionId}/preview`);
       const page = await fetch(`${host.url}${link.url}`);
       if (page.status !== 200) throw new Error(`preview answered ${page.status}`);
       const total = performance.now() - started;
-      rows.push([`app ${index + 1}${index === 0 ? ' (installs the dependency cache)' : ''}`, `${format(total, 0)} ms to preview (plan shown after ${format(planWaitMs, 0)} ms)`]);
+      rows.push([
+        `app ${index + 1}${index === 0 ? ' (installs the dependency cache)' : ''}`,
+        `${format(total, 0)} ms to preview (plan shown after ${format(planWaitMs, 0)} ms)`,
+      ]);
     }
     printTable('Prompt → preview, offline generator, real worker process and real builds (25 ms polling)', rows);
   } finally {

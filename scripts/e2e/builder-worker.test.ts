@@ -76,7 +76,11 @@ describe('builder: real worker process, real builds', () => {
         repoRoot,
         templateDir: join(repoRoot, 'template'),
         workerEntry: join(repoRoot, 'worker-container', 'src', 'main.ts'),
-        env: { HANGAR_MODEL_PROVIDER: 'scripted', HANGAR_SCRIPTED_TURNS: scriptFile },
+        env: {
+          HANGAR_MODEL_PROVIDER: 'scripted',
+          HANGAR_SCRIPTED_TURNS: scriptFile,
+          HANGAR_DEPENDENCY_CACHE_DIR: join(tmpdir(), 'hangar-test-dependency-cache'),
+        },
       },
     });
     const response = await fetch(`${host.url}/api/auth/sign-in`, {

@@ -32,7 +32,11 @@ describe.skipIf(!runE2e)('preview sandbox in Chromium: generated code cannot rea
         repoRoot,
         templateDir: join(repoRoot, 'template'),
         workerEntry: join(repoRoot, 'worker-container', 'src', 'main.ts'),
-        env: { HANGAR_MODEL_PROVIDER: 'scripted', HANGAR_SCRIPTED_TURNS: scriptFile },
+        env: {
+          HANGAR_MODEL_PROVIDER: 'scripted',
+          HANGAR_SCRIPTED_TURNS: scriptFile,
+          HANGAR_DEPENDENCY_CACHE_DIR: join(tmpdir(), 'hangar-test-dependency-cache'),
+        },
       },
     });
     browser = await launchChromium();

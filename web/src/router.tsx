@@ -1,6 +1,7 @@
 import { createBrowserRouter } from 'react-router';
 import { RequireAuth } from './features/auth/require-auth';
 import { WorkspaceLayout } from './features/workspaces/workspace-layout';
+import { AppPage } from './pages/app-page';
 import { AuditPage } from './pages/audit-page';
 import { MembersPage } from './pages/members-page';
 import { NotFoundPage } from './pages/not-found-page';
@@ -22,6 +23,7 @@ export const router = createBrowserRouter([
           { index: true, element: <WorkspaceHomePage /> },
           { path: 'members', element: <MembersPage /> },
           { path: 'audit', element: <AuditPage /> },
+          { path: 'apps/:appId', element: <AppPage />, handle: { fullBleed: true } },
         ],
       },
     ],

@@ -50,19 +50,30 @@ async function main(): Promise<number> {
     const workspaceDir = path.join(env('HANGAR_WORKSPACES_DIR'), context.appId);
     const templateDir = env('HANGAR_TEMPLATE_DIR');
     const latest = context.latestVersion;
-    if (latest && (await workspaceVersion(workspaceDir)) !== latest.id) {
-      log(`restoring the workspace from version ${latest.number}`);
-      await restoreWorkspace(client, workspaceDir, latest);
-    }
-    const cache = await ensureDependencyCache({
-      templateDir,
-      cacheRoot: env('HANGAR_DEPENDENCY_CACHE_DIR'),
-      signal: controller.signal,
-      log,
-    });
-    await prepareWorkspace({ templateDir, workspaceDir, cache, signal: controller.signal, log });
+    // The workspace is prepared while the model plans: only workspace tools wait for it.
+    const workspaceReady = (async () => {
+      if (latest && (await workspaceVersion(workspaceDir)) !== latest.id) {
+        log(`restoring the workspace from version ${latest.number}`);
+        await restoreWorkspace(client, workspaceDir, latest);
+      }
+      const cache = await ensureDependencyCache({
+        templateDir,
+        cacheRoot: env('HANGAR_DEPENDENCY_CACHE_DIR'),
+        signal: controller.signal,
+        log,
+      });
+      await prepareWorkspace({ templateDir, workspaceDir, cache, signal: controller.signal, log });
+    })();
+    workspaceReady.catch(() => undefined);
 
     const isNew = latest === null;
+    const afterWorkspaceReady = (tool: BuilderTool<unknown>): BuilderTool<unknown> => ({
+      ...tool,
+      execute: async (input, toolContext) => {
+        await workspaceReady;
+        return tool.execute(input, toolContext);
+      },
+    });
     const tools: BuilderTool<unknown>[] = [
       ...createBuilderTools({
         doneBuilding: {
@@ -81,7 +92,7 @@ async function main(): Promise<number> {
             return { versionId: version.id, summary: `Saved as version ${version.number}` };
           },
         },
-      }),
+      }).map(afterWorkspaceReady),
       presentPlanTool(sink, controller.signal),
       renameAppTool(sink),
     ];
@@ -97,6 +108,8 @@ async function main(): Promise<number> {
       log,
     });
     await sink.flush();
+    // A workspace that could not be prepared is the real cause, whatever the loop saw.
+    await workspaceReady;
     if (outcome.status === 'stopped') return 0;
     await client.finish(
       outcome.status === 'succeeded'

@@ -66,7 +66,7 @@ export function builderInfoFromEnvironment(env: Record<string, string | undefine
       provider,
       model: 'offline-generator-1',
       offline: true,
-      note: 'No model key is set, so apps are built by the offline generator: describe a tracker or list with its fields ("a tracker for customer leads with name, email, company, status and next call date"), then ask to "add a field priority" or "rename the app to …". Set ANTHROPIC_API_KEY for the full agent.',
+      note: 'Apps are built by the offline generator: describe a tracker or list with its fields ("a tracker for customer leads with name, email, company, status and next call date"), then ask to "add a field priority" or "rename the app to …". Set ANTHROPIC_API_KEY for the full agent.',
     };
   }
   return { provider, model: env.HANGAR_MODEL ?? 'default', offline: false, note: '' };

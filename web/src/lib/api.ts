@@ -76,8 +76,7 @@ export const api = {
     request('GET', `${workspacePath(workspaceId)}/members`, { schema: MembersPage, signal, query: { limit: 200 } }),
   changeRole: (workspaceId: string, userId: string, body: ChangeRoleBody) =>
     request('PATCH', `${workspacePath(workspaceId)}/members/${encode(userId)}`, { schema: Membership, body }),
-  removeMember: (workspaceId: string, userId: string) =>
-    request('DELETE', `${workspacePath(workspaceId)}/members/${encode(userId)}`),
+  removeMember: (workspaceId: string, userId: string) => request('DELETE', `${workspacePath(workspaceId)}/members/${encode(userId)}`),
 
   listInvitations: (workspaceId: string, signal?: AbortSignal) =>
     request('GET', `${workspacePath(workspaceId)}/invitations`, { schema: InvitationsPage, signal, query: { limit: 200 } }),

@@ -40,15 +40,18 @@ const versionPath = (workspaceId: string, appId: string, versionId: string) =>
 /** The builder endpoints: apps, runs, versions and previews. */
 export const builderApi = {
   builderInfo: (signal?: AbortSignal) => request('GET', '/api/builder', { schema: BuilderInfo, signal }),
-  listApps: (workspaceId: string, signal?: AbortSignal) => request('GET', `${workspacePath(workspaceId)}/apps`, { schema: AppsPage, signal }),
+  listApps: (workspaceId: string, signal?: AbortSignal) =>
+    request('GET', `${workspacePath(workspaceId)}/apps`, { schema: AppsPage, signal }),
   createApp: (workspaceId: string, prompt: string) =>
     request('POST', `${workspacePath(workspaceId)}/apps`, { schema: CreateAppResponse, body: { prompt } }),
-  getApp: (workspaceId: string, appId: string, signal?: AbortSignal) => request('GET', appPath(workspaceId, appId), { schema: App, signal }),
+  getApp: (workspaceId: string, appId: string, signal?: AbortSignal) =>
+    request('GET', appPath(workspaceId, appId), { schema: App, signal }),
   sendMessage: (workspaceId: string, appId: string, text: string) =>
     request('POST', `${appPath(workspaceId, appId)}/messages`, { schema: Run, body: { text } }),
   listRuns: (workspaceId: string, appId: string, signal?: AbortSignal) =>
     request('GET', `${appPath(workspaceId, appId)}/runs`, { schema: RunsPage, signal }),
-  getRun: (workspaceId: string, runId: string, signal?: AbortSignal) => request('GET', runPath(workspaceId, runId), { schema: Run, signal }),
+  getRun: (workspaceId: string, runId: string, signal?: AbortSignal) =>
+    request('GET', runPath(workspaceId, runId), { schema: Run, signal }),
   listRunEvents: (workspaceId: string, runId: string, after?: string, signal?: AbortSignal) =>
     request('GET', `${runPath(workspaceId, runId)}/events`, { schema: RunEventsPage, signal, query: { after } }),
   stopRun: (workspaceId: string, runId: string) => request('POST', `${runPath(workspaceId, runId)}/stop`, { schema: Run }),

@@ -21,14 +21,12 @@ export const queryKeys = {
     ['workspaces', workspaceId, 'apps', appId, 'version', versionId] as const,
 };
 
-export const meQuery = () =>
-  queryOptions({ queryKey: queryKeys.me, queryFn: ({ signal }) => api.me(signal), staleTime: 60_000 });
+export const meQuery = () => queryOptions({ queryKey: queryKeys.me, queryFn: ({ signal }) => api.me(signal), staleTime: 60_000 });
 
 export const authConfigQuery = () =>
   queryOptions({ queryKey: queryKeys.authConfig, queryFn: ({ signal }) => api.authConfig(signal), staleTime: Infinity });
 
-export const workspacesQuery = () =>
-  queryOptions({ queryKey: queryKeys.workspaces, queryFn: ({ signal }) => api.listWorkspaces(signal) });
+export const workspacesQuery = () => queryOptions({ queryKey: queryKeys.workspaces, queryFn: ({ signal }) => api.listWorkspaces(signal) });
 
 export const workspaceQuery = (workspaceId: string) =>
   queryOptions({ queryKey: queryKeys.workspace(workspaceId), queryFn: ({ signal }) => api.getWorkspace(workspaceId, signal) });
@@ -47,8 +45,7 @@ export type AuditFilters = Pick<AuditQuery, 'action' | 'outcome' | 'q'>;
 export const auditEventsQuery = (workspaceId: string, filters: AuditFilters, limit = 50) =>
   infiniteQueryOptions({
     queryKey: [...queryKeys.audit(workspaceId), filters, limit] as const,
-    queryFn: ({ signal, pageParam }) =>
-      api.listAuditEvents(workspaceId, { ...filters, limit, cursor: pageParam ?? undefined }, signal),
+    queryFn: ({ signal, pageParam }) => api.listAuditEvents(workspaceId, { ...filters, limit, cursor: pageParam ?? undefined }, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.nextCursor,
   });

@@ -59,4 +59,3 @@ export async function request<T>(method: Method, path: string, options: RequestO
   }
   return parsed.data;
 }
-

@@ -51,13 +51,21 @@ function AuditLog({ workspaceId }: { workspaceId: string }) {
         {events.isPending ? (
           <TableSkeleton rows={6} columns={5} />
         ) : events.isError && items.length === 0 ? (
-          <QueryError className="m-4" error={events.error} what="the audit log" onRetry={() => events.refetch()} retrying={events.isFetching} />
+          <QueryError
+            className="m-4"
+            error={events.error}
+            what="the audit log"
+            onRetry={() => events.refetch()}
+            retrying={events.isFetching}
+          />
         ) : items.length === 0 ? (
           <EmptyState
             icon={ScrollText}
             className="m-4 border-0"
             title={filtered ? 'No matching events' : 'No events yet'}
-            description={filtered ? 'Try a different search or clear the filters.' : 'Membership, governance and data changes will be recorded here.'}
+            description={
+              filtered ? 'Try a different search or clear the filters.' : 'Membership, governance and data changes will be recorded here.'
+            }
           />
         ) : (
           <AuditTable events={items} />
@@ -68,7 +76,12 @@ function AuditLog({ workspaceId }: { workspaceId: string }) {
       ) : null}
       {events.hasNextPage ? (
         <div className="flex justify-center">
-          <Button variant="outline" loading={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()} data-testid="audit-load-more">
+          <Button
+            variant="outline"
+            loading={events.isFetchingNextPage}
+            onClick={() => void events.fetchNextPage()}
+            data-testid="audit-load-more"
+          >
             Load more
           </Button>
         </div>

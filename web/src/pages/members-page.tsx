@@ -28,9 +28,20 @@ function PendingInvitations({ workspaceId }: { workspaceId: string }) {
         {invitations.isPending ? (
           <TableSkeleton rows={2} columns={3} />
         ) : invitations.isError ? (
-          <QueryError className="m-4" error={invitations.error} what="invitations" onRetry={() => invitations.refetch()} retrying={invitations.isFetching} />
+          <QueryError
+            className="m-4"
+            error={invitations.error}
+            what="invitations"
+            onRetry={() => invitations.refetch()}
+            retrying={invitations.isFetching}
+          />
         ) : invitations.data.length === 0 ? (
-          <EmptyState icon={Mail} className="m-4 border-0 py-8" title="No pending invitations" description="Invite teammates by email; they appear here until they join." />
+          <EmptyState
+            icon={Mail}
+            className="m-4 border-0 py-8"
+            title="No pending invitations"
+            description="Invite teammates by email; they appear here until they join."
+          />
         ) : (
           <InvitationsTable invitations={invitations.data} />
         )}
@@ -57,7 +68,13 @@ export function MembersPage() {
         {members.isPending ? (
           <TableSkeleton rows={4} columns={4} />
         ) : members.isError ? (
-          <QueryError className="m-4" error={members.error} what="members" onRetry={() => members.refetch()} retrying={members.isFetching} />
+          <QueryError
+            className="m-4"
+            error={members.error}
+            what="members"
+            onRetry={() => members.refetch()}
+            retrying={members.isFetching}
+          />
         ) : members.data.items.length === 0 ? (
           <EmptyState icon={Users} className="m-4 border-0" title="No members" description="Invite people to start working together." />
         ) : (

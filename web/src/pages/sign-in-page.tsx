@@ -87,8 +87,8 @@ export function SignInPage() {
           <KeyRound className="mt-0.5 size-4 shrink-0 text-muted-foreground" aria-hidden />
           <p>
             Requests are authenticated with bearer tokens issued by{' '}
-            <span className="font-medium break-all">{config.data.issuer ?? 'your OpenID Connect provider'}</span>. Sign in
-            through your company portal to open Hangar.
+            <span className="font-medium break-all">{config.data.issuer ?? 'your OpenID Connect provider'}</span>. Sign in through your
+            company portal to open Hangar.
           </p>
         </div>
       </SignInShell>

@@ -31,7 +31,13 @@ function RecentActivity({ workspaceId }: { workspaceId: string }) {
         {events.isPending ? (
           <TableSkeleton rows={3} columns={3} />
         ) : events.isError ? (
-          <QueryError className="m-4" error={events.error} what="recent activity" onRetry={() => events.refetch()} retrying={events.isFetching} />
+          <QueryError
+            className="m-4"
+            error={events.error}
+            what="recent activity"
+            onRetry={() => events.refetch()}
+            retrying={events.isFetching}
+          />
         ) : events.data.length === 0 ? (
           <p className="px-5 py-6 text-center text-[13px] text-muted-foreground">Nothing has happened here yet.</p>
         ) : (
@@ -50,11 +56,7 @@ export function WorkspaceHomePage() {
 
   return (
     <div className="flex flex-col gap-8">
-      <PageHeader
-        title={workspace.name}
-        titleTestId="workspace-title"
-        description={`Created ${formatDate(workspace.createdAt)}`}
-      />
+      <PageHeader title={workspace.name} titleTestId="workspace-title" description={`Created ${formatDate(workspace.createdAt)}`} />
 
       <div className="grid gap-4 sm:grid-cols-2">
         <Card className="flex items-center gap-4 px-5 py-4">
@@ -63,7 +65,9 @@ export function WorkspaceHomePage() {
           </div>
           <div className="min-w-0 flex-1">
             <p className="text-[13px] text-muted-foreground">Members</p>
-            <p className="text-lg font-semibold" data-testid="member-count">{workspace.memberCount}</p>
+            <p className="text-lg font-semibold" data-testid="member-count">
+              {workspace.memberCount}
+            </p>
           </div>
           <Link to={`${base}/members`} className="text-[13px] font-medium text-primary hover:underline">
             Manage
@@ -84,7 +88,9 @@ export function WorkspaceHomePage() {
       {canBuild ? <PromptComposer workspaceId={workspace.id} /> : null}
 
       <section aria-labelledby="apps-heading" className="flex flex-col gap-3">
-        <h2 id="apps-heading" className="text-sm font-semibold">Apps</h2>
+        <h2 id="apps-heading" className="text-sm font-semibold">
+          Apps
+        </h2>
         <AppsList workspaceId={workspace.id} workspaceName={workspace.name} canBuild={canBuild} />
       </section>
 

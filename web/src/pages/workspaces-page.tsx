@@ -72,7 +72,12 @@ export function WorkspacesPage() {
         {workspaces.isPending ? (
           <WorkspaceListSkeleton />
         ) : workspaces.isError ? (
-          <QueryError error={workspaces.error} what="your workspaces" onRetry={() => workspaces.refetch()} retrying={workspaces.isFetching} />
+          <QueryError
+            error={workspaces.error}
+            what="your workspaces"
+            onRetry={() => workspaces.refetch()}
+            retrying={workspaces.isFetching}
+          />
         ) : workspaces.data.items.length === 0 ? (
           <EmptyState
             icon={LayoutGrid}

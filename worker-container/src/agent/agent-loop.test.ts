@@ -113,6 +113,13 @@ describe('agent loop (scripted provider)', () => {
     expect(outcome).toMatchObject({ status: 'failed', reason: expect.stringMatching(/never called done_building/) as unknown });
   });
 
+  it('fails with the build errors when the model gives up after a failed build', async () => {
+    const provider = new ScriptedProvider([toolCallTurn([{ id: 'b', name: 'done_building', input: {} }]), textTurn('I could not fix it.')]);
+    const outcome = await runAgentLoop(base(provider, [scriptedBuild([false])] as BuilderTool<unknown>[]));
+    expect(outcome.status).toBe('failed');
+    if (outcome.status === 'failed') expect(outcome.reason).toMatch(/after a failed build[\s\S]*I could not fix it[\s\S]*TS2322/);
+  });
+
   it('turns unknown tools and invalid input into error results the model can read', async () => {
     const provider = new ScriptedProvider([
       toolCallTurn([

@@ -48,6 +48,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutc
   });
   let failedBuilds = 0;
   let changedSinceBuild = false;
+  let lastBuildErrors: string | null = null;
   let everBuilt = false;
   let lastText = '';
 
@@ -110,6 +111,14 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutc
 
     const calls = content.filter((block) => block.type === 'tool_use');
     if (calls.length === 0) {
+      if (lastBuildErrors !== null) {
+        const said = lastText ? `It said: ${lastText.slice(0, 1000)}\n` : '';
+        return {
+          status: 'failed',
+          reason: `The agent stopped after a failed build. ${said}Last errors:\n${lastBuildErrors.slice(0, 3000)}`,
+          usage: usage(),
+        };
+      }
       if (changedSinceBuild) {
         return {
           status: 'failed',
@@ -141,6 +150,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutc
       });
       results.push({ type: 'tool_result', toolUseId: call.id, content: result.output, isError: !result.ok });
       if (call.name === 'done_building') {
+        lastBuildErrors = result.ok ? null : result.output;
         if (result.ok) {
           failedBuilds = 0;
           changedSinceBuild = false;

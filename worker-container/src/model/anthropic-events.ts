@@ -43,7 +43,10 @@ export class AnthropicEventMapper {
         return [];
       case 'message_stop':
         this.#stopped = true;
-        return [{ type: 'usage', ...this.#usage }, { type: 'message.stop', stopReason: this.#stopReason }];
+        return [
+          { type: 'usage', ...this.#usage },
+          { type: 'message.stop', stopReason: this.#stopReason },
+        ];
       default:
         return [];
     }

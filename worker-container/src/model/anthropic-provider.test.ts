@@ -49,7 +49,11 @@ describe('AnthropicProvider', () => {
         {
           name: 'write_file',
           description: 'Writes a file in the workspace.',
-          input_schema: { type: 'object', properties: { path: { type: 'string' }, content: { type: 'string' } }, required: ['path', 'content'] },
+          input_schema: {
+            type: 'object',
+            properties: { path: { type: 'string' }, content: { type: 'string' } },
+            required: ['path', 'content'],
+          },
         },
       ],
       messages: [

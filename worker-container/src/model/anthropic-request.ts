@@ -34,9 +34,7 @@ export function toAnthropicParams(request: ModelRequest, options: AnthropicReque
     params.system = [system];
   }
   if (request.tools.length > 0) {
-    params.tools = request.tools.map(
-      (tool): Tool => ({ name: tool.name, description: tool.description, input_schema: tool.inputSchema }),
-    );
+    params.tools = request.tools.map((tool): Tool => ({ name: tool.name, description: tool.description, input_schema: tool.inputSchema }));
   }
   if (request.thinking) params.thinking = { type: 'enabled', budget_tokens: request.thinking.budgetTokens };
   return params;

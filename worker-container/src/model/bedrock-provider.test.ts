@@ -34,7 +34,10 @@ describe('BedrockProvider', () => {
     const events = fixtureEvents.flatMap((event) => mapper.map(event as Parameters<AnthropicEventMapper['map']>[0]));
     expect(mapper.stopped).toBe(true);
     expect(events.at(-1)).toEqual<ModelEvent>({ type: 'message.stop', stopReason: 'tool_use' });
-    expect(events.find((event) => event.type === 'tool_call.complete')).toMatchObject({ name: 'write_file', input: { path: 'src/App.tsx' } });
+    expect(events.find((event) => event.type === 'tool_call.complete')).toMatchObject({
+      name: 'write_file',
+      input: { path: 'src/App.tsx' },
+    });
   });
 
   // Beyond the mapping: a local endpoint answering in Bedrock's binary event-stream framing.

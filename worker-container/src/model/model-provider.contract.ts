@@ -37,7 +37,10 @@ export function describeModelProviderContract(adapter: string, setup: () => Prom
       expect(completed).toEqual(started);
       for (const id of started) {
         const json = events
-          .filter((event): event is Extract<ModelEvent, { type: 'tool_call.input_delta' }> => event.type === 'tool_call.input_delta' && event.id === id)
+          .filter(
+            (event): event is Extract<ModelEvent, { type: 'tool_call.input_delta' }> =>
+              event.type === 'tool_call.input_delta' && event.id === id,
+          )
           .map((event) => event.partialJson)
           .join('');
         const complete = events.find((event) => event.type === 'tool_call.complete' && event.id === id);
@@ -46,7 +49,9 @@ export function describeModelProviderContract(adapter: string, setup: () => Prom
     });
 
     it('folds into an assistant message with the parsed tool input', async () => {
-      const { message, stopReason, usage } = await collectResponse(fixture.provider.stream(sampleRequest({ model: contractModels.toolCallModel })));
+      const { message, stopReason, usage } = await collectResponse(
+        fixture.provider.stream(sampleRequest({ model: contractModels.toolCallModel })),
+      );
       expect(stopReason).toBe('tool_use');
       expect(usage.inputTokens).toBeGreaterThan(0);
       expect(message.content.some((block) => block.type === 'text' && block.text.length > 0)).toBe(true);
@@ -59,7 +64,9 @@ export function describeModelProviderContract(adapter: string, setup: () => Prom
     it('fails with an aborted ModelError when aborted mid-stream', async () => {
       const controller = new AbortController();
       const consume = async () => {
-        for await (const _event of fixture.provider.stream(sampleRequest({ model: contractModels.stallModel, signal: controller.signal }))) {
+        for await (const _event of fixture.provider.stream(
+          sampleRequest({ model: contractModels.stallModel, signal: controller.signal }),
+        )) {
           controller.abort();
         }
       };

@@ -91,7 +91,12 @@ export class ChatCompletionEventMapper {
     return [...this.#completeToolCalls(), { type: 'usage', ...this.#usage }, { type: 'message.stop', stopReason: this.#stopReason() }];
   }
 
-  #toolCallDelta(index: number, id: string | null | undefined, name: string | null | undefined, fragment: string | null | undefined): ModelEvent[] {
+  #toolCallDelta(
+    index: number,
+    id: string | null | undefined,
+    name: string | null | undefined,
+    fragment: string | null | undefined,
+  ): ModelEvent[] {
     let call = this.#toolCalls.get(index);
     if (!call) {
       call = { id: id || `call_${index}`, name: '', json: '', started: false };

@@ -48,7 +48,11 @@ describe('OpenAiCompatibleProvider', () => {
           function: {
             name: 'write_file',
             description: 'Writes a file in the workspace.',
-            parameters: { type: 'object', properties: { path: { type: 'string' }, content: { type: 'string' } }, required: ['path', 'content'] },
+            parameters: {
+              type: 'object',
+              properties: { path: { type: 'string' }, content: { type: 'string' } },
+              required: ['path', 'content'],
+            },
           },
         },
       ],
@@ -115,7 +119,9 @@ describe('OpenAiCompatibleProvider', () => {
       '[DONE]',
     );
     server = await startLocalModelServer((_request, response) => replayServerSentEvents(response, stream));
-    const { message, stopReason, usage } = await collectResponse(new OpenAiCompatibleProvider({ baseURL: server.url }).stream(sampleRequest()));
+    const { message, stopReason, usage } = await collectResponse(
+      new OpenAiCompatibleProvider({ baseURL: server.url }).stream(sampleRequest()),
+    );
     expect(stopReason).toBe('tool_use');
     expect(usage).toEqual({ inputTokens: 0, outputTokens: 0 });
     expect(message.content).toEqual([
@@ -133,7 +139,10 @@ describe('OpenAiCompatibleProvider', () => {
       ['something_new', 'other'],
     ];
     for (const [finishReason, stopReason] of cases) {
-      const stream = sse({ choices: [{ index: 0, delta: { content: 'x' } }] }, { choices: [{ index: 0, delta: {}, finish_reason: finishReason }] });
+      const stream = sse(
+        { choices: [{ index: 0, delta: { content: 'x' } }] },
+        { choices: [{ index: 0, delta: {}, finish_reason: finishReason }] },
+      );
       server = await startLocalModelServer((_request, response) => replayServerSentEvents(response, stream));
       const collected = await collectResponse(new OpenAiCompatibleProvider({ baseURL: server.url }).stream(sampleRequest()));
       expect(collected.stopReason).toBe(stopReason);
@@ -144,7 +153,11 @@ describe('OpenAiCompatibleProvider', () => {
 
   it('reports a truncated tool call with its raw input and the parse error', async () => {
     const stream = sse(
-      { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'c', function: { name: 'write_file', arguments: '{"path": "src/Ap' } }] } }] },
+      {
+        choices: [
+          { index: 0, delta: { tool_calls: [{ index: 0, id: 'c', function: { name: 'write_file', arguments: '{"path": "src/Ap' } }] } },
+        ],
+      },
       { choices: [{ index: 0, delta: {}, finish_reason: 'length' }] },
       '[DONE]',
     );
@@ -163,7 +176,9 @@ describe('OpenAiCompatibleProvider', () => {
       [500, 'unknown', true],
     ];
     for (const [status, kind, retryable] of cases) {
-      server = await startLocalModelServer((_request, response) => answerJson(response, status, { error: { message: `failed with ${status}` } }));
+      server = await startLocalModelServer((_request, response) =>
+        answerJson(response, status, { error: { message: `failed with ${status}` } }),
+      );
       const error = await rejection(drain(new OpenAiCompatibleProvider({ baseURL: server.url }).stream(sampleRequest())));
       expect(error).toMatchObject({ kind, retryable, status });
       expect(error.message).toContain(`failed with ${status}`);
@@ -173,7 +188,9 @@ describe('OpenAiCompatibleProvider', () => {
   });
 
   it('maps an error chunk inside the stream, and an unreachable server', async () => {
-    server = await startLocalModelServer((_request, response) => replayServerSentEvents(response, sse({ error: { message: 'model crashed' } })));
+    server = await startLocalModelServer((_request, response) =>
+      replayServerSentEvents(response, sse({ error: { message: 'model crashed' } })),
+    );
     const error = await rejection(drain(new OpenAiCompatibleProvider({ baseURL: server.url }).stream(sampleRequest())));
     expect(error.message).toContain('model crashed');
 
@@ -185,7 +202,9 @@ describe('OpenAiCompatibleProvider', () => {
   });
 
   it('reports a stream cut before the finish reason as a network error', async () => {
-    server = await startLocalModelServer((_request, response) => replayServerSentEvents(response, sse({ choices: [{ index: 0, delta: { content: 'x' } }] })));
+    server = await startLocalModelServer((_request, response) =>
+      replayServerSentEvents(response, sse({ choices: [{ index: 0, delta: { content: 'x' } }] })),
+    );
     const error = await rejection(drain(new OpenAiCompatibleProvider({ baseURL: server.url }).stream(sampleRequest())));
     expect(error.kind).toBe('network');
   });

@@ -45,7 +45,13 @@ export class ScriptedProvider implements ModelProvider {
     }
     const { signal } = request;
     if (signal?.aborted) throw abortedError(signal.reason);
-    const events = typeof turn === 'function' ? await untilAborted(Promise.resolve().then(() => turn(request, call)), signal) : turn;
+    const events =
+      typeof turn === 'function'
+        ? await untilAborted(
+            Promise.resolve().then(() => turn(request, call)),
+            signal,
+          )
+        : turn;
     const iterator = Symbol.asyncIterator in events ? events[Symbol.asyncIterator]() : asyncIteratorOf(events);
     try {
       for (;;) {

@@ -2,7 +2,12 @@ import type { RunStatus } from '@hangar/protocol';
 import { CircleCheck, CircleDashed, CircleStop, CircleX, Hand, LoaderCircle, type LucideIcon } from 'lucide-react';
 import { Badge } from '../../components/ui/badge';
 
-type StatusLook = { label: string; icon: LucideIcon; variant: 'default' | 'neutral' | 'success' | 'warning' | 'destructive'; spin?: boolean };
+type StatusLook = {
+  label: string;
+  icon: LucideIcon;
+  variant: 'default' | 'neutral' | 'success' | 'warning' | 'destructive';
+  spin?: boolean;
+};
 
 export const runStatusLooks: Record<RunStatus, StatusLook> = {
   queued: { label: 'Queued', icon: CircleDashed, variant: 'neutral' },

@@ -143,14 +143,14 @@ export class RunStreamManager {
       case 'run.subscribed': {
         if (message.id) this.requests.delete(message.id);
         const stream = this.runs.get(message.runId);
-        if (stream?.error) this.setError(stream, null);
+        if (stream?.error) this.publish(Object.assign(stream, { error: null }));
         return;
       }
       case 'session.error': {
         const runId = message.id ? this.requests.get(message.id) : undefined;
         if (message.id) this.requests.delete(message.id);
         const stream = runId ? this.runs.get(runId) : undefined;
-        if (stream) return this.setError(stream, message.message);
+        if (stream) return this.publish(Object.assign(stream, { error: message.message }));
         // A stream that broke server-side asks to be resubscribed: every run picks up after its last id.
         if (message.code === 'subscription_failed') for (const each of this.runs.values()) this.subscribe(each);
         return;
@@ -177,11 +177,6 @@ export class RunStreamManager {
       this.flushTimer = undefined;
       for (const each of this.runs.values()) if (each.dirty) this.publish(each);
     }, flushDelayMs);
-  }
-
-  private setError(stream: RunStream, error: string | null) {
-    stream.error = error;
-    this.publish(stream);
   }
 
   private setConnected(connected: boolean) {

@@ -35,10 +35,13 @@ function scheduleRefresh(queryClient: QueryClient, workspaceId: string, appId: s
   );
 }
 
-type RunStreamTarget = { workspaceId: string; appId: string; runId: string };
+type RunStreamTarget = { workspaceId: string; appId: string; runId: string | null };
+
+const idle: RunStreamSnapshot = { events: [], connected: false, error: null };
+const noSubscription = () => () => undefined;
 
 /**
- * The live events of a run over the tab's shared WebSocket: the backlog first, then live events,
+ * The live events of a run (none while `runId` is null) over the tab's shared WebSocket: the backlog first, then live events,
  * in order and without duplicates across reconnects. When the run changes state, the cached app,
  * runs and versions are refetched, so statuses shown from the API never go stale.
  */
@@ -46,11 +49,13 @@ export function useRunStream({ workspaceId, appId, runId }: RunStreamTarget): Ru
   const queryClient = useQueryClient();
   const subscribe = useCallback(
     (notify: () => void) =>
-      runStreams.acquire(workspaceId, runId, notify, (event: RunEvent) => {
-        if (runChangingEvents.has(event.event.type)) scheduleRefresh(queryClient, workspaceId, appId);
-      }),
+      runId
+        ? runStreams.acquire(workspaceId, runId, notify, (event: RunEvent) => {
+            if (runChangingEvents.has(event.event.type)) scheduleRefresh(queryClient, workspaceId, appId);
+          })
+        : noSubscription(),
     [queryClient, workspaceId, appId, runId],
   );
-  const getSnapshot = useCallback(() => runStreams.snapshot(runId), [runId]);
+  const getSnapshot = useCallback(() => (runId ? runStreams.snapshot(runId) : idle), [runId]);
   return useSyncExternalStore(subscribe, getSnapshot);
 }

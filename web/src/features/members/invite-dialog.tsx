@@ -5,7 +5,16 @@ import { useState, type FormEvent } from 'react';
 import { FormField } from '../../components/form-field';
 import { Alert } from '../../components/ui/alert';
 import { Button } from '../../components/ui/button';
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from '../../components/ui/dialog';
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from '../../components/ui/dialog';
 import { Input } from '../../components/ui/input';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '../../components/ui/select';
 import { useToast } from '../../components/ui/toast';
@@ -26,7 +35,10 @@ export function InviteDialog({ workspaceId, actorRole }: { workspaceId: string; 
     mutationFn: (body: CreateInvitationBody) => api.createInvitation(workspaceId, body),
     onSuccess: async (invitation) => {
       onOpenChange(false);
-      toast.show({ title: `Invited ${invitation.email}`, description: `They join as ${roleLabels[invitation.role].toLowerCase()} when they sign in.` });
+      toast.show({
+        title: `Invited ${invitation.email}`,
+        description: `They join as ${roleLabels[invitation.role].toLowerCase()} when they sign in.`,
+      });
       await queryClient.invalidateQueries({ queryKey: queryKeys.invitations(workspaceId) });
     },
   });
@@ -40,7 +52,6 @@ export function InviteDialog({ workspaceId, actorRole }: { workspaceId: string; 
       invite.reset();
     }
   }
-
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -73,7 +84,14 @@ export function InviteDialog({ workspaceId, actorRole }: { workspaceId: string; 
         <form onSubmit={submit} noValidate className="flex flex-col gap-4">
           {otherError ? <Alert title="Could not send the invitation">{errorMessage(otherError)}</Alert> : null}
           <FormField label="Email" error={errors.email}>
-            <Input data-testid="invite-email" type="email" autoFocus placeholder="grace@example.com" value={email} onChange={(event) => setEmail(event.target.value)} />
+            <Input
+              data-testid="invite-email"
+              type="email"
+              autoFocus
+              placeholder="grace@example.com"
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+            />
           </FormField>
           <FormField label="Role" error={errors.role} hint={roleDescriptions[role]}>
             {(control) => (
@@ -93,7 +111,9 @@ export function InviteDialog({ workspaceId, actorRole }: { workspaceId: string; 
           </FormField>
           <DialogFooter>
             <DialogClose asChild>
-              <Button type="button" variant="outline">Cancel</Button>
+              <Button type="button" variant="outline">
+                Cancel
+              </Button>
             </DialogClose>
             <Button type="submit" data-testid="invite-submit" loading={invite.isPending}>
               Send invitation

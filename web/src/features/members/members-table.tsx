@@ -39,7 +39,9 @@ export function MembersTable({ members, workspace, currentUser }: MembersTablePr
                 </div>
               </TableCell>
               <TableCell className="text-muted-foreground">{member.email}</TableCell>
-              <TableCell>{manageable ? <RoleSelect member={member} actorRole={workspace.role} /> : <RoleBadge role={member.role} />}</TableCell>
+              <TableCell>
+                {manageable ? <RoleSelect member={member} actorRole={workspace.role} /> : <RoleBadge role={member.role} />}
+              </TableCell>
               <TableCell className="whitespace-nowrap text-muted-foreground">{formatDate(member.joinedAt)}</TableCell>
               <TableCell className="text-right">
                 {manageable ? <RemoveMemberDialog member={member} workspaceName={workspace.name} /> : null}

@@ -6,7 +6,16 @@ import { useNavigate } from 'react-router';
 import { FormField } from '../../components/form-field';
 import { Alert } from '../../components/ui/alert';
 import { Button } from '../../components/ui/button';
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from '../../components/ui/dialog';
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from '../../components/ui/dialog';
 import { Input } from '../../components/ui/input';
 import { useToast } from '../../components/ui/toast';
 import { api, errorMessage, fieldErrors, issuesToFieldErrors } from '../../lib/api';
@@ -41,7 +50,6 @@ export function CreateWorkspaceDialog({ size = 'default' }: { size?: 'default' |
     }
   }
 
-
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const parsed = CreateWorkspaceBody.safeParse({ name });
@@ -65,7 +73,9 @@ export function CreateWorkspaceDialog({ size = 'default' }: { size?: 'default' |
       <DialogContent>
         <DialogHeader>
           <DialogTitle>Create a workspace</DialogTitle>
-          <DialogDescription>A workspace holds your team&apos;s apps, data, members and audit log. You will be its owner.</DialogDescription>
+          <DialogDescription>
+            A workspace holds your team&apos;s apps, data, members and audit log. You will be its owner.
+          </DialogDescription>
         </DialogHeader>
         <form onSubmit={submit} noValidate className="flex flex-col gap-4">
           {otherError ? <Alert title="Could not create the workspace">{errorMessage(otherError)}</Alert> : null}

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { SearchX } from 'lucide-react';
-import { Link, NavLink, Outlet, useParams } from 'react-router';
+import { Link, NavLink, Outlet, useMatches, useParams } from 'react-router';
 import { HangarLogo } from '../../components/hangar-logo';
 import { QueryError } from '../../components/query-error';
 import { Button } from '../../components/ui/button';
@@ -41,9 +41,15 @@ function MobileNav({ workspaceId }: { workspaceId: string }) {
     cn('rounded-md px-2 py-1 text-sm text-muted-foreground', isActive && 'bg-muted text-foreground');
   return (
     <nav aria-label="Workspace sections" className="flex gap-1 md:hidden">
-      <NavLink to={`/w/${workspaceId}`} end className={linkClass}>Home</NavLink>
-      <NavLink to={`/w/${workspaceId}/members`} className={linkClass}>Members</NavLink>
-      <NavLink to={`/w/${workspaceId}/audit`} className={linkClass}>Audit</NavLink>
+      <NavLink to={`/w/${workspaceId}`} end className={linkClass}>
+        Home
+      </NavLink>
+      <NavLink to={`/w/${workspaceId}/members`} className={linkClass}>
+        Members
+      </NavLink>
+      <NavLink to={`/w/${workspaceId}/audit`} className={linkClass}>
+        Audit
+      </NavLink>
     </nav>
   );
 }
@@ -52,6 +58,8 @@ function MobileNav({ workspaceId }: { workspaceId: string }) {
 export function WorkspaceLayout() {
   const { workspaceId = '' } = useParams();
   const workspace = useQuery(workspaceQuery(workspaceId));
+  // Pages such as the builder use the whole width and height below the header.
+  const fullBleed = useMatches().some((match) => (match.handle as { fullBleed?: boolean } | undefined)?.fullBleed === true);
 
   let body;
   if (workspace.isPending) {
@@ -69,7 +77,11 @@ export function WorkspaceLayout() {
         icon={SearchX}
         title="Workspace not found"
         description="It does not exist, or the identity in this tab is not a member of it."
-        action={<Button asChild variant="outline"><Link to="/">Back to your workspaces</Link></Button>}
+        action={
+          <Button asChild variant="outline">
+            <Link to="/">Back to your workspaces</Link>
+          </Button>
+        }
       />
     ) : (
       <QueryError error={workspace.error} what="this workspace" onRetry={() => workspace.refetch()} retrying={workspace.isFetching} />
@@ -84,14 +96,26 @@ export function WorkspaceLayout() {
 
   return (
     <div className="flex min-h-dvh">
-      {workspace.isSuccess ? <WorkspaceSidebar workspace={workspace.data} /> : workspace.isPending ? <SidebarSkeleton /> : <SidebarFallback />}
+      {workspace.isSuccess ? (
+        <WorkspaceSidebar workspace={workspace.data} />
+      ) : workspace.isPending ? (
+        <SidebarSkeleton />
+      ) : (
+        <SidebarFallback />
+      )}
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="sticky top-0 z-30 flex h-14 items-center justify-between gap-4 border-b bg-background/85 px-6 backdrop-blur">
           <MobileNav workspaceId={workspaceId} />
           <div className="flex-1" />
           <IdentityMenu />
         </header>
-        <main className="mx-auto w-full max-w-5xl flex-1 px-6 py-8">{body}</main>
+        <main
+          className={cn(
+            fullBleed && workspace.isSuccess ? 'flex w-full min-w-0 flex-1 flex-col' : 'mx-auto w-full max-w-5xl flex-1 px-6 py-8',
+          )}
+        >
+          {body}
+        </main>
       </div>
     </div>
   );

@@ -58,7 +58,12 @@ export function bedrockChunkFrame(event: unknown): Buffer {
 export function eventsOfServerSentEvents(sse: string): unknown[] {
   return sse
     .split('\n\n')
-    .map((block) => block.split('\n').find((line) => line.startsWith('data: '))?.slice('data: '.length))
+    .map((block) =>
+      block
+        .split('\n')
+        .find((line) => line.startsWith('data: '))
+        ?.slice('data: '.length),
+    )
     .filter((data): data is string => data !== undefined)
     .map((data) => JSON.parse(data) as unknown)
     .filter((event) => (event as { type?: unknown }).type !== 'ping');

@@ -10,7 +10,11 @@ export function sampleRequest(overrides: Partial<ModelRequest> = {}): ModelReque
       {
         name: 'write_file',
         description: 'Writes a file in the workspace.',
-        inputSchema: { type: 'object', properties: { path: { type: 'string' }, content: { type: 'string' } }, required: ['path', 'content'] },
+        inputSchema: {
+          type: 'object',
+          properties: { path: { type: 'string' }, content: { type: 'string' } },
+          required: ['path', 'content'],
+        },
       },
     ],
     messages: [

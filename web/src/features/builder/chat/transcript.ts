@@ -73,9 +73,13 @@ export function buildTranscript(events: readonly RunEvent[]): TranscriptItem[] {
       case 'version.created':
         items.push({ kind: 'version', key: id, versionId: event.versionId, number: event.number, fileCount: event.fileCount });
         break;
-      case 'run.succeeded':
-        items.push({ kind: 'succeeded', key: id, summary: event.summary });
+      case 'run.succeeded': {
+        // Agents often end with the same words they just streamed; they are not shown twice.
+        const lastText = items.findLast((item) => item.kind === 'text');
+        const repeated = lastText?.kind === 'text' && lastText.text.trim() === event.summary.trim();
+        items.push({ kind: 'succeeded', key: id, summary: repeated ? '' : event.summary });
         break;
+      }
       case 'run.failed':
         items.push({ kind: 'failed', key: id, reason: event.reason, retryable: event.retryable });
         break;
