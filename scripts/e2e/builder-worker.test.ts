@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateAppResponse, Run, RunEvent, RunStatus, WorkspaceSummary } from '@hangar/protocol';
+import WebSocket from 'ws';
+import type { CreateAppResponse, Run, RunEvent, RunStatus, ServerMessage, WorkspaceSummary } from '@hangar/protocol';
 import { startLocalHost, type LocalHost } from '../../functions/src/entrypoints/local-host';
 import { repoRoot } from '../paths';
 
@@ -29,6 +30,7 @@ const script = {
     { text: 'Your parcel tracker is ready.' },
   ],
   'Think about it for a long time': [{ tools: [{ name: 'list_files', input: {} }] }, { hang: true }],
+  'Wait for me': [{ tools: [{ name: 'list_files', input: {} }] }, { hang: true }],
   'Show me the app file': [{ tools: [{ name: 'read_file', input: { path: 'src/App.tsx' } }] }, { text: 'Here it is.' }],
 };
 
@@ -130,4 +132,61 @@ describe('builder: real worker process, real builds', () => {
     expect(read?.type === 'tool.finished' && read.output).toContain('const count: number = 3;');
     expect(existsSync(join(workspaceDir, 'src', 'App.tsx'))).toBe(true);
   }, 240_000);
+
+  it('streams a run over the WebSocket, resumes after the last event id without duplicates, refuses strangers, and stops a live worker', async () => {
+    const { app, run } = await api<CreateAppResponse>('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'Wait for me' });
+    await waitFor(run.id, ['running']);
+    for (let attempt = 0; attempt < 300 && !(await events(run.id)).some((event) => event.type === 'tool.finished'); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const wsUrl = `${host.url.replace('http', 'ws')}/ws`;
+    const open = (headers: Record<string, string>) =>
+      new Promise<{ socket: WebSocket; messages: ServerMessage[] }>((resolve, reject) => {
+        const socket = new WebSocket(wsUrl, { headers });
+        const messages: ServerMessage[] = [];
+        socket.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8')) as ServerMessage));
+        socket.once('open', () => resolve({ socket, messages }));
+        socket.once('error', reject);
+      });
+    const until = async (check: () => boolean) => {
+      for (let attempt = 0; attempt < 300 && !check(); attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    const runEvents = (messages: ServerMessage[]) => messages.flatMap((message) => (message.type === 'run.event' ? [message.event] : []));
+
+    const backlog = (await events(run.id)).length;
+    const first = await open({ cookie, origin: host.url });
+    first.socket.send(JSON.stringify({ type: 'run.subscribe', workspaceId: workspace.id, runId: run.id }));
+    await until(() => runEvents(first.messages).length >= backlog);
+    const seen = runEvents(first.messages);
+    expect(seen.map((event) => event.event.type).slice(0, 2)).toEqual(['message.user', 'run.queued']);
+    first.socket.close();
+
+    // A reload: resume after the last id seen; then stop the run and receive only what is new.
+    const second = await open({ cookie, origin: host.url });
+    second.socket.send(JSON.stringify({ type: 'run.subscribe', workspaceId: workspace.id, runId: run.id, after: seen.at(-1)?.id }));
+    await until(() => second.messages.some((message) => message.type === 'run.subscribed'));
+    const stopped = await api<Run>('POST', `/api/workspaces/${workspace.id}/runs/${run.id}/stop`);
+    expect(stopped.status).toBe('stopped');
+    await until(() => runEvents(second.messages).some((event) => event.event.type === 'run.stopped'));
+    const resumed = runEvents(second.messages);
+    expect(resumed.map((event) => event.event.type)).toEqual(['run.stopped']);
+    expect(new Set([...seen, ...resumed].map((event) => event.id)).size).toBe(seen.length + resumed.length);
+    second.socket.close();
+    await until(() => !(host.launcher?.running() ?? []).includes(run.id));
+    expect(host.launcher?.running()).not.toContain(run.id);
+
+    // Someone outside the workspace cannot subscribe, and learns nothing.
+    const stranger = await fetch(`${host.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { origin: host.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Eve', email: 'eve@example.com' }),
+    });
+    const strangerCookie = /hangar_session=[^;]+/.exec(stranger.headers.get('set-cookie') ?? '')?.[0] ?? '';
+    const third = await open({ cookie: strangerCookie, origin: host.url });
+    third.socket.send(JSON.stringify({ type: 'run.subscribe', workspaceId: workspace.id, runId: run.id }));
+    await until(() => third.messages.length > 0);
+    expect(third.messages[0]).toMatchObject({ type: 'session.error', code: 'not_found' });
+    third.socket.close();
+    expect(app.id).toMatch(/^app_/);
+  }, 120_000);
 });

@@ -43,17 +43,16 @@ export const toVersion = (record: VersionRecord): AppVersion => ({
   restoredFrom: record.restoredFrom,
 });
 
-/** A readable default name from the first words of a prompt; the agent may rename the app. */
+/** A readable provisional name from a prompt ("A tracker for leads with name…" → "Tracker for leads"); the agent may rename the app. */
 export function nameFromPrompt(prompt: string): string {
-  const cleaned = prompt
-    .replace(/\s+/g, ' ')
-    .replace(/^(please\s+)?(build|make|create|i need|we need|give me)\s+(me\s+)?(an?\s+)?/i, '')
-    .trim();
-  const words = cleaned
-    .split(' ')
-    .slice(0, 6)
-    .join(' ')
-    .replace(/[.,;:!?]+$/, '');
+  const cleaned =
+    prompt
+      .replace(/\s+/g, ' ')
+      .replace(/^(please\s+)?(build|make|create|i need|we need|give me)\s+(me\s+)?/i, '')
+      .replace(/^(an?|the)\s+/i, '')
+      .split(/\s+(?:with|that|which|where|including)\s+|[:;,.!?(]/i)[0]
+      ?.trim() ?? '';
+  const words = cleaned.split(' ').slice(0, 6).join(' ');
   const name = words.charAt(0).toUpperCase() + words.slice(1);
   return name.length > 60 ? `${name.slice(0, 57)}…` : name || 'Untitled app';
 }

@@ -75,7 +75,7 @@ describe('builder control plane', () => {
     });
     expect(created.status).toBe(201);
     const { app, run } = (await created.json()) as CreateAppResponse;
-    expect(app.name).toBe('A tracker for customer leads with');
+    expect(app.name).toBe('Tracker for customer leads');
     expect(run.status).toBe('queued');
     expect(launcher.launched.map((spec) => spec.runId)).toEqual([run.id]);
     const call = worker(launcher.launched[0] as RunSpec);
