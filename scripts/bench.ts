@@ -1,5 +1,6 @@
 import { benchWorkspaceBuilds } from './bench/builder.bench';
 import { benchDocumentStore } from './bench/document-store.bench';
+import { benchLiveData } from './bench/live-data.bench';
 import { benchPromptToPreview } from './bench/prompt-to-preview.bench';
 import { benchRunStream } from './bench/run-stream.bench';
 
@@ -9,6 +10,7 @@ async function main() {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   await benchDocumentStore();
   await benchRunStream();
+  await benchLiveData();
   await benchWorkspaceBuilds();
   await benchPromptToPreview();
 }

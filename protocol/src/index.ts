@@ -9,3 +9,5 @@ export * from './health';
 export * from './environment';
 export * from './run';
 export * from './app';
+export * from './data';
+export * from './bridge';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from './common';
 import { RunEvent } from './run';
+import { CollectionName, DataChange, DataScope } from './data';
 
 /**
  * WebSocket envelope. Every frame is one JSON object with a `type` in noun.verb form;
@@ -20,8 +21,25 @@ export const RunSubscribeMessage = z.strictObject({
 });
 export const RunUnsubscribeMessage = z.strictObject({ type: z.literal('run.unsubscribe'), id: MessageId.optional(), runId: Id });
 
-/** Everything a client may send. The live-data issue adds `data.subscribe`. */
-export const ClientMessage = z.discriminatedUnion('type', [PingMessage, RunSubscribeMessage, RunUnsubscribeMessage]);
+/** Follow one collection of one app's data scope; authorized once, here. */
+export const DataSubscribeMessage = z.strictObject({
+  type: z.literal('data.subscribe'),
+  id: MessageId.optional(),
+  workspaceId: Id,
+  appId: Id,
+  scope: DataScope,
+  collection: CollectionName,
+});
+export const DataUnsubscribeMessage = z.strictObject({
+  type: z.literal('data.unsubscribe'),
+  id: MessageId.optional(),
+  appId: Id,
+  scope: DataScope,
+  collection: CollectionName,
+});
+
+/** Everything a client may send. */
+export const ClientMessage = z.discriminatedUnion('type', [PingMessage, RunSubscribeMessage, RunUnsubscribeMessage, DataSubscribeMessage, DataUnsubscribeMessage]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 export const PongMessage = z.strictObject({
@@ -51,11 +69,32 @@ export const RunEventMessage = z.strictObject({ type: z.literal('run.event'), ru
 export const RunSubscribedMessage = z.strictObject({ type: z.literal('run.subscribed'), id: MessageId.optional(), runId: Id });
 
 /** Everything the server may push. */
+/** The data subscription is live from this epoch and sequence number on. */
+export const DataSubscribedMessage = z.strictObject({
+  type: z.literal('data.subscribed'),
+  id: MessageId.optional(),
+  appId: Id,
+  scope: DataScope,
+  collection: CollectionName,
+  epoch: z.string(),
+  seq: z.number().int().nonnegative(),
+});
+/** One change to a subscribed collection. */
+export const DataChangedMessage = z.strictObject({
+  type: z.literal('data.changed'),
+  appId: Id,
+  scope: DataScope,
+  collection: CollectionName,
+  change: DataChange,
+});
+
 export const ServerMessage = z.discriminatedUnion('type', [
   PongMessage,
   ErrorMessage,
   NoticeMessage,
   RunEventMessage,
   RunSubscribedMessage,
+  DataSubscribedMessage,
+  DataChangedMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

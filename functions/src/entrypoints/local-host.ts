@@ -17,6 +17,9 @@ import type { AppEnv } from '../http/app-env';
 import { createApp } from '../http/create-app';
 import { systemClock } from '../ports/clock';
 import { sortableIdGenerator } from '../ports/id-generator';
+import { DataService } from '../domain/data-service';
+import { createMemoryConnectionRegistry } from '../adapters/memory-connection-registry';
+import { DataRelay } from '../realtime/data-relay';
 import { RunSubscriptionHub } from '../realtime/run-subscriptions';
 import { createSessionHandlers } from '../realtime/session-handlers';
 import { createFileBlobStore } from '../adapters/file-blob-store';
@@ -121,11 +124,14 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       void worker.workerExited(runId, detail).catch((error: unknown) => log(`worker exit handling failed: ${String(error)}`));
   }
 
+  const data = builder ? new DataService(store, services.access, services.audit, sortableIdGenerator, systemClock) : null;
+
   const api = createApp({
     services,
     authenticator,
     sessionCodec,
     ...(builder ? { builder } : {}),
+    ...(data ? { data } : {}),
     config: { version: options.version ?? '0.1.0', storeKind: store.kind, ...(options.oidc ? { oidc: options.oidc } : {}) },
     clientAddress: (c) =>
       (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'local',
@@ -148,6 +154,19 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     },
     log,
   );
+  const relay = data
+    ? new DataRelay({
+        store,
+        registry: createMemoryConnectionRegistry(),
+        pusher: {
+          post: (connectionId, message) => (pusher ? pusher.post(connectionId, message) : Promise.resolve('gone')),
+          disconnect: (connectionId) => (pusher ? pusher.disconnect(connectionId) : Promise.resolve()),
+        },
+        scopeOf: (collection) => data.scopeOf(collection),
+        log,
+      })
+    : null;
+  relay?.start();
   const readRun = builder?.canReadRun;
   const handlers = createSessionHandlers({
     authenticator,
@@ -201,6 +220,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         if (sweeper) clearInterval(sweeper);
         await launcher?.stopAll();
         await hub.close();
+        await relay?.stop();
         const httpServer = server as Server;
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeIdleConnections();

@@ -4,6 +4,7 @@ import type { SessionCodec } from '../auth/session-cookie';
 import type { BuilderInfo } from '@hangar/protocol';
 import type { CapabilityTokens } from '../auth/capability-tokens';
 import type { BuilderService } from '../domain/builder-service';
+import type { DataService } from '../domain/data-service';
 import type { RunWorkerService } from '../domain/run-worker-service';
 import type { Services } from '../domain/services';
 import type { VersionService } from '../domain/version-service';
@@ -25,6 +26,8 @@ export interface AppDependencies {
   services: Services;
   authenticator: Authenticator;
   builder?: BuilderDependencies;
+  /** Live app data (needs the builder's apps). */
+  data?: DataService;
   /** Present in `none` mode, where the app signs its own session cookies. */
   sessionCodec: SessionCodec | null;
   config: {

@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { limits } from '@hangar/protocol';
+import { dataLimits, limits } from '@hangar/protocol';
 import { PayloadTooLargeError } from '../domain/errors';
 import type { AppDependencies, AppEnv } from './app-env';
 import { mapError, notFound } from './error-mapper';
 import { authentication, csrfProtection, mutating, rateLimit, requireActor } from './middleware';
 import { appRoutes } from './routes/app-routes';
 import { auditRoutes } from './routes/audit-routes';
+import { dataRoutes } from './routes/data-routes';
 import { authRoutes } from './routes/auth-routes';
 import { healthRoutes } from './routes/health-routes';
 import { internalRoutes } from './routes/internal-routes';
@@ -32,15 +33,20 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     c.header('cache-control', 'no-store');
     c.header('x-content-type-options', 'nosniff');
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: limits.maxRequestBodyBytes,
-      onError: () => {
-        throw new PayloadTooLargeError(limits.maxRequestBodyBytes);
-      },
-    }),
-  );
+  // App documents may be up to 256 KB; every other body is small.
+  const documentBodyLimit = bodyLimit({
+    maxSize: dataLimits.maxDocumentBytes + 4096,
+    onError: () => {
+      throw new PayloadTooLargeError(dataLimits.maxDocumentBytes);
+    },
+  });
+  const defaultBodyLimit = bodyLimit({
+    maxSize: limits.maxRequestBodyBytes,
+    onError: () => {
+      throw new PayloadTooLargeError(limits.maxRequestBodyBytes);
+    },
+  });
+  app.use('/api/*', (c, next) => (/^\/api\/workspaces\/[^/]+\/apps\/[^/]+\/data\//.test(c.req.path) ? documentBodyLimit(c, next) : defaultBodyLimit(c, next)));
   app.use('/api/*', authentication(deps));
   app.use('/api/*', csrfProtection(deps));
   app.use('/api/auth/*', rateLimit({ perMinute: rates.authPerMinute, key: (c) => (c.req.method === 'POST' ? clientAddress(c) : null) }));
@@ -66,6 +72,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     });
     app.route('/api/workspaces', appRoutes(deps));
     app.route('/api/workspaces', versionRoutes(deps));
+    if (deps.data) app.route('/api/workspaces', dataRoutes({ ...deps, data: deps.data }));
     app.route('/internal', internalRoutes(deps));
     app.route('/preview', previewRoutes(deps));
   }

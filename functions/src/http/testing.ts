@@ -9,6 +9,7 @@ import { createFileBlobStore } from '../adapters/file-blob-store';
 import { createMemoryRunEventLog } from '../adapters/memory-run-event-log';
 import { CapabilityTokens } from '../auth/capability-tokens';
 import { composeBuilder } from '../entrypoints/builder-composition';
+import { DataService } from '../domain/data-service';
 import { systemClock, type Clock } from '../ports/clock';
 import type { RunEventLog } from '../ports/run-event-log';
 import type { RunLauncher } from '../ports/run-launcher';
@@ -66,7 +67,7 @@ export async function createTestApp(
     services,
     authenticator: createLocalAuthenticator(sessionCodec),
     sessionCodec,
-    ...(builder ? { builder } : {}),
+    ...(builder ? { builder, data: new DataService(store, services.access, services.audit, sortableIdGenerator, clock) } : {}),
     config: {
       version: 'test',
       storeKind: store.kind,

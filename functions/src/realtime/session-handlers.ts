@@ -5,6 +5,9 @@ import { collections } from '../domain/records';
 import type { Clock } from '../ports/clock';
 import type { ConnectionPusher } from '../ports/connection-pusher';
 import type { DocumentStore, StoredDocument } from '../ports/document-store';
+import type { DataService } from '../domain/data-service';
+import { HangarError } from '../domain/errors';
+import type { DataRelay } from './data-relay';
 import type { RunSubscriptionHub } from './run-subscriptions';
 import type { WebSocketEvent, WebSocketHandlers, WebSocketResult } from './websocket-event';
 
@@ -22,6 +25,8 @@ export interface SessionHandlerDependencies {
   clock: Clock;
   /** Run streaming, with the check that an identity may read a run; absent without the builder. */
   runs?: { hub: RunSubscriptionHub; canRead: (identityId: string, email: string, workspaceId: string, runId: string) => Promise<boolean> };
+  /** Live app data: the relay and the access rules; absent without the data API. */
+  data?: { relay: DataRelay; service: DataService };
   /** Origins besides the connection's own host that may open cookie-authenticated sockets. */
   trustedOrigins?: string[];
   log?: (message: string) => void;
@@ -140,6 +145,29 @@ export function createSessionHandlers(deps: SessionHandlerDependencies): WebSock
         case 'run.unsubscribe':
           await deps.runs?.hub.unsubscribe(connectionId, message.runId);
           return status(200);
+        case 'data.subscribe': {
+          const replyId = message.id ? { id: message.id } : {};
+          if (!deps.data) {
+            await send(connectionId, { type: 'session.error', ...replyId, code: 'not_found', message: 'Live data is not available here.' });
+            return status(404);
+          }
+          const actor = { identity: { id: connection.userId, email: connection.email, name: connection.email, provider: 'local' as const }, source: 'websocket' as const };
+          const key = { workspaceId: message.workspaceId, appId: message.appId, scope: message.scope, collection: message.collection };
+          try {
+            await deps.data.service.authorize(actor, key.workspaceId, key.appId, key.scope, 'read');
+          } catch (error) {
+            const code = error instanceof HangarError ? error.code : 'internal';
+            const text = error instanceof HangarError && error.expose ? error.message : 'Subscription refused.';
+            await send(connectionId, { type: 'session.error', ...replyId, code, message: text });
+            return status(error instanceof HangarError ? error.status : 500);
+          }
+          const position = await deps.data.relay.subscribe(connectionId, connection.userId, key);
+          await send(connectionId, { type: 'data.subscribed', ...replyId, appId: key.appId, scope: key.scope, collection: key.collection, ...position });
+          return status(200);
+        }
+        case 'data.unsubscribe':
+          await deps.data?.relay.unsubscribe(connectionId, message);
+          return status(200);
         default: {
           const unhandled: never = message;
           log(`unhandled message ${JSON.stringify(unhandled)}`);
@@ -150,6 +178,7 @@ export function createSessionHandlers(deps: SessionHandlerDependencies): WebSock
 
     async disconnect(event) {
       await deps.runs?.hub.dropConnection(event.requestContext.connectionId);
+      await deps.data?.relay.dropConnection(event.requestContext.connectionId);
       await connections().deleteOne({ _id: event.requestContext.connectionId });
       return status(200);
     },

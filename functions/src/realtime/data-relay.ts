@@ -1,0 +1,106 @@
+import type { DataChange, DataScopeKey, ServerMessage } from '@hangar/protocol';
+import type { ConnectionPusher } from '../ports/connection-pusher';
+import type { ConnectionRegistry } from '../ports/connection-registry';
+import type { ChangeEvent, DocumentStore } from '../ports/document-store';
+
+/** The subscription key of one app collection in one data scope. */
+export const subscriptionKey = (key: Pick<DataScopeKey, 'appId' | 'scope' | 'collection'>) => `${key.appId}:${key.scope}:${key.collection}`;
+
+export interface DataRelayOptions {
+  store: DocumentStore;
+  registry: ConnectionRegistry;
+  pusher: ConnectionPusher;
+  /** Maps a physical collection name to its app scope (null when it is not app data). */
+  scopeOf: (collection: string) => Promise<DataScopeKey | null>;
+  /** Distinguishes this relay's sequence numbers from an earlier process's. */
+  epoch?: string;
+  log?: (message: string) => void;
+}
+
+/**
+ * Reads the store's change feed ONCE per process and fans each change out to the connections
+ * subscribed to its (app, scope, collection). Every change gets the next sequence number of its
+ * scope key within this relay's epoch, so clients detect gaps and resynchronize. Connections
+ * that answer 410 (gone) are removed from the registry.
+ */
+export class DataRelay {
+  readonly epoch: string;
+  private readonly seqs = new Map<string, number>();
+  private feed: ReturnType<DocumentStore['watch']> | null = null;
+  private running: Promise<void> | null = null;
+  private delivered = 0;
+
+  constructor(private readonly options: DataRelayOptions) {
+    this.epoch = options.epoch ?? `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  }
+
+  /** Current sequence number of a key (what a new subscriber starts after). */
+  currentSeq(key: string): number {
+    return this.seqs.get(key) ?? 0;
+  }
+
+  deliveredCount(): number {
+    return this.delivered;
+  }
+
+  start(): void {
+    if (this.feed) return;
+    this.feed = this.options.store.watch();
+    const feed = this.feed;
+    this.running = (async () => {
+      for await (const event of feed) {
+        if (!event.collection.startsWith('d_')) continue;
+        try {
+          await this.relay(event);
+        } catch (error) {
+          this.options.log?.(`data relay: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    })();
+  }
+
+  /** Registers a subscription; answers the epoch and sequence number it starts after. */
+  async subscribe(connectionId: string, userId: string, key: DataScopeKey): Promise<{ epoch: string; seq: number }> {
+    const name = subscriptionKey(key);
+    await this.options.registry.add({ connectionId, key: name, userId, subscribedAt: new Date().toISOString() });
+    return { epoch: this.epoch, seq: this.currentSeq(name) };
+  }
+
+  async unsubscribe(connectionId: string, key: Pick<DataScopeKey, 'appId' | 'scope' | 'collection'>): Promise<void> {
+    await this.options.registry.remove(connectionId, subscriptionKey(key));
+  }
+
+  async dropConnection(connectionId: string): Promise<void> {
+    await this.options.registry.removeConnection(connectionId);
+  }
+
+  private async relay(event: ChangeEvent): Promise<void> {
+    const scope = await this.options.scopeOf(event.collection);
+    if (!scope) return;
+    const name = subscriptionKey(scope);
+    const seq = this.currentSeq(name) + 1;
+    this.seqs.set(name, seq);
+    const change: DataChange = {
+      operation: event.operation,
+      documentId: event.documentId,
+      document: event.operation === 'delete' ? null : (event.document as DataChange['document']),
+      epoch: this.epoch,
+      seq,
+    };
+    const message: ServerMessage = { type: 'data.changed', appId: scope.appId, scope: scope.scope, collection: scope.collection, change };
+    const connections = await this.options.registry.connectionsFor(name);
+    await Promise.all(
+      connections.map(async (connectionId) => {
+        const outcome = await this.options.pusher.post(connectionId, message).catch(() => 'gone' as const);
+        if (outcome === 'gone') await this.options.registry.removeConnection(connectionId);
+        else this.delivered++;
+      }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.feed?.close();
+    await this.running;
+    this.feed = null;
+  }
+}

@@ -1,0 +1,110 @@
+import type { DataChange, DataScopeKey, ServerMessage } from '@hangar/protocol';
+import { BSON } from 'mongodb';
+import { toPlainJson } from '../adapters/mongo-document-store';
+import type { ConnectionPusher } from '../ports/connection-pusher';
+import type { ConnectionRegistry } from '../ports/connection-registry';
+import { DuplicateKeyError, type DocumentStore, type StoredDocument } from '../ports/document-store';
+import { subscriptionKey } from './data-relay';
+
+/** The event a DocumentDB change stream event source mapping hands to Lambda. */
+export interface DocumentDbChangeEvent {
+  eventSource: 'aws:docdb';
+  eventSourceArn: string;
+  events: {
+    event: {
+      _id: { _data: string };
+      operationType: string;
+      ns: { db: string; coll: string };
+      documentKey: { _id: unknown };
+      fullDocument?: Record<string, unknown>;
+    };
+  }[];
+}
+
+export interface BatchResult {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+interface SequenceRecord extends StoredDocument {
+  seq: number;
+}
+
+/** Sequence numbers of the Lambda relay are durable, so every container shares one epoch. */
+export const documentDbRelayEpoch = 'docdb';
+
+/**
+ * The relay as a Lambda handler for DocumentDB change-stream batches: maps each change to its
+ * subscription key, gives it the next durable sequence number of that key, and pushes it to the
+ * registered connections (410 → removed). Idempotent: a change whose resume token was already
+ * relayed is skipped. On a failure, that change and every later one are reported as failed so
+ * Lambda retries them in order; a retried change may take a new number, which subscribers see as a
+ * gap and answer with a resync.
+ */
+export function createDocumentDbRelay(deps: {
+  store: DocumentStore;
+  registry: ConnectionRegistry;
+  pusher: ConnectionPusher;
+  scopeOf: (collection: string) => Promise<DataScopeKey | null>;
+  log?: (message: string) => void;
+}) {
+  const processed = () => deps.store.collection('relay_processed');
+  const sequences = () => deps.store.collection<SequenceRecord>('relay_sequences');
+
+  async function nextSeq(key: string): Promise<number> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const updated = await sequences().updateOne({ _id: key }, { $inc: { seq: 1 } });
+      if (updated) return updated.seq;
+      try {
+        await sequences().insertOne({ _id: key, seq: 1 });
+        return 1;
+      } catch (error) {
+        if (!(error instanceof DuplicateKeyError)) throw error;
+      }
+    }
+    throw new Error(`could not allocate a sequence number for ${key}`);
+  }
+
+  async function relayOne(change: DocumentDbChangeEvent['events'][number]['event']): Promise<void> {
+    const token = change._id._data;
+    if (await processed().findOne({ _id: token })) return;
+    const scope = await deps.scopeOf(change.ns.coll);
+    const operation = change.operationType === 'insert' ? 'insert' : change.operationType === 'delete' ? 'delete' : change.operationType === 'update' || change.operationType === 'replace' ? 'update' : null;
+    if (scope && operation) {
+      const key = subscriptionKey(scope);
+      // The event source delivers extended JSON ({"$oid": …}, {"$numberInt": …}): decode it first.
+      const plain = (value: unknown) => toPlainJson(BSON.EJSON.deserialize({ value } as Record<string, unknown>).value as unknown);
+      const documentId = String(plain(change.documentKey._id));
+      const document = operation === 'delete' || !change.fullDocument ? null : (plain(change.fullDocument) as DataChange['document']);
+      const message: ServerMessage = {
+        type: 'data.changed',
+        appId: scope.appId,
+        scope: scope.scope,
+        collection: scope.collection,
+        change: { operation, documentId, document, epoch: documentDbRelayEpoch, seq: await nextSeq(key) },
+      };
+      for (const connectionId of await deps.registry.connectionsFor(key)) {
+        if ((await deps.pusher.post(connectionId, message)) === 'gone') await deps.registry.removeConnection(connectionId);
+      }
+    }
+    await processed().insertOne({ _id: token, at: new Date().toISOString() }).catch((error: unknown) => {
+      if (!(error instanceof DuplicateKeyError)) throw error;
+    });
+  }
+
+  return async (event: DocumentDbChangeEvent): Promise<BatchResult> => {
+    const failures: { itemIdentifier: string }[] = [];
+    for (const { event: change } of event.events) {
+      if (failures.length > 0) {
+        failures.push({ itemIdentifier: change._id._data });
+        continue;
+      }
+      try {
+        await relayOne(change);
+      } catch (error) {
+        deps.log?.(`relay failed for ${change._id._data}: ${error instanceof Error ? error.message : String(error)}`);
+        failures.push({ itemIdentifier: change._id._data });
+      }
+    }
+    return { batchItemFailures: failures };
+  };
+}

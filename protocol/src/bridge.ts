@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { CollectionName, DataChange, DataQuery, DocumentId } from './data';
+
+/**
+ * The postMessage bridge between a generated app (sandboxed iframe, no credentials) and the
+ * console that hosts it. Versioned by `hangar: 1`. Requests carry ids that responses echo.
+ * The console accepts a message only from its own iframe's window and posts only to it.
+ */
+export const bridgeVersion = 1;
+
+const base = { hangar: z.literal(bridgeVersion) };
+const RequestId = z.string().min(1).max(64);
+const Data = z.record(z.string(), z.unknown());
+
+export const BridgeRequest = z.discriminatedUnion('op', [
+  z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('list'), collection: CollectionName, query: DataQuery.optional() }),
+  z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('get'), collection: CollectionName, documentId: DocumentId }),
+  z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('insert'), collection: CollectionName, data: Data }),
+  z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('update'), collection: CollectionName, documentId: DocumentId, data: Data }),
+  z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('remove'), collection: CollectionName, documentId: DocumentId }),
+  z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('subscribe'), collection: CollectionName }),
+  z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('unsubscribe'), collection: CollectionName }),
+]);
+export type BridgeRequest = z.infer<typeof BridgeRequest>;
+export type BridgeOperation = BridgeRequest['op'];
+
+/** The app announces itself once loaded; the console answers `ready`. */
+export const BridgeHello = z.strictObject({ ...base, kind: z.literal('hello') });
+
+/** Everything an app may post to the console. */
+export const AppToConsoleMessage = z.union([BridgeRequest, BridgeHello]);
+export type AppToConsoleMessage = z.infer<typeof AppToConsoleMessage>;
+
+export const BridgeError = z.strictObject({ code: z.string(), message: z.string() });
+
+/** Everything the console may post into the app. */
+export const ConsoleToAppMessage = z.discriminatedUnion('kind', [
+  z.strictObject({ ...base, kind: z.literal('ready'), appId: z.string(), scope: z.enum(['draft', 'published']), readOnly: z.boolean() }),
+  z.strictObject({ ...base, kind: z.literal('response'), id: RequestId, ok: z.literal(true), result: z.unknown() }),
+  z.strictObject({ ...base, kind: z.literal('response'), id: RequestId, ok: z.literal(false), error: BridgeError }),
+  /** Live changes of a subscribed collection, batched. */
+  z.strictObject({ ...base, kind: z.literal('changes'), collection: CollectionName, changes: z.array(DataChange).max(500) }),
+  /** The stream had a gap or reconnected: reload every query of this collection. */
+  z.strictObject({ ...base, kind: z.literal('resync'), collection: CollectionName }),
+]);
+export type ConsoleToAppMessage = z.infer<typeof ConsoleToAppMessage>;
