@@ -33,11 +33,16 @@ export type AppToConsoleMessage = z.infer<typeof AppToConsoleMessage>;
 
 export const BridgeError = z.strictObject({ code: z.string(), message: z.string() });
 
-/** Everything the console may post into the app. */
-export const ConsoleToAppMessage = z.discriminatedUnion('kind', [
-  z.strictObject({ ...base, kind: z.literal('ready'), appId: z.string(), scope: z.enum(['draft', 'published']), readOnly: z.boolean() }),
+/** The answer to one request: a result, or an error. */
+export const BridgeResponse = z.union([
   z.strictObject({ ...base, kind: z.literal('response'), id: RequestId, ok: z.literal(true), result: z.unknown() }),
   z.strictObject({ ...base, kind: z.literal('response'), id: RequestId, ok: z.literal(false), error: BridgeError }),
+]);
+
+/** Everything the console may post into the app. */
+export const ConsoleToAppMessage = z.union([
+  z.strictObject({ ...base, kind: z.literal('ready'), appId: z.string(), scope: z.enum(['draft', 'published']), readOnly: z.boolean() }),
+  BridgeResponse,
   /** Live changes of a subscribed collection, batched. */
   z.strictObject({ ...base, kind: z.literal('changes'), collection: CollectionName, changes: z.array(DataChange).max(500) }),
   /** The stream had a gap or reconnected: reload every query of this collection. */

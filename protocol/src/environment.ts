@@ -14,4 +14,5 @@ export const environmentVariables = {
   mongodbDatabase: 'HANGAR_MONGODB_DATABASE',
   websocketManagementEndpoint: 'HANGAR_WEBSOCKET_MANAGEMENT_ENDPOINT',
   trustedOrigins: 'HANGAR_TRUSTED_ORIGINS',
+  redisUrl: 'HANGAR_REDIS_URL',
 } as const;

@@ -1,6 +1,10 @@
 import { environmentVariables as env } from '@hangar/protocol';
 import { ApiGatewayConnectionPusher } from '../adapters/apigateway-connection-pusher';
 import { createMongoDocumentStore } from '../adapters/mongo-document-store';
+import { createRedisConnectionRegistry } from '../adapters/redis-connection-registry';
+import { DataService } from '../domain/data-service';
+import { DataRelay } from '../realtime/data-relay';
+import { createDocumentDbRelay, documentDbRelayEpoch } from '../realtime/documentdb-relay';
 import { createOidcAuthenticator } from '../auth/authenticator';
 import { createOidcVerifier } from '../auth/oidc-verifier';
 import { createServices } from '../domain/services';
@@ -33,8 +37,13 @@ export async function composeAws() {
     config: { version: process.env.HANGAR_VERSION ?? '0.1.0', storeKind: store.kind, trustedOrigins, oidc },
   });
   const pusher = new ApiGatewayConnectionPusher({ endpoint: required(env.websocketManagementEndpoint), region: required('AWS_REGION') });
-  const websocketHandlers = createSessionHandlers({ authenticator, pusher, store, clock: systemClock, trustedOrigins });
-  return { app, websocketHandlers };
+  // Live data: subscriptions live in ElastiCache so every Lambda container sees them.
+  const registry = createRedisConnectionRegistry({ url: required(env.redisUrl) });
+  const data = new DataService(store, services.access, services.audit, sortableIdGenerator, systemClock);
+  const relay = new DataRelay({ store, registry, pusher, scopeOf: (name) => data.scopeOf(name), epoch: documentDbRelayEpoch });
+  const websocketHandlers = createSessionHandlers({ authenticator, pusher, store, clock: systemClock, trustedOrigins, data: { relay, service: data } });
+  const relayChanges = createDocumentDbRelay({ store, registry, pusher, scopeOf: (name) => data.scopeOf(name) });
+  return { app, websocketHandlers, relayChanges };
 }
 
 let composed: ReturnType<typeof composeAws> | null = null;

@@ -1,5 +1,35 @@
 /** Stable reasons a Hangar data call fails; apps can switch on `error.code`. */
-export type HangarErrorCode = 'invalid_collection' | 'invalid_document' | 'invalid_query' | 'not_found' | 'conflict' | 'unavailable';
+export type HangarErrorCode =
+  | 'invalid_collection'
+  | 'invalid_document'
+  | 'invalid_query'
+  | 'not_found'
+  | 'conflict'
+  | 'forbidden'
+  | 'too_large'
+  | 'rate_limited'
+  | 'timeout'
+  | 'unavailable';
+
+const ownCodes = new Set<string>([
+  'invalid_collection',
+  'invalid_document',
+  'invalid_query',
+  'not_found',
+  'conflict',
+  'forbidden',
+  'too_large',
+  'rate_limited',
+  'timeout',
+  'unavailable',
+] satisfies HangarErrorCode[]);
+
+/** Server error codes (the platform's `ErrorCode`s) that mean something else in the SDK's words. */
+const serverCodes: Record<string, HangarErrorCode> = {
+  payload_too_large: 'too_large',
+  unauthenticated: 'forbidden',
+  csrf_failed: 'forbidden',
+};
 
 /** The one error type the SDK throws or rejects with. */
 export class HangarError extends Error {
@@ -16,5 +46,16 @@ export class HangarError extends Error {
   static from(error: unknown): HangarError {
     if (error instanceof HangarError) return error;
     return new HangarError('unavailable', error instanceof Error ? error.message : String(error));
+  }
+
+  /**
+   * The error a console `response` reported. Input errors (`bad_request`, `validation_failed`) are
+   * about the query when reading and about the document when writing.
+   */
+  static fromBridge(error: { code: string; message: string }, writing: boolean): HangarError {
+    const { code, message } = error;
+    if (ownCodes.has(code)) return new HangarError(code as HangarErrorCode, message);
+    if (code === 'bad_request' || code === 'validation_failed') return new HangarError(writing ? 'invalid_document' : 'invalid_query', message);
+    return new HangarError(serverCodes[code] ?? 'unavailable', message);
   }
 }

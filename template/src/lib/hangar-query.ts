@@ -116,6 +116,26 @@ function subFilters(operator: string, operand: unknown): unknown[] {
   return operand;
 }
 
+/**
+ * Checks a filter is inside the safe subset without evaluating it, so a bad filter fails before any
+ * request instead of on some later document; throws `invalid_query`.
+ */
+export function validateFilter(filter: unknown): void {
+  if (filter === undefined || filter === null) return;
+  if (!isPlainObject(filter)) throw new HangarError('invalid_query', 'A filter must be an object.');
+  for (const [key, condition] of Object.entries(filter)) {
+    if (key === '$and' || key === '$or') {
+      for (const part of subFilters(key, condition)) validateFilter(part);
+    } else if (key.startsWith('$')) {
+      throw new HangarError('invalid_query', `Unsupported filter operator ${key}.`);
+    } else if (isPlainObject(condition) && Object.keys(condition).some((operator) => operator.startsWith('$'))) {
+      // Evaluating against a missing value exercises every operator's checks (operators, operand types, no mixing).
+      for (const operator of Object.keys(condition)) matchesCondition(undefined, { [operator]: condition[operator] });
+      matchesCondition(undefined, condition);
+    }
+  }
+}
+
 /** Whether a document matches a filter; throws `invalid_query` for anything outside the safe subset. */
 export function matchesFilter(document: unknown, filter: unknown): boolean {
   if (filter === undefined || filter === null) return true;
@@ -128,19 +148,38 @@ export function matchesFilter(document: unknown, filter: unknown): boolean {
   });
 }
 
-/** Orders documents by a Mongo-style sort (`{ createdAt: -1, title: 1 }`); keeps insertion order for ties. */
-export function sortDocuments<D>(documents: D[], sort: unknown): D[] {
-  if (sort === undefined || sort === null) return documents;
+type SortKey = { path: string; direction: 1 | -1 };
+
+function sortKeys(sort: unknown): SortKey[] {
+  if (sort === undefined || sort === null) return [];
   if (!isPlainObject(sort)) throw new HangarError('invalid_query', 'A sort must be an object like { createdAt: -1 }.');
-  const keys = Object.entries(sort).map(([path, direction]) => {
+  return Object.entries(sort).map(([path, direction]) => {
     if (direction !== 1 && direction !== -1) throw new HangarError('invalid_query', `Sort direction for "${path}" must be 1 or -1.`);
     return { path, direction };
   });
-  return [...documents].sort((left, right) => {
-    for (const { path, direction } of keys) {
-      const order = compareValues(readPath(left, path), readPath(right, path));
-      if (order !== 0) return order * direction;
-    }
-    return 0;
-  });
+}
+
+function compareByKeys(left: unknown, right: unknown, keys: SortKey[]): number {
+  for (const { path, direction } of keys) {
+    const order = compareValues(readPath(left, path), readPath(right, path));
+    if (order !== 0) return order * direction;
+  }
+  return 0;
+}
+
+/** Whether a sort orders anything (`undefined` and `{}` keep the server's / insertion order). */
+export function hasSortKeys(sort: unknown): boolean {
+  return sortKeys(sort).length > 0;
+}
+
+/** Orders two documents by a Mongo-style sort: negative when `left` comes first, 0 for ties. */
+export function compareDocuments(left: unknown, right: unknown, sort: unknown): number {
+  return compareByKeys(left, right, sortKeys(sort));
+}
+
+/** Orders documents by a Mongo-style sort (`{ createdAt: -1, title: 1 }`); keeps insertion order for ties. */
+export function sortDocuments<D>(documents: D[], sort: unknown): D[] {
+  const keys = sortKeys(sort);
+  if (keys.length === 0) return documents;
+  return [...documents].sort((left, right) => compareByKeys(left, right, keys));
 }

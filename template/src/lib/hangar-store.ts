@@ -2,10 +2,10 @@ import type { HangarDocument } from './hangar';
 import { HangarError } from './hangar-error';
 import { matchesFilter, sortDocuments } from './hangar-query';
 
-/** Documents per page when a query sets no `limit`. */
-export const DEFAULT_PAGE_SIZE = 100;
-/** The largest `limit` a query may ask for. */
-export const MAX_PAGE_SIZE = 1000;
+/** Documents per page when a query sets no `limit` (the server's default too). */
+export const DEFAULT_PAGE_SIZE = 50;
+/** The largest `limit` a query may ask for (the server's cap too). */
+export const MAX_PAGE_SIZE = 200;
 
 const collectionNamePattern = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
@@ -14,6 +14,9 @@ export type StoreQuery = { filter?: unknown; sort?: unknown; limit?: number };
 
 /** A result page: the documents to show and whether more match. */
 export type FindResult = { documents: HangarDocument[]; hasMore: boolean };
+
+/** One page of a cursor-paginated listing, shaped like the server's `DataPage`. */
+export type ListPage = { items: HangarDocument[]; nextCursor: string | null };
 
 /** A version 4 UUID; falls back to getRandomValues where randomUUID is missing (insecure contexts). */
 export function createDocumentId(): string {
@@ -25,7 +28,7 @@ export function createDocumentId(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-function assertCollectionName(name: string): void {
+export function assertCollectionName(name: string): void {
   if (!collectionNamePattern.test(name)) {
     throw new HangarError(
       'invalid_collection',
@@ -35,7 +38,7 @@ function assertCollectionName(name: string): void {
 }
 
 /** A deep copy of a JSON-like value; rejects values that cannot be stored (functions, symbols, DOM nodes). */
-function copyDocument(value: Record<string, unknown>): Record<string, unknown> {
+export function copyDocument(value: Record<string, unknown>): Record<string, unknown> {
   try {
     return structuredClone(value);
   } catch (error) {
@@ -43,7 +46,7 @@ function copyDocument(value: Record<string, unknown>): Record<string, unknown> {
   }
 }
 
-function assertDocumentFields(fields: unknown): asserts fields is Record<string, unknown> {
+export function assertDocumentFields(fields: unknown): asserts fields is Record<string, unknown> {
   if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
     throw new HangarError('invalid_document', 'A document must be an object.');
   }
@@ -96,18 +99,29 @@ export class MemoryCollectionStore {
 
   /** Documents matching `query`: filtered, sorted, then the first `pages × limit` of them. */
   find(collection: string, query: StoreQuery = {}, pages = 1): FindResult {
+    const limit = pageSize(query.limit);
+    const matching = this.#matching(collection, query);
+    const shown = limit * Math.max(1, Math.floor(pages));
+    return { documents: matching.slice(0, shown), hasMore: matching.length > shown };
+  }
+
+  /** One page of `limit` matching documents after `cursor` (an opaque string from the previous page). */
+  list(collection: string, query: StoreQuery & { cursor?: string } = {}): ListPage {
+    const limit = pageSize(query.limit);
+    const offset = query.cursor === undefined ? 0 : Number(query.cursor);
+    if (!Number.isInteger(offset) || offset < 0) throw new HangarError('invalid_query', 'Unknown cursor.');
+    const matching = this.#matching(collection, query);
+    const end = offset + limit;
+    return { items: matching.slice(offset, end), nextCursor: matching.length > end ? String(end) : null };
+  }
+
+  #matching(collection: string, query: StoreQuery): HangarDocument[] {
     assertCollectionName(collection);
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-      throw new HangarError('invalid_query', `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
-    }
     const all = [...(this.#collections.get(collection)?.values() ?? [])];
-    const matching = sortDocuments(
+    return sortDocuments(
       all.filter((document) => matchesFilter(document, query.filter)),
       query.sort,
     );
-    const shown = limit * Math.max(1, Math.floor(pages));
-    return { documents: matching.slice(0, shown), hasMore: matching.length > shown };
   }
 
   /** Stores a copy of `fields`, generating `_id` when missing; rejects a duplicate `_id` with `conflict`. */
@@ -163,6 +177,15 @@ export class MemoryCollectionStore {
   }
 }
 
-function withoutUndefined(fields: Record<string, unknown>): Record<string, unknown> {
+function pageSize(limit: number | undefined): number {
+  const size = limit ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new HangarError('invalid_query', `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
+  }
+  return size;
+}
+
+/** The fields without those set to `undefined` (which mean "remove" in an update). */
+export function withoutUndefined(fields: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }

@@ -2,21 +2,26 @@
  * Hangar app SDK: the one module a generated app imports to read and write its data.
  *
  * Collections hold JSON documents with a string `_id`. Components subscribe with
- * `useCollection(name, query?)` or `useDoc(name, id)` and re-render whenever any writer changes
- * the data they show; writes (`insert`, `update`, `remove`) apply at once and return promises.
+ * `useCollection(name, query?)` or `useDoc(name, id)` and re-render whenever any writer (this app,
+ * the API, an agent) changes the data they show; writes (`insert`, `update`, `remove`) show at once
+ * and return promises that settle when the server answers — a rejected write is rolled back.
  *
- * Transport today: an in-memory store that lives as long as the page (data resets on reload).
- * The live, server-backed transport — a postMessage bridge to the Hangar console, which holds the
- * WebSocket subscription, applies writes optimistically and rolls them back on rejection — arrives
- * with the live-data issue. The hook signatures and types in this file stay the same, so app code
- * written against them keeps working unchanged.
+ * Inside the Hangar console the app runs in a sandboxed iframe without network access and talks to
+ * the console over postMessage (`hangar-transport.ts`); opened on its own (`vite preview`, tests)
+ * it uses an in-memory stand-in for the console whose data lasts as long as the page.
  */
-import { useCallback, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import { HangarClient } from './hangar-client';
 import { HangarError } from './hangar-error';
-import { MemoryCollectionStore } from './hangar-store';
+import { MemoryConsoleTransport } from './hangar-memory-console';
+import { WindowBridgeTransport, isEmbedded, type HangarTransport } from './hangar-transport';
 
 export { HangarError, type HangarErrorCode } from './hangar-error';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MemoryCollectionStore } from './hangar-store';
+export { HangarClient, type HangarClientOptions } from './hangar-client';
+export { DEFAULT_REQUEST_TIMEOUT_MS } from './hangar-connection';
+export { MemoryConsoleTransport } from './hangar-memory-console';
+export { WindowBridgeTransport, type HangarTransport } from './hangar-transport';
 
 /** A stored document: any JSON object with a string `_id`. */
 export type HangarDocument = { _id: string; [key: string]: unknown };
@@ -76,7 +81,10 @@ export type UseCollectionResult<T> = {
   data: T[];
   /** True until the first result arrives. */
   loading: boolean;
-  /** Why the query failed (e.g. an unsupported filter), or null. Write failures reject their promise instead. */
+  /**
+   * Why the query failed (e.g. an unsupported filter, or `timeout` when the console does not answer), or null.
+   * A rejected write rejects its promise and shows in `writeError` instead, so the data stays on screen.
+   */
   error: HangarError | null;
   /** Adds a document and resolves with it as stored (with its `_id`). */
   insert: (document: NewDocument<T>) => Promise<T>;
@@ -84,9 +92,11 @@ export type UseCollectionResult<T> = {
   update: (id: string, changes: DocumentChanges<T>) => Promise<T>;
   /** Deletes the document; removing a missing document is not an error. */
   remove: (id: string) => Promise<void>;
-  /** True while a write has been applied locally but not yet confirmed by the server. */
+  /** True while a write to the collection has been applied locally but not yet confirmed by the server. */
   hasPendingWrites: boolean;
-  /** Extends the result by one more page of `limit` documents. */
+  /** The last rejected write to the collection (already rolled back), until a later write succeeds. */
+  writeError: HangarError | null;
+  /** Extends the result by one more page of `limit` documents (fetched with the server's cursor). */
   loadMore: () => void;
   /** True when more documents match than are shown. */
   hasMore: boolean;
@@ -100,86 +110,87 @@ export type UseDocResult<T> = {
   update: (changes: DocumentChanges<T>) => Promise<T>;
   remove: () => Promise<void>;
   hasPendingWrites: boolean;
+  writeError: HangarError | null;
 };
 
-/** The store behind the hooks; replaced by the console bridge when the live transport arrives. */
-const store = new MemoryCollectionStore();
+let defaultClient: HangarClient | null = null;
 
-/** Runs a synchronous store write as a promise, so callers already handle the async, server-backed version. */
-function runWrite<R>(write: () => R): Promise<R> {
-  try {
-    return Promise.resolve(write());
-  } catch (error) {
-    return Promise.reject(HangarError.from(error));
-  }
+/** The console bridge when embedded in the Hangar console, else the in-memory stand-in. */
+function defaultTransport(): HangarTransport {
+  if (typeof window !== 'undefined' && isEmbedded(window)) return new WindowBridgeTransport(window);
+  return new MemoryConsoleTransport();
 }
 
-function useCollectionVersion(name: string): number {
-  const subscribe = useCallback((listener: () => void) => store.subscribe(name, listener), [name]);
-  const getVersion = () => store.version(name);
-  return useSyncExternalStore(subscribe, getVersion, getVersion);
+/** The client every hook uses, created on first use. */
+export function getHangarClient(): HangarClient {
+  defaultClient ??= new HangarClient({ transport: defaultTransport() });
+  return defaultClient;
+}
+
+/** Replaces the client the hooks use (tests, custom transports); null goes back to the default. */
+export function setHangarClient(client: HangarClient | null): void {
+  defaultClient = client;
 }
 
 /**
  * Live documents of one collection: `const { data, insert } = useCollection<Task>('tasks', { sort: { createdAt: -1 } })`.
- * Every component using the same collection re-renders when any of them writes.
+ * Every component showing the same query shares one cache entry; every query of a collection shares one live subscription.
  */
 export function useCollection<T extends DocumentShape = HangarDocument>(
   name: string,
   query: CollectionQuery<T> = {},
 ): UseCollectionResult<T> {
-  const version = useCollectionVersion(name);
-  const queryKey = JSON.stringify([name, query.filter ?? null, query.sort ?? null, query.limit ?? null]);
-  // A different query starts again from its first page.
-  const [pages, setPages] = useState({ queryKey, count: 1 });
-  const pageCount = pages.queryKey === queryKey ? pages.count : 1;
+  const client = getHangarClient();
+  const queryKey = JSON.stringify([query.filter ?? null, query.sort ?? null, query.limit ?? null]);
+  // `query` is captured through `queryKey`, so a new but equal query object keeps the same handle.
+  const handle = useMemo(() => client.query(name, query), [client, name, queryKey]);
+  const snapshot = useSyncExternalStore(handle.subscribe, handle.getSnapshot, handle.getSnapshot);
 
-  const result = useMemo(() => {
-    try {
-      const found = store.find(name, query, pageCount);
-      return { data: found.documents as unknown as T[], hasMore: found.hasMore, error: null };
-    } catch (error) {
-      return { data: [] as T[], hasMore: false, error: HangarError.from(error) };
-    }
-    // `query` is captured through `queryKey`; `version` changes whenever the collection does.
-  }, [queryKey, pageCount, version]);
-
-  const insert = useCallback((document: NewDocument<T>) => runWrite(() => store.insert(name, document) as unknown as T), [name]);
+  const insert = useCallback((document: NewDocument<T>) => client.insert(name, document) as Promise<unknown> as Promise<T>, [client, name]);
   const update = useCallback(
-    (id: string, changes: DocumentChanges<T>) => runWrite(() => store.update(name, id, changes) as unknown as T),
-    [name],
+    (id: string, changes: DocumentChanges<T>) => client.update(name, id, changes) as Promise<unknown> as Promise<T>,
+    [client, name],
   );
-  const remove = useCallback((id: string) => runWrite(() => void store.remove(name, id)), [name]);
-  const hasMore = result.hasMore;
-  const loadMore = useCallback(() => {
-    if (hasMore) setPages({ queryKey, count: pageCount + 1 });
-  }, [hasMore, queryKey, pageCount]);
+  const remove = useCallback((id: string) => client.remove(name, id), [client, name]);
 
-  return { data: result.data, loading: false, error: result.error, insert, update, remove, hasPendingWrites: false, loadMore, hasMore };
+  return {
+    data: snapshot.data as unknown[] as T[],
+    loading: snapshot.loading,
+    error: snapshot.error,
+    insert,
+    update,
+    remove,
+    hasPendingWrites: snapshot.hasPendingWrites,
+    writeError: snapshot.writeError,
+    loadMore: handle.loadMore,
+    hasMore: snapshot.hasMore,
+  };
 }
 
 /** One live document by id: `const { data: task, update } = useDoc<Task>('tasks', taskId)`. */
 export function useDoc<T extends DocumentShape = HangarDocument>(name: string, id: string | null | undefined): UseDocResult<T> {
-  const version = useCollectionVersion(name);
-  const result = useMemo(() => {
-    try {
-      return { data: id ? ((store.get(name, id) ?? null) as unknown as T | null) : null, error: null };
-    } catch (error) {
-      return { data: null, error: HangarError.from(error) };
-    }
-  }, [name, id, version]);
+  const client = getHangarClient();
+  const handle = useMemo(() => client.doc(name, id), [client, name, id]);
+  const snapshot = useSyncExternalStore(handle.subscribe, handle.getSnapshot, handle.getSnapshot);
 
   const update = useCallback(
     (changes: DocumentChanges<T>) =>
-      runWrite(() => {
-        if (!id) throw new HangarError('not_found', `No document id given for collection "${name}".`);
-        return store.update(name, id, changes) as unknown as T;
-      }),
-    [name, id],
+      id
+        ? (client.update(name, id, changes) as Promise<unknown> as Promise<T>)
+        : Promise.reject(new HangarError('not_found', `No document id given for collection "${name}".`)),
+    [client, name, id],
   );
-  const remove = useCallback(() => runWrite(() => void (id ? store.remove(name, id) : undefined)), [name, id]);
+  const remove = useCallback(() => (id ? client.remove(name, id) : Promise.resolve()), [client, name, id]);
 
-  return { data: result.data, loading: false, error: result.error, update, remove, hasPendingWrites: false };
+  return {
+    data: snapshot.data as unknown as T | null,
+    loading: snapshot.loading,
+    error: snapshot.error,
+    update,
+    remove,
+    hasPendingWrites: snapshot.hasPendingWrites,
+    writeError: snapshot.writeError,
+  };
 }
 
 export type AppInfo = {

@@ -1,0 +1,135 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalHost, type LocalHost } from '../../functions/src/entrypoints/local-host';
+import { ensureConsoleBuilt } from '../build-console';
+import { repoRoot, webDistDir } from '../paths';
+import { chromiumAvailable, launchChromium } from './chromium';
+
+const outputDir = join(repoRoot, 'test-output', 'e2e');
+const runE2e = chromiumAvailable();
+
+async function signIn(page: Page, url: string, name: string, email: string) {
+  await page.goto(url);
+  await page.getByTestId('sign-in-name').fill(name);
+  await page.getByTestId('sign-in-email').fill(email);
+  await page.getByTestId('sign-in-submit').click();
+}
+
+/** Calls the API from the page, as this tab's identity. */
+function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  return page.evaluate(
+    async ([method, path, body]) => {
+      const response = await fetch(path as string, {
+        method: method as string,
+        headers: { 'content-type': 'application/json', 'x-hangar-identity': sessionStorage.getItem('hangar.identity') ?? '' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, json: (await response.json().catch(() => null)) as unknown };
+    },
+    [method, path, body] as const,
+  );
+}
+
+async function addLead(frame: FrameLocator, name: string) {
+  await frame.getByRole('button', { name: /new lead/i }).first().click();
+  await frame.getByLabel(/^Name/).fill(name);
+  await frame.getByRole('button', { name: /add lead/i }).click();
+}
+
+describe.skipIf(!runE2e)('live app data in Chromium: two identities, one generated app', () => {
+  let host: LocalHost;
+  let browser: Browser;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    mkdirSync(outputDir, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'hangar-e2e-live-'));
+    host = await startLocalHost({
+      port: 0,
+      dataDir,
+      webDistDir,
+      log: () => undefined,
+      builder: {
+        repoRoot,
+        templateDir: join(repoRoot, 'template'),
+        workerEntry: join(repoRoot, 'worker-container', 'src', 'main.ts'),
+        env: { HANGAR_MODEL_PROVIDER: 'offline', HANGAR_DEPENDENCY_CACHE_DIR: join(tmpdir(), 'hangar-test-dependency-cache') },
+      },
+    });
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('syncs UI and API writes live between two identities, and rolls back rejected writes with a visible error', async () => {
+    const viewport = { width: 1440, height: 900 };
+    const ada = await (await browser.newContext({ viewport })).newPage();
+    const bob = await (await browser.newContext({ viewport })).newPage();
+    const mo = await (await browser.newContext({ viewport })).newPage();
+
+    await signIn(ada, host.url, 'Ada', 'ada@example.com');
+    await ada.getByTestId('create-workspace-open').first().click();
+    await ada.getByTestId('create-workspace-name').fill('Live');
+    await ada.getByTestId('create-workspace-submit').click();
+    await ada.getByTestId('workspace-title').waitFor();
+    const workspaceId = /\/w\/([^/]+)/.exec(ada.url())?.[1] ?? '';
+    expect((await api(ada, 'POST', `/api/workspaces/${workspaceId}/invitations`, { email: 'bob@example.com', role: 'admin' })).status).toBe(201);
+    expect((await api(ada, 'POST', `/api/workspaces/${workspaceId}/invitations`, { email: 'mo@example.com', role: 'member' })).status).toBe(201);
+
+    await ada.getByTestId('prompt-input').fill('A tracker for customer leads with name, email, company, status and next call date');
+    await ada.getByTestId('prompt-submit').click();
+    await ada.getByTestId('plan-accept').click({ timeout: 60_000 });
+    await ada.locator('[data-testid="run-status"][data-status="succeeded"]').first().waitFor({ timeout: 120_000 });
+    const appUrl = ada.url();
+    const appId = /\/apps\/([^/?#]+)/.exec(appUrl)?.[1] ?? '';
+    await ada.getByTestId('tab-preview').click();
+    const adaApp = ada.frameLocator('[data-testid="app-preview"]');
+    await adaApp.getByRole('heading', { name: 'Lead Tracker' }).waitFor({ timeout: 30_000 });
+
+    await signIn(bob, host.url, 'Bob', 'bob@example.com');
+    await bob.getByTestId(`workspace-link-${workspaceId}`).waitFor();
+    await bob.goto(appUrl);
+    await bob.getByTestId('tab-preview').click();
+    const bobApp = bob.frameLocator('[data-testid="app-preview"]');
+    await bobApp.getByRole('heading', { name: 'Lead Tracker' }).waitFor({ timeout: 30_000 });
+
+    // Written through the app's UI by Ada, seen live by Bob without a reload.
+    await addLead(adaApp, 'Grace from the UI');
+    await bobApp.getByText('Grace from the UI').first().waitFor({ timeout: 15_000 });
+
+    // An agent-style write through the REST API appears in both.
+    const viaApi = await api(bob, 'POST', `/api/workspaces/${workspaceId}/apps/${appId}/data/draft/leads`, { name: 'Alan from the API', status: 'New' });
+    expect(viaApi.status).toBe(201);
+    await adaApp.getByText('Alan from the API').first().waitFor({ timeout: 15_000 });
+    await bobApp.getByText('Alan from the API').first().waitFor({ timeout: 15_000 });
+    await bob.screenshot({ path: join(outputDir, 'live-data-second-identity.png') });
+
+    // An oversized document is rejected: the optimistic row rolls back and an error is shown.
+    await addLead(adaApp, `Huge ${'x'.repeat(300_000)}`);
+    await adaApp.getByText(/could not save/i).first().waitFor({ timeout: 15_000 });
+    await expect.poll(() => adaApp.getByText(/^Huge x/).count(), { timeout: 15_000 }).toBe(0);
+    await ada.screenshot({ path: join(outputDir, 'live-data-rejected.png') });
+
+    // Someone without write access to the draft data is refused the same way.
+    await signIn(mo, host.url, 'Mo', 'mo@example.com');
+    await mo.getByTestId(`workspace-link-${workspaceId}`).waitFor();
+    await mo.goto(appUrl);
+    await mo.getByTestId('tab-preview').click();
+    const moApp = mo.frameLocator('[data-testid="app-preview"]');
+    await moApp.getByRole('heading', { name: 'Lead Tracker' }).waitFor({ timeout: 30_000 });
+    await addLead(moApp, 'Not allowed');
+    await moApp.getByText(/could not save/i).first().waitFor({ timeout: 15_000 });
+    await expect.poll(() => moApp.getByText('Not allowed', { exact: true }).count(), { timeout: 15_000 }).toBe(0);
+    // Nothing was written: Ada still sees exactly her two leads.
+    const rows = await api(ada, 'GET', `/api/workspaces/${workspaceId}/apps/${appId}/data/draft/leads`);
+    expect((rows.json as { items: { name: string }[] }).items.map((item) => item.name).sort()).toEqual(['Alan from the API', 'Grace from the UI']);
+    await mo.screenshot({ path: join(outputDir, 'live-data-refused.png') });
+  }, 300_000);
+});

@@ -1,0 +1,85 @@
+/**
+ * The postMessage bridge between this app (a sandboxed iframe without credentials or network) and
+ * the Hangar console hosting it, as plain types. The source of truth is the zod schemas in
+ * `protocol/src/bridge.ts` and `protocol/src/data.ts`; this copy exists because the template is
+ * scaffolded out of the monorepo and cannot import them. `hangar-bridge-protocol.test.ts` checks
+ * the two agree, at type level and by parsing the SDK's encoded messages with the real schemas.
+ */
+
+/** Every bridge message carries `hangar: 1`; anything else is not for the SDK. */
+export const bridgeVersion = 1;
+
+/** A stored document as the server returns it: its fields plus `_id` and timestamps. */
+export type BridgeDocument = { _id: string; _createdAt?: string; _updatedAt?: string; [field: string]: unknown };
+
+/** A query over one collection (`DataQuery`): filter, sort, page size and the cursor of the next page. */
+export type BridgeDataQuery = {
+  filter?: Record<string, unknown>;
+  sort?: Record<string, 1 | -1>;
+  limit?: number;
+  cursor?: string;
+};
+
+/** One page of documents (`DataPage`); `nextCursor` is null on the last page. */
+export type BridgeDataPage = { items: BridgeDocument[]; nextCursor: string | null };
+
+type Envelope = { hangar: typeof bridgeVersion };
+type RequestEnvelope = Envelope & { kind: 'request'; id: string; collection: string };
+
+/** What a request asks, without its envelope: one variant per operation. */
+export type BridgeRequestBody =
+  | { op: 'list'; collection: string; query?: BridgeDataQuery }
+  | { op: 'get'; collection: string; documentId: string }
+  | { op: 'insert'; collection: string; data: Record<string, unknown> }
+  | { op: 'update'; collection: string; documentId: string; data: Record<string, unknown> }
+  | { op: 'remove'; collection: string; documentId: string }
+  | { op: 'subscribe'; collection: string }
+  | { op: 'unsubscribe'; collection: string };
+
+export type BridgeOperation = BridgeRequestBody['op'];
+
+/** A request; the console answers with a `response` carrying the same `id`. */
+export type BridgeRequest = BridgeRequestBody extends infer Body ? (Body extends BridgeRequestBody ? RequestEnvelope & Body : never) : never;
+
+/** The app announces itself once loaded; the console answers `ready`. */
+export type BridgeHello = Envelope & { kind: 'hello' };
+
+/** Everything the app may post to the console. */
+export type AppToConsoleMessage = BridgeRequest | BridgeHello;
+
+export type BridgeError = { code: string; message: string };
+
+export type BridgeReady = Envelope & { kind: 'ready'; appId: string; scope: 'draft' | 'published'; readOnly: boolean };
+
+export type BridgeResponse =
+  | (Envelope & { kind: 'response'; id: string; ok: true; result: unknown })
+  | (Envelope & { kind: 'response'; id: string; ok: false; error: BridgeError });
+
+/** One change of a subscribed collection (`DataChange`); `document` is null for deletes. */
+export type BridgeDataChange = {
+  operation: 'insert' | 'update' | 'delete';
+  documentId: string;
+  document: BridgeDocument | null;
+  epoch: string;
+  seq: number;
+};
+
+/** Live changes of a subscribed collection, batched. */
+export type BridgeChanges = Envelope & { kind: 'changes'; collection: string; changes: BridgeDataChange[] };
+
+/** The change stream had a gap or reconnected: reload every query of this collection. */
+export type BridgeResync = Envelope & { kind: 'resync'; collection: string };
+
+/** Everything the console may post into the app. */
+export type ConsoleToAppMessage = BridgeReady | BridgeResponse | BridgeChanges | BridgeResync;
+
+/** The `result` of a successful response, per operation. */
+export type BridgeResults = {
+  list: BridgeDataPage;
+  get: BridgeDocument | null;
+  insert: BridgeDocument;
+  update: BridgeDocument;
+  remove: unknown;
+  subscribe: unknown;
+  unsubscribe: unknown;
+};
