@@ -13,11 +13,40 @@ const RequestId = z.string().min(1).max(64);
 const Data = z.record(z.string(), z.unknown());
 
 export const BridgeRequest = z.discriminatedUnion('op', [
-  z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('list'), collection: CollectionName, query: DataQuery.optional() }),
-  z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('get'), collection: CollectionName, documentId: DocumentId }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('request'),
+    id: RequestId,
+    op: z.literal('list'),
+    collection: CollectionName,
+    query: DataQuery.optional(),
+  }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('request'),
+    id: RequestId,
+    op: z.literal('get'),
+    collection: CollectionName,
+    documentId: DocumentId,
+  }),
   z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('insert'), collection: CollectionName, data: Data }),
-  z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('update'), collection: CollectionName, documentId: DocumentId, data: Data }),
-  z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('remove'), collection: CollectionName, documentId: DocumentId }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('request'),
+    id: RequestId,
+    op: z.literal('update'),
+    collection: CollectionName,
+    documentId: DocumentId,
+    data: Data,
+  }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('request'),
+    id: RequestId,
+    op: z.literal('remove'),
+    collection: CollectionName,
+    documentId: DocumentId,
+  }),
   z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('subscribe'), collection: CollectionName }),
   z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('unsubscribe'), collection: CollectionName }),
 ]);

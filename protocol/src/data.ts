@@ -13,7 +13,9 @@ export const dataLimits = {
   defaultPageSize: 50,
 } as const;
 
-export const CollectionName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'collection names are letters, digits, _ and -, starting with a letter (at most 64)');
+export const CollectionName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'collection names are letters, digits, _ and -, starting with a letter (at most 64)');
 export const DocumentId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'document ids are letters, digits, _ and - (at most 128)');
 
 /** Draft data belongs to the app being built; published data to the published app. */
@@ -21,7 +23,9 @@ export const DataScope = z.enum(['draft', 'published']);
 export type DataScope = z.infer<typeof DataScope>;
 
 /** A field path: identifiers joined by dots, never starting with `$`. */
-export const FieldPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+){0,7}$/, 'must be a field path like "status" or "address.city"');
+export const FieldPath = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+){0,7}$/, 'must be a field path like "status" or "address.city"');
 
 const Scalar = z.union([z.string().max(4096), z.number(), z.boolean(), z.null()]);
 export type Scalar = z.infer<typeof Scalar>;

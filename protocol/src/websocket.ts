@@ -39,7 +39,13 @@ export const DataUnsubscribeMessage = z.strictObject({
 });
 
 /** Everything a client may send. */
-export const ClientMessage = z.discriminatedUnion('type', [PingMessage, RunSubscribeMessage, RunUnsubscribeMessage, DataSubscribeMessage, DataUnsubscribeMessage]);
+export const ClientMessage = z.discriminatedUnion('type', [
+  PingMessage,
+  RunSubscribeMessage,
+  RunUnsubscribeMessage,
+  DataSubscribeMessage,
+  DataUnsubscribeMessage,
+]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 export const PongMessage = z.strictObject({

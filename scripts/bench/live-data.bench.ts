@@ -19,7 +19,13 @@ const subscribers = 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends `count` writes at `rate` per second; resolves with per-delivery latencies (write → every client). */
-async function steadyWrites(rate: number, count: number, write: (index: number) => Promise<void>, delivered: () => number[], expected: number): Promise<number[]> {
+async function steadyWrites(
+  rate: number,
+  count: number,
+  write: (index: number) => Promise<void>,
+  delivered: () => number[],
+  expected: number,
+): Promise<number[]> {
   const before = delivered().length;
   const interval = 1000 / rate;
   const started = performance.now();
@@ -42,10 +48,25 @@ export async function benchLiveData(): Promise<void> {
   const store = createSqliteDocumentStore({ filename: ':memory:' });
   const services = await createServices({ store, ids: sortableIdGenerator, clock: systemClock });
   const data = new DataService(store, services.access, services.audit, sortableIdGenerator, systemClock);
-  const owner = { identity: { id: 'usr_bench', email: 'bench@example.com', name: 'Bench', provider: 'local' as const }, source: 'api' as const };
+  const owner = {
+    identity: { id: 'usr_bench', email: 'bench@example.com', name: 'Bench', provider: 'local' as const },
+    source: 'api' as const,
+  };
   const workspace = await services.workspaces.create(owner, 'Bench');
   const now = new Date().toISOString();
-  await store.collection(builderCollections.apps).insertOne({ _id: 'app_bench', workspaceId: workspace.id, name: 'Bench', createdBy: owner.identity.id, createdAt: now, updatedAt: now, latestVersionId: null, latestRunId: null, latestRunStatus: null });
+  await store
+    .collection(builderCollections.apps)
+    .insertOne({
+      _id: 'app_bench',
+      workspaceId: workspace.id,
+      name: 'Bench',
+      createdBy: owner.identity.id,
+      createdAt: now,
+      updatedAt: now,
+      latestVersionId: null,
+      latestRunId: null,
+      latestRunStatus: null,
+    });
   const key: DataScopeKey = { workspaceId: workspace.id, appId: 'app_bench', scope: 'draft', collection: 'events' };
 
   const server = createServer();
@@ -64,7 +85,11 @@ export async function benchLiveData(): Promise<void> {
       },
     },
   });
-  const pusher = new ApiGatewayConnectionPusher({ endpoint: gateway.managementEndpoint, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey: 'bench' } });
+  const pusher = new ApiGatewayConnectionPusher({
+    endpoint: gateway.managementEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId, secretAccessKey: 'bench' },
+  });
   relay = new DataRelay({ store, registry, pusher, scopeOf: (name) => data.scopeOf(name) });
   relay.start();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -128,7 +153,13 @@ export async function benchLiveData(): Promise<void> {
     100,
     (index) => {
       frameTimes.set(index + 1, performance.now());
-      const frame = JSON.stringify({ type: 'data.changed', appId: 'app_bench', scope: 'draft', collection: 'events', change: { operation: 'insert', documentId: `e${index}`, document: { _id: `e${index}`, index }, epoch: 'raw', seq: index + 1 } });
+      const frame = JSON.stringify({
+        type: 'data.changed',
+        appId: 'app_bench',
+        scope: 'draft',
+        collection: 'events',
+        change: { operation: 'insert', documentId: `e${index}`, document: { _id: `e${index}`, index }, epoch: 'raw', seq: index + 1 },
+      });
       for (const socket of raw.clients) socket.send(frame);
       return Promise.resolve();
     },
@@ -142,7 +173,14 @@ export async function benchLiveData(): Promise<void> {
   const listKey: DataScopeKey = { ...key, collection: 'orders' };
   await data.insert(owner, listKey, { status: 'seed' });
   const physical = store.collection(await physicalCollectionName(listKey));
-  for (let i = 0; i < 100_000; i++) await physical.insertOne({ _id: `o${String(i).padStart(6, '0')}`, status: `s${i % 1000}`, total: i % 997, _createdAt: now, _updatedAt: now });
+  for (let i = 0; i < 100_000; i++)
+    await physical.insertOne({
+      _id: `o${String(i).padStart(6, '0')}`,
+      status: `s${i % 1000}`,
+      total: i % 997,
+      _createdAt: now,
+      _updatedAt: now,
+    });
   const unindexed = await sample(10, (i) => data.list(owner, listKey, { filter: { status: `s${(i * 37) % 1000}` }, limit: 50 }));
   await physical.createIndex({ keys: { status: 1 } });
   const indexed = await sample(300, (i) => data.list(owner, listKey, { filter: { status: `s${(i * 37) % 1000}` }, limit: 50 }));
@@ -150,13 +188,34 @@ export async function benchLiveData(): Promise<void> {
 
   const highest = sustained.filter(([, p99]) => p99 <= 100).at(-1);
   printTable(`Live data: ${subscribers} WebSocket subscribers on one collection`, [
-    [`write → delivery at ${steadyRate} writes/s (${steady.length} deliveries)`, `p50 ${format(percentile(steady, 50), 1)} ms, p99 ${format(percentile(steady, 99), 1)} ms`],
-    ['  baseline: raw ws broadcast, same frames and rate', `p50 ${format(percentile(rawSteady, 50), 2)} ms, p99 ${format(percentile(rawSteady, 99), 2)} ms`],
-    ['  overhead ratio (p50 / p99)', `${format(percentile(steady, 50) / percentile(rawSteady, 50), 1)}× / ${format(percentile(steady, 99) / percentile(rawSteady, 99), 1)}×`],
-    ...sustained.map(([rate, p99, count]): [string, string] => [`  ${rate} writes/s = ${rate * subscribers} deliveries/s`, `p99 ${format(p99, 1)} ms (${count} delivered)`]),
-    ['highest sustained rate with p99 ≤ 100 ms', highest ? `${highest[0]} writes/s (${highest[0] * subscribers} deliveries/s)` : `below ${rates[0]} writes/s`],
-    ['list query, 100k documents, index-backed filter, limit 50', `${format(perSecond(indexed), 0)} queries/s (p50 ${format(percentile(indexed, 50), 2)} ms)`],
-    ['  baseline: same query before the index existed', `${format(perSecond(unindexed), 1)} queries/s (p50 ${format(percentile(unindexed, 50), 1)} ms)`],
+    [
+      `write → delivery at ${steadyRate} writes/s (${steady.length} deliveries)`,
+      `p50 ${format(percentile(steady, 50), 1)} ms, p99 ${format(percentile(steady, 99), 1)} ms`,
+    ],
+    [
+      '  baseline: raw ws broadcast, same frames and rate',
+      `p50 ${format(percentile(rawSteady, 50), 2)} ms, p99 ${format(percentile(rawSteady, 99), 2)} ms`,
+    ],
+    [
+      '  overhead ratio (p50 / p99)',
+      `${format(percentile(steady, 50) / percentile(rawSteady, 50), 1)}× / ${format(percentile(steady, 99) / percentile(rawSteady, 99), 1)}×`,
+    ],
+    ...sustained.map(([rate, p99, count]): [string, string] => [
+      `  ${rate} writes/s = ${rate * subscribers} deliveries/s`,
+      `p99 ${format(p99, 1)} ms (${count} delivered)`,
+    ]),
+    [
+      'highest sustained rate with p99 ≤ 100 ms',
+      highest ? `${highest[0]} writes/s (${highest[0] * subscribers} deliveries/s)` : `below ${rates[0]} writes/s`,
+    ],
+    [
+      'list query, 100k documents, index-backed filter, limit 50',
+      `${format(perSecond(indexed), 0)} queries/s (p50 ${format(percentile(indexed, 50), 2)} ms)`,
+    ],
+    [
+      '  baseline: same query before the index existed',
+      `${format(perSecond(unindexed), 1)} queries/s (p50 ${format(percentile(unindexed, 50), 1)} ms)`,
+    ],
     ['  ratio indexed / unindexed', `${format(perSecond(indexed) / perSecond(unindexed), 0)}×`],
   ]);
 }

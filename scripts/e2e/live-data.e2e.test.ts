@@ -22,8 +22,8 @@ async function signIn(page: Page, url: string, name: string, email: string) {
 function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   return page.evaluate(
     async ([method, path, body]) => {
-      const response = await fetch(path as string, {
-        method: method as string,
+      const response = await fetch(path, {
+        method,
         headers: { 'content-type': 'application/json', 'x-hangar-identity': sessionStorage.getItem('hangar.identity') ?? '' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
@@ -34,7 +34,10 @@ function api(page: Page, method: string, path: string, body?: unknown): Promise<
 }
 
 async function addLead(frame: FrameLocator, name: string) {
-  await frame.getByRole('button', { name: /new lead/i }).first().click();
+  await frame
+    .getByRole('button', { name: /new lead/i })
+    .first()
+    .click();
   await frame.getByLabel(/^Name/).fill(name);
   await frame.getByRole('button', { name: /add lead/i }).click();
 }
@@ -80,8 +83,12 @@ describe.skipIf(!runE2e)('live app data in Chromium: two identities, one generat
     await ada.getByTestId('create-workspace-submit').click();
     await ada.getByTestId('workspace-title').waitFor();
     const workspaceId = /\/w\/([^/]+)/.exec(ada.url())?.[1] ?? '';
-    expect((await api(ada, 'POST', `/api/workspaces/${workspaceId}/invitations`, { email: 'bob@example.com', role: 'admin' })).status).toBe(201);
-    expect((await api(ada, 'POST', `/api/workspaces/${workspaceId}/invitations`, { email: 'mo@example.com', role: 'member' })).status).toBe(201);
+    expect((await api(ada, 'POST', `/api/workspaces/${workspaceId}/invitations`, { email: 'bob@example.com', role: 'admin' })).status).toBe(
+      201,
+    );
+    expect((await api(ada, 'POST', `/api/workspaces/${workspaceId}/invitations`, { email: 'mo@example.com', role: 'member' })).status).toBe(
+      201,
+    );
 
     await ada.getByTestId('prompt-input').fill('A tracker for customer leads with name, email, company, status and next call date');
     await ada.getByTestId('prompt-submit').click();
@@ -105,7 +112,10 @@ describe.skipIf(!runE2e)('live app data in Chromium: two identities, one generat
     await bobApp.getByText('Grace from the UI').first().waitFor({ timeout: 15_000 });
 
     // An agent-style write through the REST API appears in both.
-    const viaApi = await api(bob, 'POST', `/api/workspaces/${workspaceId}/apps/${appId}/data/draft/leads`, { name: 'Alan from the API', status: 'New' });
+    const viaApi = await api(bob, 'POST', `/api/workspaces/${workspaceId}/apps/${appId}/data/draft/leads`, {
+      name: 'Alan from the API',
+      status: 'New',
+    });
     expect(viaApi.status).toBe(201);
     await adaApp.getByText('Alan from the API').first().waitFor({ timeout: 15_000 });
     await bobApp.getByText('Alan from the API').first().waitFor({ timeout: 15_000 });
@@ -113,9 +123,14 @@ describe.skipIf(!runE2e)('live app data in Chromium: two identities, one generat
 
     // An oversized document is rejected: the optimistic row rolls back and an error is shown.
     await addLead(adaApp, `Huge ${'x'.repeat(300_000)}`);
-    await adaApp.getByText(/could not save/i).first().waitFor({ timeout: 15_000 });
-    await expect.poll(() => adaApp.getByText(/^Huge x/).count(), { timeout: 15_000 }).toBe(0);
+    await adaApp
+      .getByText(/could not save/i)
+      .first()
+      .waitFor({ timeout: 15_000 });
+    // The form settles with the input kept, so nothing typed is lost.
+    await adaApp.getByRole('button', { name: /add lead/i }).waitFor();
     await ada.screenshot({ path: join(outputDir, 'live-data-rejected.png') });
+    await expect.poll(() => adaApp.getByRole('cell', { name: /^Huge x/ }).count(), { timeout: 15_000 }).toBe(0);
 
     // Someone without write access to the draft data is refused the same way.
     await signIn(mo, host.url, 'Mo', 'mo@example.com');
@@ -125,11 +140,17 @@ describe.skipIf(!runE2e)('live app data in Chromium: two identities, one generat
     const moApp = mo.frameLocator('[data-testid="app-preview"]');
     await moApp.getByRole('heading', { name: 'Lead Tracker' }).waitFor({ timeout: 30_000 });
     await addLead(moApp, 'Not allowed');
-    await moApp.getByText(/could not save/i).first().waitFor({ timeout: 15_000 });
+    await moApp
+      .getByText(/could not save/i)
+      .first()
+      .waitFor({ timeout: 15_000 });
     await expect.poll(() => moApp.getByText('Not allowed', { exact: true }).count(), { timeout: 15_000 }).toBe(0);
     // Nothing was written: Ada still sees exactly her two leads.
     const rows = await api(ada, 'GET', `/api/workspaces/${workspaceId}/apps/${appId}/data/draft/leads`);
-    expect((rows.json as { items: { name: string }[] }).items.map((item) => item.name).sort()).toEqual(['Alan from the API', 'Grace from the UI']);
+    expect((rows.json as { items: { name: string }[] }).items.map((item) => item.name).sort()).toEqual([
+      'Alan from the API',
+      'Grace from the UI',
+    ]);
     await mo.screenshot({ path: join(outputDir, 'live-data-refused.png') });
   }, 300_000);
 });

@@ -13,7 +13,8 @@ export function validateDocumentFields(fields: unknown): Record<string, unknown>
   const size = new TextEncoder().encode(JSON.stringify(fields)).byteLength;
   if (size > dataLimits.maxDocumentBytes) throw new PayloadTooLargeError(dataLimits.maxDocumentBytes);
   const walk = (value: unknown, depth: number, path: string): void => {
-    if (depth > dataLimits.maxDepth) throw new ValidationError(`The document is nested deeper than ${dataLimits.maxDepth} levels (at ${path || 'the root'}).`);
+    if (depth > dataLimits.maxDepth)
+      throw new ValidationError(`The document is nested deeper than ${dataLimits.maxDepth} levels (at ${path || 'the root'}).`);
     if (Array.isArray(value)) {
       value.forEach((item, index) => walk(item, depth + 1, `${path}[${index}]`));
     } else if (typeof value === 'object' && value !== null) {

@@ -49,7 +49,10 @@ export class DataService {
         ? app.createdBy === actor.identity.id || roleAtLeast(membership.role, 'admin')
         : mode === 'read' || roleAtLeast(membership.role, 'member');
     if (!allowed) {
-      const why = scope === 'draft' ? 'Draft data is open to the app’s creator, admins and owners.' : 'Viewers can read published data but not change it.';
+      const why =
+        scope === 'draft'
+          ? 'Draft data is open to the app’s creator, admins and owners.'
+          : 'Viewers can read published data but not change it.';
       return this.access.denied(workspaceId, actor, `data.${mode}`, `${scope} data`, why);
     }
     return app;
@@ -88,7 +91,9 @@ export class DataService {
 
   async list(actor: Actor, key: DataScopeKey, query: DataQuery): Promise<DataPage> {
     await this.authorize(actor, key.workspaceId, key.appId, key.scope, 'read');
-    const page = await (await this.documents(key)).find(query.filter ?? {}, {
+    const page = await (
+      await this.documents(key)
+    ).find(query.filter ?? {}, {
       ...(query.sort ? { sort: query.sort } : {}),
       limit: query.limit ?? 50,
       ...(query.cursor ? { cursor: query.cursor } : {}),
@@ -106,7 +111,8 @@ export class DataService {
   async insert(actor: Actor, key: DataScopeKey, fields: unknown): Promise<AppDocument> {
     await this.authorize(actor, key.workspaceId, key.appId, key.scope, 'write');
     const { _id, ...rest } = validateDocumentFields(fields);
-    if (_id !== undefined && !DocumentId.safeParse(_id).success) throw new ValidationError('_id may hold letters, digits, _ and - (at most 128).');
+    if (_id !== undefined && !DocumentId.safeParse(_id).success)
+      throw new ValidationError('_id may hold letters, digits, _ and - (at most 128).');
     const now = this.clock.now().toISOString();
     const document: AppDocument = { ...rest, _id: typeof _id === 'string' ? _id : this.ids('doc'), _createdAt: now, _updatedAt: now };
     await (await this.documents(key)).insertOne(document);
@@ -136,7 +142,14 @@ export class DataService {
     await this.auditWrite(actor, key, 'data.deleted', documentId, before, null);
   }
 
-  private async auditWrite(actor: Actor, key: DataScopeKey, action: string, documentId: string, before: AppDocument | null, after: AppDocument | null) {
+  private async auditWrite(
+    actor: Actor,
+    key: DataScopeKey,
+    action: string,
+    documentId: string,
+    before: AppDocument | null,
+    after: AppDocument | null,
+  ) {
     await this.audit.record({
       workspaceId: key.workspaceId,
       actor: auditActorOf(actor),

@@ -41,7 +41,14 @@ export async function composeAws() {
   const registry = createRedisConnectionRegistry({ url: required(env.redisUrl) });
   const data = new DataService(store, services.access, services.audit, sortableIdGenerator, systemClock);
   const relay = new DataRelay({ store, registry, pusher, scopeOf: (name) => data.scopeOf(name), epoch: documentDbRelayEpoch });
-  const websocketHandlers = createSessionHandlers({ authenticator, pusher, store, clock: systemClock, trustedOrigins, data: { relay, service: data } });
+  const websocketHandlers = createSessionHandlers({
+    authenticator,
+    pusher,
+    store,
+    clock: systemClock,
+    trustedOrigins,
+    data: { relay, service: data },
+  });
   const relayChanges = createDocumentDbRelay({ store, registry, pusher, scopeOf: (name) => data.scopeOf(name) });
   return { app, websocketHandlers, relayChanges };
 }

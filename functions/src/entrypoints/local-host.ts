@@ -173,6 +173,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     store,
     clock: systemClock,
     log,
+    ...(relay && data ? { data: { relay, service: data } } : {}),
     ...(readRun
       ? {
           runs: {

@@ -34,7 +34,9 @@ describe('data API', () => {
     ]);
     await test.workspaceWith(foreign, []);
     clients = { creator, owner, admin, otherMember, viewer, foreign };
-    const created = (await (await creator.request('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'A tracker for leads' })).json()) as CreateAppResponse;
+    const created = (await (
+      await creator.request('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'A tracker for leads' })
+    ).json()) as CreateAppResponse;
     appId = created.app.id;
   });
   afterEach(async () => {
@@ -66,16 +68,27 @@ describe('data API', () => {
     const { creator } = clients;
     const names = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara'];
     for (const [index, name] of names.entries()) {
-      const response = await creator.request('POST', base(), { name, score: index * 10, status: index % 2 ? 'Won' : 'New', address: { city: index < 2 ? 'London' : 'Paris' } });
+      const response = await creator.request('POST', base(), {
+        name,
+        score: index * 10,
+        status: index % 2 ? 'Won' : 'New',
+        address: { city: index < 2 ? 'London' : 'Paris' },
+      });
       expect(response.status).toBe(201);
     }
     const query = (q: unknown) => `${base()}?query=${encodeURIComponent(JSON.stringify(q))}`;
-    const page = (await (await creator.request('GET', query({ filter: { status: 'New', score: { $gte: 10 } }, sort: { score: -1 } }))).json()) as DataPage;
+    const page = (await (
+      await creator.request('GET', query({ filter: { status: 'New', score: { $gte: 10 } }, sort: { score: -1 } }))
+    ).json()) as DataPage;
     expect(page.items.map((item) => item.name)).toEqual(['Barbara', 'Alan']);
-    const dotted = (await (await creator.request('GET', query({ filter: { $or: [{ 'address.city': 'London' }, { name: { $in: ['Edsger'] } }] } }))).json()) as DataPage;
+    const dotted = (await (
+      await creator.request('GET', query({ filter: { $or: [{ 'address.city': 'London' }, { name: { $in: ['Edsger'] } }] } }))
+    ).json()) as DataPage;
     expect(dotted.items.map((item) => item.name).sort()).toEqual(['Ada', 'Edsger', 'Grace']);
     const first = (await (await creator.request('GET', query({ sort: { name: 1 }, limit: 2 }))).json()) as DataPage;
-    const second = (await (await creator.request('GET', query({ sort: { name: 1 }, limit: 2, cursor: first.nextCursor }))).json()) as DataPage;
+    const second = (await (
+      await creator.request('GET', query({ sort: { name: 1 }, limit: 2, cursor: first.nextCursor }))
+    ).json()) as DataPage;
     expect([...first.items, ...second.items].map((item) => item.name)).toEqual(['Ada', 'Alan', 'Barbara', 'Edsger']);
 
     const ada = first.items[0] as AppDocument;
@@ -84,7 +97,9 @@ describe('data API', () => {
     expect((await creator.request('GET', `${base()}/${ada._id}`)).status).toBe(200);
     expect((await creator.request('DELETE', `${base()}/${ada._id}`)).status).toBe(204);
     expect((await creator.request('GET', `${base()}/${ada._id}`)).status).toBe(404);
-    const collections = (await (await creator.request('GET', `/api/workspaces/${workspace.id}/apps/${appId}/data/draft`)).json()) as { items: { name: string; count: number }[] };
+    const collections = (await (await creator.request('GET', `/api/workspaces/${workspace.id}/apps/${appId}/data/draft`)).json()) as {
+      items: { name: string; count: number }[];
+    };
     expect(collections.items).toEqual([{ name: 'leads', count: 4 }]);
     // Draft and published data are separate.
     expect(((await (await creator.request('GET', base('published'))).json()) as DataPage).items).toEqual([]);
@@ -94,9 +109,17 @@ describe('data API', () => {
     const { creator, owner } = clients;
     const created = (await (await creator.request('POST', base(), { name: 'Secret Person', phone: '555-0100' })).json()) as AppDocument;
     await creator.request('PATCH', `${base()}/${created._id}`, { phone: '555-0199' });
-    const events = (await (await owner.request('GET', `/api/workspaces/${workspace.id}/audit-events?action=data.*`)).json()) as { items: AuditEvent[] };
+    const events = (await (await owner.request('GET', `/api/workspaces/${workspace.id}/audit-events?action=data.*`)).json()) as {
+      items: AuditEvent[];
+    };
     expect(events.items.map((event) => event.action)).toEqual(['data.updated', 'data.inserted']);
-    expect(events.items[0]?.metadata).toMatchObject({ collection: 'leads', scope: 'draft', fields: ['phone'], beforeHash: expect.stringMatching(/^sha256:/) as unknown, afterHash: expect.stringMatching(/^sha256:/) as unknown });
+    expect(events.items[0]?.metadata).toMatchObject({
+      collection: 'leads',
+      scope: 'draft',
+      fields: ['phone'],
+      beforeHash: expect.stringMatching(/^sha256:/) as unknown,
+      afterHash: expect.stringMatching(/^sha256:/) as unknown,
+    });
     expect(JSON.stringify(events.items)).not.toMatch(/Secret Person|555-01/);
   });
 

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { dataLimits, limits } from '@hangar/protocol';
 import { PayloadTooLargeError } from '../domain/errors';
@@ -34,19 +34,21 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     c.header('x-content-type-options', 'nosniff');
   });
   // App documents may be up to 256 KB; every other body is small.
-  const documentBodyLimit = bodyLimit({
+  const documentBodyLimit: MiddlewareHandler<AppEnv> = bodyLimit({
     maxSize: dataLimits.maxDocumentBytes + 4096,
     onError: () => {
       throw new PayloadTooLargeError(dataLimits.maxDocumentBytes);
     },
   });
-  const defaultBodyLimit = bodyLimit({
+  const defaultBodyLimit: MiddlewareHandler<AppEnv> = bodyLimit({
     maxSize: limits.maxRequestBodyBytes,
     onError: () => {
       throw new PayloadTooLargeError(limits.maxRequestBodyBytes);
     },
   });
-  app.use('/api/*', (c, next) => (/^\/api\/workspaces\/[^/]+\/apps\/[^/]+\/data\//.test(c.req.path) ? documentBodyLimit(c, next) : defaultBodyLimit(c, next)));
+  const sizeLimit: MiddlewareHandler<AppEnv> = (c, next) =>
+    /^\/api\/workspaces\/[^/]+\/apps\/[^/]+\/data\//.test(c.req.path) ? documentBodyLimit(c, next) : defaultBodyLimit(c, next);
+  app.use('/api/*', sizeLimit);
   app.use('/api/*', authentication(deps));
   app.use('/api/*', csrfProtection(deps));
   app.use('/api/auth/*', rateLimit({ perMinute: rates.authPerMinute, key: (c) => (c.req.method === 'POST' ? clientAddress(c) : null) }));

@@ -48,12 +48,29 @@ describe('data relay', () => {
     const owner = { identity: { id: 'usr_owner', email: 'o@example.com', name: 'O', provider: 'local' as const }, source: 'api' as const };
     const workspace = await services.workspaces.create(owner, 'Ops');
     const now = new Date().toISOString();
-    await store.collection(builderCollections.apps).insertOne({ _id: 'app_one', workspaceId: workspace.id, name: 'One', createdBy: owner.identity.id, createdAt: now, updatedAt: now, latestVersionId: null, latestRunId: null, latestRunStatus: null });
+    await store
+      .collection(builderCollections.apps)
+      .insertOne({
+        _id: 'app_one',
+        workspaceId: workspace.id,
+        name: 'One',
+        createdBy: owner.identity.id,
+        createdAt: now,
+        updatedAt: now,
+        latestVersionId: null,
+        latestRunId: null,
+        latestRunStatus: null,
+      });
     const registry = createMemoryConnectionRegistry();
     const pusher = new RecordingPusher();
     const relay = new DataRelay({ store, registry, pusher, scopeOf: (name) => data.scopeOf(name), epoch: 'epoch-1' });
     relay.start();
-    const key = (collection: string, scope: 'draft' | 'published' = 'draft') => ({ workspaceId: workspace.id, appId: 'app_one', scope, collection });
+    const key = (collection: string, scope: 'draft' | 'published' = 'draft') => ({
+      workspaceId: workspace.id,
+      appId: 'app_one',
+      scope,
+      collection,
+    });
     return { data, owner, registry, pusher, relay, key };
   }
 
@@ -69,7 +86,9 @@ describe('data relay', () => {
     const a = await pusher.waitFor('conn-a', 3);
     const b = await pusher.waitFor('conn-b', 3);
     const c = await pusher.waitFor('conn-c', 1);
-    const changes = a.map((message) => (message.type === 'data.changed' ? [message.change.operation, message.change.seq, message.change.epoch] : null));
+    const changes = a.map((message) =>
+      message.type === 'data.changed' ? [message.change.operation, message.change.seq, message.change.epoch] : null,
+    );
     expect(changes).toEqual([
       ['insert', 1, 'epoch-1'],
       ['update', 2, 'epoch-1'],
@@ -91,7 +110,8 @@ describe('data relay', () => {
     pusher.gone.add('conn-gone');
     await data.insert(owner, key('leads'), { name: 'Ada' });
     await pusher.waitFor('conn-live', 1);
-    for (let attempt = 0; attempt < 100 && (await registry.keysFor('conn-gone')).length > 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let attempt = 0; attempt < 100 && (await registry.keysFor('conn-gone')).length > 0; attempt++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     expect(await registry.keysFor('conn-gone')).toEqual([]);
     expect(await registry.connectionsFor(subscriptionKey(key('leads')))).toEqual(['conn-live']);
     await relay.stop();

@@ -39,7 +39,10 @@ function setup(options: { failOn?: (message: ServerMessage) => boolean; gone?: s
   return { store, registry, sent, relay };
 }
 
-const changes = (sent: [string, ServerMessage][]) => sent.map(([id, message]) => (message.type === 'data.changed' ? [id, message.change.operation, message.change.seq, message.change.document?.['score'] ?? null] : null));
+const changes = (sent: [string, ServerMessage][]) =>
+  sent.map(([id, message]) =>
+    message.type === 'data.changed' ? [id, message.change.operation, message.change.seq, message.change.document?.['score'] ?? null] : null,
+  );
 
 describe('DocumentDB change-stream relay (Lambda)', () => {
   it('relays a recorded batch to subscribers with durable sequence numbers and plain JSON documents', async () => {
@@ -67,11 +70,15 @@ describe('DocumentDB change-stream relay (Lambda)', () => {
 
   it('reports the failed change and every later one, then completes on retry', async () => {
     let failing = true;
-    const { store, registry, sent, relay } = setup({ failOn: (message) => failing && message.type === 'data.changed' && message.change.operation === 'update' });
+    const { store, registry, sent, relay } = setup({
+      failOn: (message) => failing && message.type === 'data.changed' && message.change.operation === 'update',
+    });
     await registry.add({ connectionId: 'conn-a', key: subscriptionKey(scope), userId: 'usr_a', subscribedAt: new Date().toISOString() });
     const batch = await recordedBatch();
     const first = await relay(batch);
-    expect(first.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(batch.events.slice(1).map((item) => item.event._id._data));
+    expect(first.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
+      batch.events.slice(1).map((item) => item.event._id._data),
+    );
     failing = false;
     expect(await relay({ ...batch, events: batch.events.slice(1) })).toEqual({ batchItemFailures: [] });
     // The retried update took a new number: the subscriber sees 1, 3, 4 and resynchronizes at the gap.

@@ -68,11 +68,21 @@ export function createDocumentDbRelay(deps: {
     const token = change._id._data;
     if (await processed().findOne({ _id: token })) return;
     const scope = await deps.scopeOf(change.ns.coll);
-    const operation = change.operationType === 'insert' ? 'insert' : change.operationType === 'delete' ? 'delete' : change.operationType === 'update' || change.operationType === 'replace' ? 'update' : null;
+    const operation =
+      change.operationType === 'insert'
+        ? 'insert'
+        : change.operationType === 'delete'
+          ? 'delete'
+          : change.operationType === 'update' || change.operationType === 'replace'
+            ? 'update'
+            : null;
     if (scope && operation) {
       const key = subscriptionKey(scope);
       // The event source delivers extended JSON ({"$oid": …}, {"$numberInt": …}): decode it first.
-      const plain = (value: unknown) => toPlainJson(BSON.EJSON.deserialize({ value } as Record<string, unknown>).value as unknown);
+      const plain = (value: unknown): unknown => {
+        const decoded = BSON.EJSON.deserialize({ value }) as { value?: unknown };
+        return toPlainJson(decoded.value);
+      };
       const documentId = String(plain(change.documentKey._id));
       const document = operation === 'delete' || !change.fullDocument ? null : (plain(change.fullDocument) as DataChange['document']);
       const message: ServerMessage = {
@@ -86,9 +96,11 @@ export function createDocumentDbRelay(deps: {
         if ((await deps.pusher.post(connectionId, message)) === 'gone') await deps.registry.removeConnection(connectionId);
       }
     }
-    await processed().insertOne({ _id: token, at: new Date().toISOString() }).catch((error: unknown) => {
-      if (!(error instanceof DuplicateKeyError)) throw error;
-    });
+    await processed()
+      .insertOne({ _id: token, at: new Date().toISOString() })
+      .catch((error: unknown) => {
+        if (!(error instanceof DuplicateKeyError)) throw error;
+      });
   }
 
   return async (event: DocumentDbChangeEvent): Promise<BatchResult> => {

@@ -151,7 +151,10 @@ export function createSessionHandlers(deps: SessionHandlerDependencies): WebSock
             await send(connectionId, { type: 'session.error', ...replyId, code: 'not_found', message: 'Live data is not available here.' });
             return status(404);
           }
-          const actor = { identity: { id: connection.userId, email: connection.email, name: connection.email, provider: 'local' as const }, source: 'websocket' as const };
+          const actor = {
+            identity: { id: connection.userId, email: connection.email, name: connection.email, provider: 'local' as const },
+            source: 'websocket' as const,
+          };
           const key = { workspaceId: message.workspaceId, appId: message.appId, scope: message.scope, collection: message.collection };
           try {
             await deps.data.service.authorize(actor, key.workspaceId, key.appId, key.scope, 'read');
@@ -162,7 +165,14 @@ export function createSessionHandlers(deps: SessionHandlerDependencies): WebSock
             return status(error instanceof HangarError ? error.status : 500);
           }
           const position = await deps.data.relay.subscribe(connectionId, connection.userId, key);
-          await send(connectionId, { type: 'data.subscribed', ...replyId, appId: key.appId, scope: key.scope, collection: key.collection, ...position });
+          await send(connectionId, {
+            type: 'data.subscribed',
+            ...replyId,
+            appId: key.appId,
+            scope: key.scope,
+            collection: key.collection,
+            ...position,
+          });
           return status(200);
         }
         case 'data.unsubscribe':

@@ -30,7 +30,11 @@ describe('bridge protocol mirror', () => {
     const messages: sdk.AppToConsoleMessage[] = [
       encodeHello(),
       encodeRequest('r1', { op: 'list', collection: 'tasks' }),
-      encodeRequest('r2', { op: 'list', collection: 'tasks', query: { filter: { done: false, 'owner.name': { $in: ['Ada'] } }, sort: { priority: -1 }, limit: 50, cursor: undefined } }),
+      encodeRequest('r2', {
+        op: 'list',
+        collection: 'tasks',
+        query: { filter: { done: false, 'owner.name': { $in: ['Ada'] } }, sort: { priority: -1 }, limit: 50, cursor: undefined },
+      }),
       encodeRequest('r3', { op: 'list', collection: 'tasks', query: { cursor: 'abc', limit: 10 } }),
       encodeRequest('r4', { op: 'get', collection: 'tasks', documentId: 'a-1' }),
       encodeRequest('r5', { op: 'insert', collection: 'tasks', data: { _id: crypto.randomUUID(), title: 'x' } }),
@@ -76,8 +80,18 @@ describe('bridge protocol mirror', () => {
       { hangar: 1, kind: 'ready', appId: 'a', scope: 'other', readOnly: false },
       { hangar: 1, kind: 'response', id: '', ok: true, result: null },
       { hangar: 1, kind: 'response', id: 'r1', ok: false, error: 'boom' },
-      { hangar: 1, kind: 'changes', collection: 'tasks', changes: [{ operation: 'update', documentId: 'a', document: null, epoch: 'e', seq: 1 }] },
-      { hangar: 1, kind: 'changes', collection: 'tasks', changes: [{ operation: 'insert', documentId: 'a', document: { _id: 'b' }, epoch: 'e', seq: 1 }] },
+      {
+        hangar: 1,
+        kind: 'changes',
+        collection: 'tasks',
+        changes: [{ operation: 'update', documentId: 'a', document: null, epoch: 'e', seq: 1 }],
+      },
+      {
+        hangar: 1,
+        kind: 'changes',
+        collection: 'tasks',
+        changes: [{ operation: 'insert', documentId: 'a', document: { _id: 'b' }, epoch: 'e', seq: 1 }],
+      },
     ];
     for (const message of invalid) expect(decodeConsoleMessage(message)).toBeNull();
   });

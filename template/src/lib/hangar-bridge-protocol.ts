@@ -39,7 +39,11 @@ export type BridgeRequestBody =
 export type BridgeOperation = BridgeRequestBody['op'];
 
 /** A request; the console answers with a `response` carrying the same `id`. */
-export type BridgeRequest = BridgeRequestBody extends infer Body ? (Body extends BridgeRequestBody ? RequestEnvelope & Body : never) : never;
+export type BridgeRequest = BridgeRequestBody extends infer Body
+  ? Body extends BridgeRequestBody
+    ? RequestEnvelope & Body
+    : never
+  : never;
 
 /** The app announces itself once loaded; the console answers `ready`. */
 export type BridgeHello = Envelope & { kind: 'hello' };

@@ -58,7 +58,10 @@ export function applyConfirmed(base: HangarDocument[], window: QueryWindow, id: 
 }
 
 /** Documents as the pending writes leave them: id → document, or null when removed. */
-export function overlayOf(pending: readonly PendingWrite[], known: (id: string) => HangarDocument | undefined): Map<string, HangarDocument | null> {
+export function overlayOf(
+  pending: readonly PendingWrite[],
+  known: (id: string) => HangarDocument | undefined,
+): Map<string, HangarDocument | null> {
   const overlay = new Map<string, HangarDocument | null>();
   for (const write of pending) {
     if (write.kind === 'insert') overlay.set(write.id, write.document);

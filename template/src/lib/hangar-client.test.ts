@@ -98,7 +98,13 @@ describe('HangarClient handshake and transport', () => {
 
     console.ready();
     expect(console.requests().map((request) => request.op)).toEqual(['subscribe', 'list']);
-    expect(console.last('list')).toMatchObject({ hangar: 1, kind: 'request', op: 'list', collection: 'tasks', query: { filter: { done: false }, limit: 10 } });
+    expect(console.last('list')).toMatchObject({
+      hangar: 1,
+      kind: 'request',
+      op: 'list',
+      collection: 'tasks',
+      query: { filter: { done: false }, limit: 10 },
+    });
     expect(client.session).toMatchObject({ appId: 'app1', scope: 'draft' });
   });
 
@@ -160,9 +166,19 @@ describe('HangarClient optimistic writes', () => {
     const inserted = client.insert('tasks', { title: 'First', priority: 0 });
     expect(query.get()).toMatchObject({ hasPendingWrites: true });
     expect(query.get().data[0]).toEqual({ _id: 'new-1', title: 'First', priority: 0 });
-    expect(console.last('insert')).toMatchObject({ op: 'insert', collection: 'tasks', data: { _id: 'new-1', title: 'First', priority: 0 } });
+    expect(console.last('insert')).toMatchObject({
+      op: 'insert',
+      collection: 'tasks',
+      data: { _id: 'new-1', title: 'First', priority: 0 },
+    });
 
-    const stored = { _id: 'new-1', title: 'First', priority: 0, _createdAt: '2025-02-01T00:00:00.000Z', _updatedAt: '2025-02-01T00:00:00.000Z' };
+    const stored = {
+      _id: 'new-1',
+      title: 'First',
+      priority: 0,
+      _createdAt: '2025-02-01T00:00:00.000Z',
+      _updatedAt: '2025-02-01T00:00:00.000Z',
+    };
     await console.answer(console.last('insert'), stored);
     await expect(inserted).resolves.toEqual(stored);
     expect(query.get()).toMatchObject({ hasPendingWrites: false, writeError: null });
@@ -426,7 +442,11 @@ describe('standalone fallback (in-memory console)', () => {
     await tick();
     expect(open.get()).toMatchObject({ loading: false, data: [], hasMore: false });
 
-    const inserts = [client.insert('todos', { rank: 2, done: false }), client.insert('todos', { rank: 1, done: false }), client.insert('todos', { rank: 3, done: true })];
+    const inserts = [
+      client.insert('todos', { rank: 2, done: false }),
+      client.insert('todos', { rank: 1, done: false }),
+      client.insert('todos', { rank: 3, done: true }),
+    ];
     expect(all.get().data).toHaveLength(3);
     expect(all.get().hasPendingWrites).toBe(true);
     const second = (await Promise.all(inserts))[0]!;

@@ -5,7 +5,15 @@ import { applyConfirmed, isOlder, overlayOf, sameItems, viewOf, type PendingWrit
 import { BridgeConnection } from './hangar-connection';
 import { HangarError } from './hangar-error';
 import { sortDocuments, validateFilter } from './hangar-query';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, assertCollectionName, assertDocumentFields, copyDocument, createDocumentId, withoutUndefined } from './hangar-store';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  assertCollectionName,
+  assertDocumentFields,
+  copyDocument,
+  createDocumentId,
+  withoutUndefined,
+} from './hangar-store';
 import type { HangarTransport } from './hangar-transport';
 
 /** What a query shows right now; a new object only when something in it changed. */
@@ -94,7 +102,10 @@ export class HangarClient {
 
   constructor(options: HangarClientOptions) {
     this.#createId = options.createId ?? createDocumentId;
-    this.#connection = new BridgeConnection(options.transport, { timeoutMs: options.timeoutMs, onPush: (message) => this.#onPush(message) });
+    this.#connection = new BridgeConnection(options.transport, {
+      timeoutMs: options.timeoutMs,
+      onPush: (message) => this.#onPush(message),
+    });
   }
 
   /** What the console said when it connected (app, data scope, read-only), or null until then. */
@@ -345,7 +356,12 @@ export class HangarClient {
   }
 
   async #listPage(entry: QueryEntry, cursor: string | null) {
-    const query = { filter: entry.filter as Record<string, unknown> | undefined, sort: entry.sort as Record<string, 1 | -1> | undefined, limit: entry.limit, cursor: cursor ?? undefined };
+    const query = {
+      filter: entry.filter as Record<string, unknown> | undefined,
+      sort: entry.sort as Record<string, 1 | -1> | undefined,
+      limit: entry.limit,
+      cursor: cursor ?? undefined,
+    };
     const page = decodeDataPage(await this.#connection.request({ op: 'list', collection: entry.collection, query }));
     if (!page) throw new HangarError('unavailable', 'The console answered "list" without a page of documents.');
     return page;
@@ -455,7 +471,11 @@ export class HangarClient {
     }
   }
 
-  #refreshQuery(entry: QueryEntry, overlay: Map<string, HangarDocument | null>, shared: Pick<QuerySnapshot, 'hasPendingWrites' | 'writeError'>): boolean {
+  #refreshQuery(
+    entry: QueryEntry,
+    overlay: Map<string, HangarDocument | null>,
+    shared: Pick<QuerySnapshot, 'hasPendingWrites' | 'writeError'>,
+  ): boolean {
     const view = viewOf(entry.base, entry, overlay);
     const shown = entry.pages * entry.limit;
     const data = view.length > shown ? view.slice(0, shown) : view;
@@ -472,7 +492,11 @@ export class HangarClient {
     return true;
   }
 
-  #refreshDoc(entry: DocEntry, overlay: Map<string, HangarDocument | null>, shared: Pick<DocSnapshot, 'hasPendingWrites' | 'writeError'>): boolean {
+  #refreshDoc(
+    entry: DocEntry,
+    overlay: Map<string, HangarDocument | null>,
+    shared: Pick<DocSnapshot, 'hasPendingWrites' | 'writeError'>,
+  ): boolean {
     const data = overlay.has(entry.id) ? (overlay.get(entry.id) ?? null) : entry.base;
     const next: DocSnapshot = { data, loading: entry.loading, error: entry.error, ...shared };
     if (shallowEqual(entry.snapshot, next)) return false;
@@ -486,4 +510,3 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 function ignore(): void {
   // Subscriptions are best effort: without one the data still loads, it just is not live.
 }
-

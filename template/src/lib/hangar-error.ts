@@ -55,7 +55,8 @@ export class HangarError extends Error {
   static fromBridge(error: { code: string; message: string }, writing: boolean): HangarError {
     const { code, message } = error;
     if (ownCodes.has(code)) return new HangarError(code as HangarErrorCode, message);
-    if (code === 'bad_request' || code === 'validation_failed') return new HangarError(writing ? 'invalid_document' : 'invalid_query', message);
+    if (code === 'bad_request' || code === 'validation_failed')
+      return new HangarError(writing ? 'invalid_document' : 'invalid_query', message);
     return new HangarError(serverCodes[code] ?? 'unavailable', message);
   }
 }

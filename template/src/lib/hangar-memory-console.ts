@@ -1,4 +1,10 @@
-import { bridgeVersion, type AppToConsoleMessage, type BridgeDocument, type BridgeRequest, type ConsoleToAppMessage } from './hangar-bridge-protocol';
+import {
+  bridgeVersion,
+  type AppToConsoleMessage,
+  type BridgeDocument,
+  type BridgeRequest,
+  type ConsoleToAppMessage,
+} from './hangar-bridge-protocol';
 import { HangarError } from './hangar-error';
 import { MemoryCollectionStore } from './hangar-store';
 import type { HangarTransport } from './hangar-transport';

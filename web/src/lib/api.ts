@@ -17,6 +17,7 @@ import {
 import { readActiveIdentity, writeActiveIdentity } from './active-identity';
 import { ApiError } from './api-error';
 import { builderApi } from './builder-api';
+import { dataApi } from './data-api';
 import { request } from './request';
 
 export { ApiError, describeFieldError, errorMessage, fieldErrors, isApiError, issuesToFieldErrors } from './api-error';
@@ -89,4 +90,5 @@ export const api = {
     request('GET', `${workspacePath(workspaceId)}/audit-events`, { schema: AuditPage, signal, query }),
 
   ...builderApi,
+  ...dataApi,
 };

@@ -1,6 +1,6 @@
-import type { AuditQuery } from '@hangar/protocol';
+import type { AuditQuery, DataFilter, DataScope } from '@hangar/protocol';
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import { api } from './api';
+import { api, isApiError } from './api';
 
 /** Query keys and fetchers, one place, so mutations invalidate exactly what they change. */
 export const queryKeys = {
@@ -19,6 +19,12 @@ export const queryKeys = {
   /** A version's content never changes: files, file text, diffs and preview links live under it. */
   version: (workspaceId: string, appId: string, versionId: string) =>
     ['workspaces', workspaceId, 'apps', appId, 'version', versionId] as const,
+  /** Live app data of one scope; collections and documents live under it. */
+  data: (workspaceId: string, appId: string, scope: DataScope) => ['workspaces', workspaceId, 'apps', appId, 'data', scope] as const,
+  dataCollections: (workspaceId: string, appId: string, scope: DataScope) =>
+    ['workspaces', workspaceId, 'apps', appId, 'data', scope, 'collections'] as const,
+  dataDocuments: (workspaceId: string, appId: string, scope: DataScope, collection: string) =>
+    ['workspaces', workspaceId, 'apps', appId, 'data', scope, 'collection', collection] as const,
 };
 
 export const meQuery = () => queryOptions({ queryKey: queryKeys.me, queryFn: ({ signal }) => api.me(signal), staleTime: 60_000 });
@@ -116,4 +122,31 @@ export const previewLinkQuery = (workspaceId: string, appId: string, versionId: 
     queryFn: ({ signal }) => api.previewLink(workspaceId, appId, versionId, signal),
     staleTime: 10 * 60_000,
     refetchOnWindowFocus: false,
+  });
+
+/** The collections of an app's data scope, with their document counts. */
+export const dataCollectionsQuery = (workspaceId: string, appId: string, scope: DataScope) =>
+  queryOptions({
+    queryKey: queryKeys.dataCollections(workspaceId, appId, scope),
+    queryFn: ({ signal }) => api.listCollections(workspaceId, appId, scope, signal),
+    select: (page) => page.items,
+    retry: (failures, error) => failures < 2 && !(isApiError(error) && error.status >= 400 && error.status < 500),
+  });
+
+/** A collection's documents in the server's order, page by page; `filter` is sent to the server. */
+export const dataDocumentsQuery = (workspaceId: string, appId: string, scope: DataScope, collection: string, filter: DataFilter | null) =>
+  infiniteQueryOptions({
+    queryKey: [...queryKeys.dataDocuments(workspaceId, appId, scope, collection), filter] as const,
+    queryFn: ({ signal, pageParam }) =>
+      api.listDocuments(
+        workspaceId,
+        appId,
+        scope,
+        collection,
+        { ...(filter ? { filter } : {}), ...(pageParam ? { cursor: pageParam } : {}) },
+        signal,
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+    retry: (failures, error) => failures < 2 && !(isApiError(error) && error.status >= 400 && error.status < 500),
   });

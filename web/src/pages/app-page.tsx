@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { ArrowLeft, Code2, History, MonitorPlay, SearchX } from 'lucide-react';
+import { ArrowLeft, Code2, Database, History, MonitorPlay, SearchX } from 'lucide-react';
 import { Link, useParams } from 'react-router';
 import { QueryError } from '../components/query-error';
 import { Button } from '../components/ui/button';
@@ -8,6 +8,7 @@ import { Skeleton } from '../components/ui/skeleton';
 import { BuilderTabs } from '../features/builder/builder-tabs';
 import { ChatPanel } from '../features/builder/chat/chat-panel';
 import { CodePane } from '../features/builder/code/code-pane';
+import { DataPane } from '../features/data/data-pane';
 import { OfflineBanner } from '../features/builder/offline-banner';
 import { PreviewPane } from '../features/builder/preview/preview-pane';
 import { RunStatusBadge } from '../features/builder/run-status-badge';
@@ -20,7 +21,7 @@ import { canBuildApps } from '../lib/roles';
 /** The builder is a full-height, two-pane page below the workspace header. */
 const pageHeight = 'h-[calc(100dvh-3.5rem)]';
 
-/** `/w/:workspaceId/apps/:appId`: the builder — chat on the left; preview, code and versions on the right. */
+/** `/w/:workspaceId/apps/:appId`: the builder — chat on the left; preview, code, data and versions on the right. */
 export function AppPage() {
   const workspace = useWorkspace();
   const { appId = '' } = useParams();
@@ -112,6 +113,7 @@ export function AppPage() {
                     appId={app.data.id}
                     versionId={app.data.latestVersionId}
                     versionNumber={latestVersion?.number ?? null}
+                    readOnly={!canBuild}
                   />
                 ),
               },
@@ -120,6 +122,12 @@ export function AppPage() {
                 label: 'Code',
                 icon: Code2,
                 render: () => <CodePane workspaceId={workspace.id} appId={app.data.id} versionId={app.data.latestVersionId} />,
+              },
+              {
+                id: 'data',
+                label: 'Data',
+                icon: Database,
+                render: () => <DataPane workspaceId={workspace.id} appId={app.data.id} canWrite={canBuild} />,
               },
               {
                 id: 'versions',

@@ -8,7 +8,12 @@ import type { AppDependencies, AppEnv } from '../app-env';
 import { requireActor } from '../middleware';
 import { issuesOf, pathId, readJson, readQuery } from '../validation';
 
-const ListQuery = z.strictObject({ query: z.string().max(16 * 1024).optional() });
+const ListQuery = z.strictObject({
+  query: z
+    .string()
+    .max(16 * 1024)
+    .optional(),
+});
 
 /** The data API: collections of an app's draft or published data, scoped by workspace and app. */
 export function dataRoutes(deps: AppDependencies & { data: DataService }) {
@@ -17,7 +22,8 @@ export function dataRoutes(deps: AppDependencies & { data: DataService }) {
     const scope = DataScope.safeParse(c.req.param('scope'));
     if (!scope.success) throw new NotFoundError('Data scope is draft or published.');
     const collection = CollectionName.safeParse(c.req.param('collection'));
-    if (!collection.success) throw new ValidationError(collection.error.issues[0]?.message ?? 'invalid collection name', issuesOf(collection.error));
+    if (!collection.success)
+      throw new ValidationError(collection.error.issues[0]?.message ?? 'invalid collection name', issuesOf(collection.error));
     return { workspaceId: pathId(c, 'w', 'Workspace'), appId: pathId(c, 'a', 'App'), scope: scope.data, collection: collection.data };
   };
   const documentId = (c: Context<AppEnv>) => {
@@ -31,7 +37,10 @@ export function dataRoutes(deps: AppDependencies & { data: DataService }) {
     .get('/:w/apps/:a/data/:scope', async (c) => {
       const scope = DataScope.safeParse(c.req.param('scope'));
       if (!scope.success) throw new NotFoundError('Data scope is draft or published.');
-      return c.json({ items: await data.collections(requireActor(c), pathId(c, 'w', 'Workspace'), pathId(c, 'a', 'App'), scope.data), nextCursor: null });
+      return c.json({
+        items: await data.collections(requireActor(c), pathId(c, 'w', 'Workspace'), pathId(c, 'a', 'App'), scope.data),
+        nextCursor: null,
+      });
     })
     .get('/:w/apps/:a/data/:scope/:collection', async (c) => {
       const actor = requireActor(c);

@@ -157,6 +157,8 @@ export class RunStreamManager {
       }
       case 'session.pong':
       case 'session.notice':
+      case 'data.subscribed':
+      case 'data.changed':
         return;
       default: {
         const unexpected: never = message;

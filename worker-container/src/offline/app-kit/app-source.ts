@@ -76,7 +76,7 @@ export function App() {
       }
       setFormOpen(false);
     } catch (reason) {
-      toast({ title: \`Could not save the \${entity.singular}\`, description: String(reason), variant: 'destructive' });
+      toast({ title: \`Could not save the \${entity.singular}\`, description: reason instanceof Error ? reason.message : String(reason), variant: 'destructive' });
     }
   }
 
@@ -87,7 +87,7 @@ export function App() {
       toast({ title: \`\${singularLabel} deleted\`, variant: 'success' });
       setDeleting(null);
     } catch (reason) {
-      toast({ title: \`Could not delete the \${entity.singular}\`, description: String(reason), variant: 'destructive' });
+      toast({ title: \`Could not delete the \${entity.singular}\`, description: reason instanceof Error ? reason.message : String(reason), variant: 'destructive' });
     }
   }
 

@@ -1,33 +1,35 @@
 import { useQuery } from '@tanstack/react-query';
 import { MonitorPlay, RotateCw } from 'lucide-react';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { QueryError } from '../../../components/query-error';
 import { Button } from '../../../components/ui/button';
 import { EmptyState } from '../../../components/ui/empty-state';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { previewLinkQuery } from '../../../lib/queries';
+import { useAppBridge } from '../../bridge/use-app-bridge';
 
-type PreviewPaneProps = { workspaceId: string; appId: string; versionId: string | null; versionNumber: number | null };
+type PreviewPaneProps = {
+  workspaceId: string;
+  appId: string;
+  versionId: string | null;
+  versionNumber: number | null;
+  /** The identity may read but not change the app's data (viewers). */
+  readOnly?: boolean;
+};
 
 /**
  * The built app in a sandboxed iframe. The sandbox never includes `allow-same-origin`: the app
  * runs in an opaque origin and cannot touch the console, its cookies or its API. For the same
- * reason there is no "open in new tab", which would drop the sandbox.
+ * reason there is no "open in new tab", which would drop the sandbox. Its data goes through the
+ * console: the app posts bridge requests to this window, which answers them with its own access.
  */
-export function PreviewPane({ workspaceId, appId, versionId, versionNumber }: PreviewPaneProps) {
+export function PreviewPane({ workspaceId, appId, versionId, versionNumber, readOnly = false }: PreviewPaneProps) {
   const iframeRef = useRef<HTMLIFrameElement | null>(null);
   const [reloads, setReloads] = useState(0);
   const link = useQuery({ ...previewLinkQuery(workspaceId, appId, versionId ?? ''), enabled: versionId !== null });
 
-  useEffect(() => {
-    const onMessage = (event: MessageEvent) => {
-      // Only the preview's own window may talk to the console; anything else is dropped unread.
-      if (!iframeRef.current || event.source !== iframeRef.current.contentWindow) return;
-      // The live-data bridge will validate and answer these messages; until then they are ignored.
-    };
-    window.addEventListener('message', onMessage);
-    return () => window.removeEventListener('message', onMessage);
-  }, []);
+  // Only the preview's own window may talk to the console; anything else is dropped unread.
+  useAppBridge(iframeRef, { workspaceId, appId, scope: 'draft', readOnly });
 
   if (versionId === null) {
     return (

@@ -1,0 +1,179 @@
+import type { AppDocument, BridgeRequest, DataPage, DataQuery, DataScope } from '@hangar/protocol';
+import { acceptAppMessage, BridgeFailure, postToApp, toBridgeError, type IncomingMessage, type PostTarget } from './bridge-messages';
+import { browserTimers, ChangeBatcher, type Timers } from './change-batcher';
+import type { DataStreamListener, DataStreamTarget } from './data-stream-manager';
+
+/** The data calls the bridge makes, as the console's identity (the app itself holds no credentials). */
+export type BridgeDataClient = {
+  listDocuments: (workspaceId: string, appId: string, scope: DataScope, collection: string, query?: DataQuery) => Promise<DataPage>;
+  getDocument: (workspaceId: string, appId: string, scope: DataScope, collection: string, documentId: string) => Promise<AppDocument>;
+  insertDocument: (
+    workspaceId: string,
+    appId: string,
+    scope: DataScope,
+    collection: string,
+    data: Record<string, unknown>,
+  ) => Promise<AppDocument>;
+  updateDocument: (
+    workspaceId: string,
+    appId: string,
+    scope: DataScope,
+    collection: string,
+    documentId: string,
+    data: Record<string, unknown>,
+  ) => Promise<AppDocument>;
+  removeDocument: (workspaceId: string, appId: string, scope: DataScope, collection: string, documentId: string) => Promise<unknown>;
+};
+
+export type BridgeStreams = { acquire: (target: DataStreamTarget, listener: DataStreamListener) => () => void };
+
+export type BridgeHostOptions = {
+  workspaceId: string;
+  appId: string;
+  scope: DataScope;
+  readOnly: boolean;
+  /** The preview iframe's current window: the only sender accepted and the only recipient. */
+  target: () => PostTarget | null | undefined;
+  data: BridgeDataClient;
+  streams: BridgeStreams;
+  timers?: Timers;
+  /** A write through the bridge succeeded (e.g. to refresh the data explorer). */
+  onWrite?: (collection: string) => void;
+};
+
+/** How long a `subscribe` request waits for the server's confirmation before answering anyway. */
+const subscribeWaitMs = 5_000;
+
+/**
+ * The console's side of the app bridge for one preview: validates what the app posts, runs its
+ * data requests through the API, and forwards live changes in batches. Free of React and the
+ * DOM so it can be tested with a fake window.
+ */
+export class BridgeHost {
+  private readonly subscriptions = new Map<string, { count: number; release: () => void }>();
+  private readonly batcher: ChangeBatcher;
+  private disposed = false;
+
+  constructor(private readonly options: BridgeHostOptions) {
+    this.batcher = new ChangeBatcher(
+      (collection, changes) => postToApp(this.options.target(), { kind: 'changes', collection, changes }),
+      options.timers ?? browserTimers,
+    );
+  }
+
+  /** Handles one `message` event of the console window; anything not from the preview is dropped. */
+  handleEvent(event: IncomingMessage) {
+    if (this.disposed) return;
+    const source = this.options.target();
+    const message = acceptAppMessage(event, source);
+    if (!message || !source) return;
+    if (message.kind === 'hello') {
+      // A (re)loaded document: whatever the previous one subscribed to is gone with it.
+      this.releaseAll();
+      postToApp(source, { kind: 'ready', appId: this.options.appId, scope: this.options.scope, readOnly: this.options.readOnly });
+      return;
+    }
+    void this.answer(source, message);
+  }
+
+  dispose() {
+    this.disposed = true;
+    this.releaseAll();
+  }
+
+  private async answer(source: PostTarget, request: BridgeRequest) {
+    let reply: { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+    try {
+      reply = { ok: true, result: (await this.perform(request)) ?? null };
+    } catch (error) {
+      reply = { ok: false, error: toBridgeError(error) };
+    }
+    // Answer only the document that asked: after a reload the window object is a new one.
+    if (this.disposed || this.options.target() !== source) return;
+    postToApp(source, { kind: 'response', id: request.id, ...reply });
+  }
+
+  private async perform(request: BridgeRequest): Promise<unknown> {
+    const { workspaceId, appId, scope, data } = this.options;
+    const { collection } = request;
+    switch (request.op) {
+      case 'list':
+        return data.listDocuments(workspaceId, appId, scope, collection, request.query);
+      case 'get':
+        return data.getDocument(workspaceId, appId, scope, collection, request.documentId);
+      case 'insert':
+        return this.write(collection, () => data.insertDocument(workspaceId, appId, scope, collection, request.data));
+      case 'update':
+        return this.write(collection, () => data.updateDocument(workspaceId, appId, scope, collection, request.documentId, request.data));
+      case 'remove':
+        return this.write(collection, () => data.removeDocument(workspaceId, appId, scope, collection, request.documentId));
+      case 'subscribe':
+        return this.subscribe(collection);
+      case 'unsubscribe':
+        return this.unsubscribe(collection);
+      default: {
+        const unexpected: never = request;
+        return unexpected;
+      }
+    }
+  }
+
+  private async write<T>(collection: string, call: () => Promise<T>): Promise<T | null> {
+    if (this.options.readOnly) throw new BridgeFailure('forbidden', 'This preview is read-only: your role may not change its data.');
+    const result = await call();
+    this.options.onWrite?.(collection);
+    return result ?? null;
+  }
+
+  /** Ref-counted per collection; resolves once the server confirms (or after a short wait while offline). */
+  private subscribe(collection: string): Promise<null> {
+    const existing = this.subscriptions.get(collection);
+    if (existing) {
+      existing.count += 1;
+      return Promise.resolve(null);
+    }
+    const timers = this.options.timers ?? browserTimers;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (error?: BridgeFailure) => {
+        if (settled) return;
+        settled = true;
+        timers.clearTimeout(timer);
+        if (error) reject(error);
+        else resolve(null);
+      };
+      const timer = timers.setTimeout(() => settle(), subscribeWaitMs);
+      const { workspaceId, appId, scope } = this.options;
+      const release = this.options.streams.acquire({ workspaceId, appId, scope, collection }, (event) => {
+        if (event.type === 'subscribed') settle();
+        else if (event.type === 'change') this.batcher.push(collection, event.change);
+        else if (event.type === 'resync') {
+          this.batcher.drop(collection);
+          postToApp(this.options.target(), { kind: 'resync', collection });
+        } else if (!settled) {
+          this.dropSubscription(collection);
+          settle(new BridgeFailure(event.code, event.message));
+        }
+      });
+      this.subscriptions.set(collection, { count: 1, release });
+    });
+  }
+
+  private unsubscribe(collection: string): null {
+    const subscription = this.subscriptions.get(collection);
+    if (subscription && --subscription.count <= 0) this.dropSubscription(collection);
+    return null;
+  }
+
+  private dropSubscription(collection: string) {
+    this.subscriptions.get(collection)?.release();
+    this.subscriptions.delete(collection);
+    this.batcher.drop(collection);
+  }
+
+  private releaseAll() {
+    for (const subscription of this.subscriptions.values()) subscription.release();
+    this.subscriptions.clear();
+    this.batcher.clear();
+  }
+}

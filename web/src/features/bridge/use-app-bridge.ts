@@ -1,0 +1,40 @@
+import type { DataScope } from '@hangar/protocol';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, type RefObject } from 'react';
+import { api } from '../../lib/api';
+import { queryKeys } from '../../lib/queries';
+import { BridgeHost } from './bridge-host';
+import { dataStreams } from './data-stream-manager';
+
+type AppBridgeOptions = { workspaceId: string; appId: string; scope: DataScope; readOnly?: boolean };
+
+/**
+ * Hosts the live-data bridge of a preview iframe: answers the app's `hello` and data requests
+ * with the console's own API access, and pushes live changes into the app. Messages from any
+ * window other than this iframe's are ignored; replies go to that window only.
+ */
+export function useAppBridge(
+  iframeRef: RefObject<HTMLIFrameElement | null>,
+  { workspaceId, appId, scope, readOnly = false }: AppBridgeOptions,
+) {
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    const host = new BridgeHost({
+      workspaceId,
+      appId,
+      scope,
+      readOnly,
+      target: () => iframeRef.current?.contentWindow ?? null,
+      data: api,
+      streams: dataStreams,
+      onWrite: () => void queryClient.invalidateQueries({ queryKey: queryKeys.dataCollections(workspaceId, appId, scope) }),
+    });
+    const onMessage = (event: MessageEvent) => host.handleEvent(event);
+    window.addEventListener('message', onMessage);
+    return () => {
+      window.removeEventListener('message', onMessage);
+      host.dispose();
+    };
+  }, [iframeRef, workspaceId, appId, scope, readOnly, queryClient]);
+}
