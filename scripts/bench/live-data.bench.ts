@@ -54,19 +54,17 @@ export async function benchLiveData(): Promise<void> {
   };
   const workspace = await services.workspaces.create(owner, 'Bench');
   const now = new Date().toISOString();
-  await store
-    .collection(builderCollections.apps)
-    .insertOne({
-      _id: 'app_bench',
-      workspaceId: workspace.id,
-      name: 'Bench',
-      createdBy: owner.identity.id,
-      createdAt: now,
-      updatedAt: now,
-      latestVersionId: null,
-      latestRunId: null,
-      latestRunStatus: null,
-    });
+  await store.collection(builderCollections.apps).insertOne({
+    _id: 'app_bench',
+    workspaceId: workspace.id,
+    name: 'Bench',
+    createdBy: owner.identity.id,
+    createdAt: now,
+    updatedAt: now,
+    latestVersionId: null,
+    latestRunId: null,
+    latestRunStatus: null,
+  });
   const key: DataScopeKey = { workspaceId: workspace.id, appId: 'app_bench', scope: 'draft', collection: 'events' };
 
   const server = createServer();

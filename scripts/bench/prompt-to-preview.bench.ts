@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CreateAppResponse, PreviewLink, Run, WorkspaceSummary } from '@hangar/protocol';
-import { startLocalHost } from '../../functions/src/entrypoints/local-host';
-import { repoRoot } from '../paths';
+import { apiSession, startTestHost } from '../e2e/harness';
 import { format, printTable } from './measure';
 
 /**
@@ -12,34 +11,13 @@ import { format, printTable } from './measure';
  * the preview. The first app also pays for installing the dependency cache; later ones do not.
  */
 export async function benchPromptToPreview(): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'hangar-bench-preview-'));
-  const host = await startLocalHost({
-    port: 0,
-    dataDir,
-    log: () => undefined,
-    builder: {
-      repoRoot,
-      templateDir: join(repoRoot, 'template'),
-      workerEntry: join(repoRoot, 'worker-container', 'src', 'main.ts'),
-      env: { HANGAR_MODEL_PROVIDER: 'offline' },
-    },
-  });
+  // A fresh dependency cache, so the first app shows the cost of installing it.
+  const cacheDir = await mkdtemp(join(tmpdir(), 'hangar-bench-cache-'));
+  const test = await startTestHost({ builderEnv: { HANGAR_MODEL_PROVIDER: 'offline', HANGAR_DEPENDENCY_CACHE_DIR: cacheDir } });
+  const host = test.host;
   try {
-    const signIn = await fetch(`${host.url}/api/auth/sign-in`, {
-      method: 'POST',
-      headers: { origin: host.url, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Bench', email: 'bench@example.com' }),
-    });
-    const cookie = /hangar_session=[^;]+/.exec(signIn.headers.get('set-cookie') ?? '')?.[0] ?? '';
-    const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const response = await fetch(`${host.url}${path}`, {
-        method,
-        headers: { cookie, origin: host.url, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as T;
-    };
+    const session = await apiSession(host.url, 'Bench', 'bench@example.com');
+    const api = <T>(method: string, path: string, body?: unknown): Promise<T> => session.call<T>(method, path, body);
     const workspace = await api<WorkspaceSummary>('POST', '/api/workspaces', { name: 'Bench' });
     const prompts = [
       'A tracker for customer leads with name, email, company, status and next call date',
@@ -76,7 +54,7 @@ export async function benchPromptToPreview(): Promise<void> {
     }
     printTable('Prompt → preview, offline generator, real worker process and real builds (25 ms polling)', rows);
   } finally {
-    await host.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await test.close();
+    await rm(cacheDir, { recursive: true, force: true });
   }
 }

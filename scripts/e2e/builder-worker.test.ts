@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { CreateAppResponse, Run, RunEvent, RunStatus, ServerMessage, WorkspaceSummary } from '@hangar/protocol';
-import { startLocalHost, type LocalHost } from '../../functions/src/entrypoints/local-host';
-import { repoRoot } from '../paths';
+import { apiSession, startTestHost, type TestHost } from './harness';
 
 const broken = `export function App() {\n  const count: number = 'three';\n  return <main className="p-8 text-lg">Parcels: {count}</main>;\n}\n`;
 const script = {
@@ -40,20 +39,15 @@ const script = {
  * and a workspace restored from the latest snapshot.
  */
 describe('builder: real worker process, real builds', () => {
-  let host: LocalHost;
-  let dataDir: string;
+  let test: TestHost;
+  let scriptDir: string;
+  let session: Awaited<ReturnType<typeof apiSession>>;
   let cookie = '';
   let workspace: WorkspaceSummary;
+  let host: TestHost['host'];
+  let dataDir: string;
 
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${host.url}${path}`, {
-      method,
-      headers: { cookie, origin: host.url, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const api = <T>(method: string, path: string, body?: unknown): Promise<T> => session.call<T>(method, path, body);
   /** Waits (bounded) until the run reaches one of the statuses. */
   const waitFor = async (runId: string, statuses: RunStatus[]): Promise<Run> => {
     for (let attempt = 0; attempt < 900; attempt++) {
@@ -67,35 +61,19 @@ describe('builder: real worker process, real builds', () => {
     (await api<{ items: RunEvent[] }>('GET', `/api/workspaces/${workspace.id}/runs/${runId}/events`)).items.map((item) => item.event);
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'hangar-worker-'));
-    const scriptFile = join(dataDir, 'script.json');
+    scriptDir = mkdtempSync(join(tmpdir(), 'hangar-worker-script-'));
+    const scriptFile = join(scriptDir, 'script.json');
     writeFileSync(scriptFile, JSON.stringify(script));
-    host = await startLocalHost({
-      port: 0,
-      dataDir,
-      log: () => undefined,
-      builder: {
-        repoRoot,
-        templateDir: join(repoRoot, 'template'),
-        workerEntry: join(repoRoot, 'worker-container', 'src', 'main.ts'),
-        env: {
-          HANGAR_MODEL_PROVIDER: 'scripted',
-          HANGAR_SCRIPTED_TURNS: scriptFile,
-          HANGAR_DEPENDENCY_CACHE_DIR: join(tmpdir(), 'hangar-test-dependency-cache'),
-        },
-      },
-    });
-    const response = await fetch(`${host.url}/api/auth/sign-in`, {
-      method: 'POST',
-      headers: { origin: host.url, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Ada', email: 'ada@example.com' }),
-    });
-    cookie = /hangar_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0] ?? '';
+    test = await startTestHost({ builderEnv: { HANGAR_MODEL_PROVIDER: 'scripted', HANGAR_SCRIPTED_TURNS: scriptFile } });
+    host = test.host;
+    dataDir = test.dataDir;
+    session = await apiSession(host.url, 'Ada', 'ada@example.com');
+    cookie = session.cookie;
     workspace = await api<WorkspaceSummary>('POST', '/api/workspaces', { name: 'Ops' });
   }, 60_000);
   afterAll(async () => {
-    await host?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await test?.close();
+    rmSync(scriptDir, { recursive: true, force: true });
   });
 
   it('plans, fails a build, fixes it, builds for real and records a version; a killed worker fails its run; the next run restores the workspace', async () => {
@@ -176,12 +154,7 @@ describe('builder: real worker process, real builds', () => {
     expect(host.launcher?.running()).not.toContain(run.id);
 
     // Someone outside the workspace cannot subscribe, and learns nothing.
-    const stranger = await fetch(`${host.url}/api/auth/sign-in`, {
-      method: 'POST',
-      headers: { origin: host.url, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Eve', email: 'eve@example.com' }),
-    });
-    const strangerCookie = /hangar_session=[^;]+/.exec(stranger.headers.get('set-cookie') ?? '')?.[0] ?? '';
+    const strangerCookie = (await apiSession(host.url, 'Eve', 'eve@example.com')).cookie;
     const third = await open({ cookie: strangerCookie, origin: host.url });
     third.socket.send(JSON.stringify({ type: 'run.subscribe', workspaceId: workspace.id, runId: run.id }));
     await until(() => third.messages.length > 0);

@@ -1,22 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalHost, type LocalHost } from '../../functions/src/entrypoints/local-host';
-import { ensureConsoleBuilt } from '../build-console';
-import { repoRoot, webDistDir } from '../paths';
 import { chromiumAvailable, launchChromium } from './chromium';
+import { createWorkspaceThroughConsole, e2eOutputDir, signInThroughConsole, startTestHost, type TestHost } from './harness';
 
-const outputDir = join(repoRoot, 'test-output', 'e2e');
 const runE2e = chromiumAvailable();
-
-async function signIn(page: Page, url: string, name: string, email: string) {
-  await page.goto(url);
-  await page.getByTestId('sign-in-name').fill(name);
-  await page.getByTestId('sign-in-email').fill(email);
-  await page.getByTestId('sign-in-submit').click();
-}
 
 /** Calls the API from the page, as this tab's identity. */
 function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
@@ -43,32 +31,16 @@ async function addLead(frame: FrameLocator, name: string) {
 }
 
 describe.skipIf(!runE2e)('live app data in Chromium: two identities, one generated app', () => {
-  let host: LocalHost;
+  let test: TestHost;
   let browser: Browser;
-  let dataDir: string;
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    mkdirSync(outputDir, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'hangar-e2e-live-'));
-    host = await startLocalHost({
-      port: 0,
-      dataDir,
-      webDistDir,
-      log: () => undefined,
-      builder: {
-        repoRoot,
-        templateDir: join(repoRoot, 'template'),
-        workerEntry: join(repoRoot, 'worker-container', 'src', 'main.ts'),
-        env: { HANGAR_MODEL_PROVIDER: 'offline', HANGAR_DEPENDENCY_CACHE_DIR: join(tmpdir(), 'hangar-test-dependency-cache') },
-      },
-    });
+    test = await startTestHost({ console: true, builderEnv: { HANGAR_MODEL_PROVIDER: 'offline' } });
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    await host?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await test?.close();
   });
 
   it('syncs UI and API writes live between two identities, and rolls back rejected writes with a visible error', async () => {
@@ -77,12 +49,8 @@ describe.skipIf(!runE2e)('live app data in Chromium: two identities, one generat
     const bob = await (await browser.newContext({ viewport })).newPage();
     const mo = await (await browser.newContext({ viewport })).newPage();
 
-    await signIn(ada, host.url, 'Ada', 'ada@example.com');
-    await ada.getByTestId('create-workspace-open').first().click();
-    await ada.getByTestId('create-workspace-name').fill('Live');
-    await ada.getByTestId('create-workspace-submit').click();
-    await ada.getByTestId('workspace-title').waitFor();
-    const workspaceId = /\/w\/([^/]+)/.exec(ada.url())?.[1] ?? '';
+    await signInThroughConsole(ada, test.host.url, 'Ada', 'ada@example.com');
+    const workspaceId = await createWorkspaceThroughConsole(ada, 'Live');
     expect((await api(ada, 'POST', `/api/workspaces/${workspaceId}/invitations`, { email: 'bob@example.com', role: 'admin' })).status).toBe(
       201,
     );
@@ -100,7 +68,7 @@ describe.skipIf(!runE2e)('live app data in Chromium: two identities, one generat
     const adaApp = ada.frameLocator('[data-testid="app-preview"]');
     await adaApp.getByRole('heading', { name: 'Lead Tracker' }).waitFor({ timeout: 30_000 });
 
-    await signIn(bob, host.url, 'Bob', 'bob@example.com');
+    await signInThroughConsole(bob, test.host.url, 'Bob', 'bob@example.com');
     await bob.getByTestId(`workspace-link-${workspaceId}`).waitFor();
     await bob.goto(appUrl);
     await bob.getByTestId('tab-preview').click();
@@ -119,7 +87,7 @@ describe.skipIf(!runE2e)('live app data in Chromium: two identities, one generat
     expect(viaApi.status).toBe(201);
     await adaApp.getByText('Alan from the API').first().waitFor({ timeout: 15_000 });
     await bobApp.getByText('Alan from the API').first().waitFor({ timeout: 15_000 });
-    await bob.screenshot({ path: join(outputDir, 'live-data-second-identity.png') });
+    await bob.screenshot({ path: join(e2eOutputDir, 'live-data-second-identity.png') });
 
     // An oversized document is rejected: the optimistic row rolls back and an error is shown.
     await addLead(adaApp, `Huge ${'x'.repeat(300_000)}`);
@@ -129,11 +97,11 @@ describe.skipIf(!runE2e)('live app data in Chromium: two identities, one generat
       .waitFor({ timeout: 15_000 });
     // The form settles with the input kept, so nothing typed is lost.
     await adaApp.getByRole('button', { name: /add lead/i }).waitFor();
-    await ada.screenshot({ path: join(outputDir, 'live-data-rejected.png') });
+    await ada.screenshot({ path: join(e2eOutputDir, 'live-data-rejected.png') });
     await expect.poll(() => adaApp.getByRole('cell', { name: /^Huge x/ }).count(), { timeout: 15_000 }).toBe(0);
 
     // Someone without write access to the draft data is refused the same way.
-    await signIn(mo, host.url, 'Mo', 'mo@example.com');
+    await signInThroughConsole(mo, test.host.url, 'Mo', 'mo@example.com');
     await mo.getByTestId(`workspace-link-${workspaceId}`).waitFor();
     await mo.goto(appUrl);
     await mo.getByTestId('tab-preview').click();
@@ -151,6 +119,6 @@ describe.skipIf(!runE2e)('live app data in Chromium: two identities, one generat
       'Alan from the API',
       'Grace from the UI',
     ]);
-    await mo.screenshot({ path: join(outputDir, 'live-data-refused.png') });
+    await mo.screenshot({ path: join(e2eOutputDir, 'live-data-refused.png') });
   }, 300_000);
 });

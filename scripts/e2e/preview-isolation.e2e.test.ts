@@ -1,50 +1,30 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalHost, type LocalHost } from '../../functions/src/entrypoints/local-host';
-import { ensureConsoleBuilt } from '../build-console';
-import { repoRoot, webDistDir } from '../paths';
 import { chromiumAvailable, launchChromium } from './chromium';
+import { createWorkspaceThroughConsole, e2eOutputDir, signInThroughConsole, startTestHost, type TestHost } from './harness';
 import { probeScript } from './probe-app';
 
-const outputDir = join(repoRoot, 'test-output', 'e2e');
 const runE2e = chromiumAvailable();
 
 describe.skipIf(!runE2e)('preview sandbox in Chromium: generated code cannot reach the console', () => {
-  let host: LocalHost;
+  let test: TestHost;
   let browser: Browser;
-  let dataDir: string;
+  let scriptDir: string;
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    mkdirSync(outputDir, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'hangar-e2e-probe-'));
-    const scriptFile = join(dataDir, 'script.json');
+    scriptDir = mkdtempSync(join(tmpdir(), 'hangar-probe-'));
+    const scriptFile = join(scriptDir, 'script.json');
     writeFileSync(scriptFile, JSON.stringify(probeScript));
-    host = await startLocalHost({
-      port: 0,
-      dataDir,
-      webDistDir,
-      log: () => undefined,
-      builder: {
-        repoRoot,
-        templateDir: join(repoRoot, 'template'),
-        workerEntry: join(repoRoot, 'worker-container', 'src', 'main.ts'),
-        env: {
-          HANGAR_MODEL_PROVIDER: 'scripted',
-          HANGAR_SCRIPTED_TURNS: scriptFile,
-          HANGAR_DEPENDENCY_CACHE_DIR: join(tmpdir(), 'hangar-test-dependency-cache'),
-        },
-      },
-    });
+    test = await startTestHost({ console: true, builderEnv: { HANGAR_MODEL_PROVIDER: 'scripted', HANGAR_SCRIPTED_TURNS: scriptFile } });
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    await host?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await test?.close();
+    rmSync(scriptDir, { recursive: true, force: true });
   });
 
   it('reports blocked cookie, storage, parent DOM and API access', async () => {
@@ -58,14 +38,8 @@ describe.skipIf(!runE2e)('preview sandbox in Chromium: generated code cannot rea
         if (event.data?.type === 'hangar.probe') probes.push(event.data.result);
       });
     });
-    await page.goto(host.url);
-    await page.getByTestId('sign-in-name').fill('Ada');
-    await page.getByTestId('sign-in-email').fill('ada@example.com');
-    await page.getByTestId('sign-in-submit').click();
-    await page.getByTestId('create-workspace-open').first().click();
-    await page.getByTestId('create-workspace-name').fill('Security');
-    await page.getByTestId('create-workspace-submit').click();
-    await page.getByTestId('workspace-title').waitFor();
+    await signInThroughConsole(page, test.host.url, 'Ada', 'ada@example.com');
+    await createWorkspaceThroughConsole(page, 'Security');
     // Canaries the preview must not be able to read.
     await page.evaluate(() => {
       localStorage.setItem('hangar.canary', 'console-secret');
@@ -92,6 +66,6 @@ describe.skipIf(!runE2e)('preview sandbox in Chromium: generated code cannot rea
     expect(result.topLocation).toBe('blocked:SecurityError');
     expect(result.fetchApi).toMatch(/^blocked:/);
     expect(JSON.stringify(result)).not.toContain('console-secret');
-    await page.screenshot({ path: join(outputDir, 'preview-isolation.png') });
+    await page.screenshot({ path: join(e2eOutputDir, 'preview-isolation.png') });
   }, 240_000);
 });
