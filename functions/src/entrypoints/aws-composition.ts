@@ -40,7 +40,16 @@ export async function composeAws() {
   // Live data: subscriptions live in ElastiCache so every Lambda container sees them.
   const registry = createRedisConnectionRegistry({ url: required(env.redisUrl) });
   const data = new DataService(store, services.access, services.audit, sortableIdGenerator, systemClock);
-  const relay = new DataRelay({ store, registry, pusher, scopeOf: (name) => data.scopeOf(name), epoch: documentDbRelayEpoch });
+  const relayChanges = createDocumentDbRelay({ store, registry, pusher, scopeOf: (name) => data.scopeOf(name) });
+  // The WebSocket handlers only register subscriptions; the DocumentDB relay numbers and pushes changes.
+  const relay = new DataRelay({
+    store,
+    registry,
+    pusher,
+    scopeOf: (name) => data.scopeOf(name),
+    epoch: documentDbRelayEpoch,
+    sequenceOf: relayChanges.sequenceOf,
+  });
   const websocketHandlers = createSessionHandlers({
     authenticator,
     pusher,
@@ -49,7 +58,7 @@ export async function composeAws() {
     trustedOrigins,
     data: { relay, service: data },
   });
-  const relayChanges = createDocumentDbRelay({ store, registry, pusher, scopeOf: (name) => data.scopeOf(name) });
+
   return { app, websocketHandlers, relayChanges };
 }
 

@@ -48,19 +48,17 @@ describe('data relay', () => {
     const owner = { identity: { id: 'usr_owner', email: 'o@example.com', name: 'O', provider: 'local' as const }, source: 'api' as const };
     const workspace = await services.workspaces.create(owner, 'Ops');
     const now = new Date().toISOString();
-    await store
-      .collection(builderCollections.apps)
-      .insertOne({
-        _id: 'app_one',
-        workspaceId: workspace.id,
-        name: 'One',
-        createdBy: owner.identity.id,
-        createdAt: now,
-        updatedAt: now,
-        latestVersionId: null,
-        latestRunId: null,
-        latestRunStatus: null,
-      });
+    await store.collection(builderCollections.apps).insertOne({
+      _id: 'app_one',
+      workspaceId: workspace.id,
+      name: 'One',
+      createdBy: owner.identity.id,
+      createdAt: now,
+      updatedAt: now,
+      latestVersionId: null,
+      latestRunId: null,
+      latestRunStatus: null,
+    });
     const registry = createMemoryConnectionRegistry();
     const pusher = new RecordingPusher();
     const relay = new DataRelay({ store, registry, pusher, scopeOf: (name) => data.scopeOf(name), epoch: 'epoch-1' });

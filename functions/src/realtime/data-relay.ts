@@ -14,6 +14,8 @@ export interface DataRelayOptions {
   scopeOf: (collection: string) => Promise<DataScopeKey | null>;
   /** Distinguishes this relay's sequence numbers from an earlier process's. */
   epoch?: string;
+  /** Where the current sequence number of a key lives when another process numbers changes (the Lambda relay). */
+  sequenceOf?: (key: string) => Promise<number>;
   log?: (message: string) => void;
 }
 
@@ -63,7 +65,8 @@ export class DataRelay {
   async subscribe(connectionId: string, userId: string, key: DataScopeKey): Promise<{ epoch: string; seq: number }> {
     const name = subscriptionKey(key);
     await this.options.registry.add({ connectionId, key: name, userId, subscribedAt: new Date().toISOString() });
-    return { epoch: this.epoch, seq: this.currentSeq(name) };
+    const seq = this.options.sequenceOf ? await this.options.sequenceOf(name) : this.currentSeq(name);
+    return { epoch: this.epoch, seq };
   }
 
   async unsubscribe(connectionId: string, key: Pick<DataScopeKey, 'appId' | 'scope' | 'collection'>): Promise<void> {

@@ -55,6 +55,8 @@ describe('DocumentDB change-stream relay (Lambda)', () => {
       ['conn-a', 'update', 2, 42],
       ['conn-a', 'delete', 3, null],
     ]);
+    // A subscriber that arrives now starts after the durable number.
+    expect(await relay.sequenceOf(subscriptionKey(scope))).toBe(3);
     await store.close();
   });
 

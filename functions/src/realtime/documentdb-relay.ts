@@ -103,7 +103,7 @@ export function createDocumentDbRelay(deps: {
       });
   }
 
-  return async (event: DocumentDbChangeEvent): Promise<BatchResult> => {
+  const relay = async (event: DocumentDbChangeEvent): Promise<BatchResult> => {
     const failures: { itemIdentifier: string }[] = [];
     for (const { event: change } of event.events) {
       if (failures.length > 0) {
@@ -119,4 +119,7 @@ export function createDocumentDbRelay(deps: {
     }
     return { batchItemFailures: failures };
   };
+  /** The durable sequence number a key has reached (what a new subscriber starts after). */
+  const sequenceOf = async (key: string): Promise<number> => (await sequences().findOne({ _id: key }))?.seq ?? 0;
+  return Object.assign(relay, { sequenceOf });
 }
