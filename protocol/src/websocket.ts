@@ -94,6 +94,18 @@ export const DataChangedMessage = z.strictObject({
   change: DataChange,
 });
 
+/**
+ * Several changes to one subscribed collection, in order. The relay sends these when changes
+ * arrive faster than pushes to a connection complete; `seq` still increases by one per change.
+ */
+export const DataChangesMessage = z.strictObject({
+  type: z.literal('data.changes'),
+  appId: Id,
+  scope: DataScope,
+  collection: CollectionName,
+  changes: z.array(DataChange).min(1).max(500),
+});
+
 export const ServerMessage = z.discriminatedUnion('type', [
   PongMessage,
   ErrorMessage,
@@ -102,5 +114,6 @@ export const ServerMessage = z.discriminatedUnion('type', [
   RunSubscribedMessage,
   DataSubscribedMessage,
   DataChangedMessage,
+  DataChangesMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

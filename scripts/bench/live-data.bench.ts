@@ -101,9 +101,11 @@ export async function benchLiveData(): Promise<void> {
     await new Promise((resolve) => client.once('open', resolve));
     client.on('message', (raw: Buffer) => {
       const message = JSON.parse(raw.toString('utf8')) as ServerMessage;
-      if (message.type === 'data.changed') {
-        const at = sentAt.get(message.change.documentId);
-        if (at !== undefined) latencies.push(performance.now() - at);
+      const changes = message.type === 'data.changed' ? [message.change] : message.type === 'data.changes' ? message.changes : [];
+      const receivedAt = performance.now();
+      for (const change of changes) {
+        const at = sentAt.get(change.documentId);
+        if (at !== undefined) latencies.push(receivedAt - at);
       }
     });
     client.send('{"subscribe":true}');
@@ -116,10 +118,12 @@ export async function benchLiveData(): Promise<void> {
     sentAt.set(id, performance.now());
     await data.insert(owner, key, { _id: id, index, at: new Date().toISOString() });
   };
+  // Warm-up (connection pools, JIT) before anything is measured.
+  await steadyWrites(20, 40, write, () => latencies, 40 * subscribers);
   const steadyRate = 20;
   const steady = await steadyWrites(steadyRate, 100, write, () => latencies, 100 * subscribers);
 
-  const rates = [10, 20, 30, 40, 50, 100, 200];
+  const rates = [20, 35, 50, 75, 100, 200];
   const sustained: [number, number, number][] = [];
   for (const rate of rates) {
     const result = await steadyWrites(rate, Math.min(rate * 2, 400), write, () => latencies, Math.min(rate * 2, 400) * subscribers);

@@ -125,7 +125,10 @@ describe.skipIf(!runE2e)('live app data in Chromium: two identities, one generat
     await bob.getByTestId('tab-data').click();
     await bob.getByTestId('data-collection-leads').click();
     await expect.poll(() => bob.getByTestId('data-row').count(), { timeout: 15_000 }).toBe(2);
-    await api(ada, 'POST', `/api/workspaces/${workspaceId}/apps/${appId}/data/draft/leads`, { name: 'Barbara, live in the explorer', status: 'Won' });
+    await api(ada, 'POST', `/api/workspaces/${workspaceId}/apps/${appId}/data/draft/leads`, {
+      name: 'Barbara, live in the explorer',
+      status: 'Won',
+    });
     await bob.getByTestId('data-row').filter({ hasText: 'Barbara, live in the explorer' }).waitFor({ timeout: 15_000 });
     await bob.screenshot({ path: join(e2eOutputDir, 'data-explorer.png') });
     await bob.getByTestId('data-row').filter({ hasText: 'Barbara' }).click();

@@ -3,6 +3,21 @@ import type { ConnectionPusher } from '../ports/connection-pusher';
 import type { ConnectionRegistry } from '../ports/connection-registry';
 import type { ChangeEvent, DocumentStore } from '../ports/document-store';
 
+interface Outbox {
+  connectionId: string;
+  scope: DataScopeKey;
+  pending: DataChange[];
+  sending: boolean;
+}
+
+/** Most changes in one `data.changes` frame. */
+const maxBatch = 200;
+/**
+ * Most changes waiting for one connection. Past it the queue is dropped: the client sees a gap
+ * in sequence numbers and resynchronizes, instead of the relay holding unbounded memory.
+ */
+const maxPending = 2000;
+
 /** The subscription key of one app collection in one data scope. */
 export const subscriptionKey = (key: Pick<DataScopeKey, 'appId' | 'scope' | 'collection'>) => `${key.appId}:${key.scope}:${key.collection}`;
 
@@ -28,6 +43,8 @@ export interface DataRelayOptions {
 export class DataRelay {
   readonly epoch: string;
   private readonly seqs = new Map<string, number>();
+  /** Per (connection, key): changes waiting while a push to that connection is in flight. */
+  private readonly outboxes = new Map<string, Outbox>();
   private feed: ReturnType<DocumentStore['watch']> | null = null;
   private running: Promise<void> | null = null;
   private delivered = 0;
@@ -90,15 +107,44 @@ export class DataRelay {
       epoch: this.epoch,
       seq,
     };
-    const message: ServerMessage = { type: 'data.changed', appId: scope.appId, scope: scope.scope, collection: scope.collection, change };
-    const connections = await this.options.registry.connectionsFor(name);
-    await Promise.all(
-      connections.map(async (connectionId) => {
-        const outcome = await this.options.pusher.post(connectionId, message).catch(() => 'gone' as const);
-        if (outcome === 'gone') await this.options.registry.removeConnection(connectionId);
-        else this.delivered++;
-      }),
-    );
+    for (const connectionId of await this.options.registry.connectionsFor(name)) this.enqueue(connectionId, scope, change);
+  }
+
+  /**
+   * Queues a change for one connection and starts a sender if none runs. While a push is in
+   * flight, later changes wait and go out together as one `data.changes` frame: no extra latency
+   * when idle, fewer pushes under load, and the order per connection is kept.
+   */
+  private enqueue(connectionId: string, scope: DataScopeKey, change: DataChange): void {
+    const id = `${connectionId}\n${subscriptionKey(scope)}`;
+    const outbox = this.outboxes.get(id) ?? { connectionId, scope, pending: [], sending: false };
+    this.outboxes.set(id, outbox);
+    if (outbox.pending.length >= maxPending) outbox.pending.length = 0;
+    outbox.pending.push(change);
+    if (!outbox.sending) void this.drain(id, outbox);
+  }
+
+  private async drain(id: string, outbox: Outbox): Promise<void> {
+    outbox.sending = true;
+    const { appId, scope, collection } = outbox.scope;
+    while (outbox.pending.length > 0) {
+      const batch = outbox.pending.splice(0, maxBatch);
+      const message: ServerMessage =
+        batch.length === 1 && batch[0]
+          ? { type: 'data.changed', appId, scope, collection, change: batch[0] }
+          : { type: 'data.changes', appId, scope, collection, changes: batch };
+      const outcome = await this.options.pusher.post(outbox.connectionId, message).catch(() => 'gone' as const);
+      if (outcome === 'gone') {
+        for (const [otherId, other] of this.outboxes) if (other.connectionId === outbox.connectionId) this.outboxes.delete(otherId);
+        await this.options.registry
+          .removeConnection(outbox.connectionId)
+          .catch((error: unknown) => this.options.log?.(`registry: ${String(error)}`));
+        return;
+      }
+      this.delivered += batch.length;
+    }
+    outbox.sending = false;
+    this.outboxes.delete(id);
   }
 
   async stop(): Promise<void> {

@@ -20,7 +20,16 @@ type ConfirmDialogProps = {
 };
 
 /** An alert dialog that confirms one action, shows its progress and its error, and closes on success. */
-export function ConfirmDialog({ trigger, title, description, confirmLabel, errorTitle, destructive = false, confirmTestId, action }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  trigger,
+  title,
+  description,
+  confirmLabel,
+  errorTitle,
+  destructive = false,
+  confirmTestId,
+  action,
+}: ConfirmDialogProps) {
   const [open, setOpen] = useState(false);
   const mutation = useMutation({ mutationFn: action, onSuccess: () => setOpen(false) });
   return (
@@ -42,7 +51,12 @@ export function ConfirmDialog({ trigger, title, description, confirmLabel, error
           <DialogClose asChild>
             <Button variant="outline">Cancel</Button>
           </DialogClose>
-          <Button variant={destructive ? 'destructive' : 'default'} loading={mutation.isPending} onClick={() => mutation.mutate()} data-testid={confirmTestId}>
+          <Button
+            variant={destructive ? 'destructive' : 'default'}
+            loading={mutation.isPending}
+            onClick={() => mutation.mutate()}
+            data-testid={confirmTestId}
+          >
             {confirmLabel}
           </Button>
         </DialogFooter>

@@ -127,7 +127,7 @@ export class DataStreamManager {
       if (message.code === 'subscription_failed') this.resubscribeAll();
       return;
     }
-    if (message.type !== 'data.subscribed' && message.type !== 'data.changed') return;
+    if (message.type !== 'data.subscribed' && message.type !== 'data.changed' && message.type !== 'data.changes') return;
     const stream = this.streams.get(streamKey(message));
     if (!stream) return;
     if (message.type === 'data.subscribed') {
@@ -141,8 +141,11 @@ export class DataStreamManager {
       }
       return;
     }
-    const verdict = this.sequences.check(stream.key, message.change);
-    this.emit(stream, verdict === 'in-order' ? { type: 'change', change: message.change } : { type: 'resync' });
+    // A batch is the same as its changes one by one; the first gap ends it with a resync.
+    for (const change of message.type === 'data.changes' ? message.changes : [message.change]) {
+      if (this.sequences.check(stream.key, change) !== 'in-order') return this.emit(stream, { type: 'resync' });
+      this.emit(stream, { type: 'change', change });
+    }
   }
 
   private resubscribeAll() {

@@ -159,6 +159,7 @@ export class RunStreamManager {
       case 'session.notice':
       case 'data.subscribed':
       case 'data.changed':
+      case 'data.changes':
         return;
       default: {
         const unexpected: never = message;

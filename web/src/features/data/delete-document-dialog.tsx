@@ -22,8 +22,8 @@ export function DeleteDocumentDialog({ target, documentId, onDeleted }: DeleteDo
       title="Delete this document?"
       description={
         <>
-          <span className="font-mono">{documentId}</span> is removed from <span className="font-mono">{collection}</span> ({scope}) for everyone
-          using the app. This cannot be undone.
+          <span className="font-mono">{documentId}</span> is removed from <span className="font-mono">{collection}</span> ({scope}) for
+          everyone using the app. This cannot be undone.
         </>
       }
       confirmLabel="Delete document"
