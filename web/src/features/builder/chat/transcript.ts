@@ -20,7 +20,14 @@ export type TranscriptItem =
  * Folds a run's events into display blocks: consecutive text and reasoning deltas become one
  * block each, and a tool's start and finish become one card.
  */
+/** Tools whose outcome has its own card (the plan card, the build card): their finished tool card would repeat it. */
+const shownElsewhere = new Set(['present_plan', 'done_building']);
+
 export function buildTranscript(events: readonly RunEvent[]): TranscriptItem[] {
+  return foldEvents(events).filter((item) => !(item.kind === 'tool' && item.result !== null && shownElsewhere.has(item.name)));
+}
+
+function foldEvents(events: readonly RunEvent[]): TranscriptItem[] {
   const items: TranscriptItem[] = [];
   const tools = new Map<string, Extract<TranscriptItem, { kind: 'tool' }>>();
 
