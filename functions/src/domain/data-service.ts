@@ -69,9 +69,10 @@ export class DataService {
     return key;
   }
 
-  private async documents(key: DataScopeKey) {
+  /** The physical collection; only writes register it, so reads of unused names leave no trace. */
+  private async documents(key: DataScopeKey, mode: 'read' | 'write' = 'read') {
     const name = await physicalCollectionName(key);
-    if (!this.known.has(name)) {
+    if (mode === 'write' && !this.known.has(name)) {
       const scopes = this.store.collection<ScopeRecord>(dataScopesCollection);
       if (!(await scopes.findOne({ _id: name }))) {
         await scopes.insertOne({ _id: name, ...key, createdAt: this.clock.now().toISOString() }).catch(() => undefined);
@@ -115,7 +116,7 @@ export class DataService {
       throw new ValidationError('_id may hold letters, digits, _ and - (at most 128).');
     const now = this.clock.now().toISOString();
     const document: AppDocument = { ...rest, _id: typeof _id === 'string' ? _id : this.ids('doc'), _createdAt: now, _updatedAt: now };
-    await (await this.documents(key)).insertOne(document);
+    await (await this.documents(key, 'write')).insertOne(document);
     await this.auditWrite(actor, key, 'data.inserted', document._id, null, document);
     return document;
   }
@@ -124,7 +125,7 @@ export class DataService {
     await this.authorize(actor, key.workspaceId, key.appId, key.scope, 'write');
     const { _id, ...changes } = validateDocumentFields(fields);
     if (_id !== undefined && _id !== documentId) throw new ForbiddenError('A document’s _id cannot change.');
-    const collection = await this.documents(key);
+    const collection = await this.documents(key, 'write');
     const before = await collection.findOne({ _id: documentId });
     if (!before) throw new NotFoundError('Document not found.');
     const { _createdAt: _c, _updatedAt: _u, _id: _i, ...existing } = before;

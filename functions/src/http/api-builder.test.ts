@@ -133,6 +133,12 @@ describe('builder control plane', () => {
     expect(csp).toContain("connect-src 'none'");
     expect((await test.app.request(`${testOrigin}${link.url}../../etc/passwd`)).status).toBe(404);
     expect((await test.app.request(`${testOrigin}/preview/forged.token/`)).status).toBe(403);
+    expect((await test.app.request(`${testOrigin}${link.url}assets/%E0%A4%A.js`)).status).toBe(404);
+    // A malformed resume position is the client's mistake: 400, for people and for workers.
+    for (const after of ['garbage', '1-2-3', 'x'.repeat(60)]) {
+      expect((await owner.request('GET', `/api/workspaces/${workspace.id}/runs/${run.id}/events?after=${after}`)).status).toBe(400);
+      expect((await call('GET', `/events?after=${after}`)).status).toBe(400);
+    }
     // Source files are not served to the preview, only dist/.
     expect((await test.app.request(`${testOrigin}${link.url}src/App.tsx`)).status).toBe(404);
   });

@@ -101,6 +101,12 @@ describe('data API', () => {
       items: { name: string; count: number }[];
     };
     expect(collections.items).toEqual([{ name: 'leads', count: 4 }]);
+    // Reading a collection nobody wrote to leaves no trace in the list.
+    expect(((await (await creator.request('GET', base('draft', 'notes'))).json()) as DataPage).items).toEqual([]);
+    const again = (await (await creator.request('GET', `/api/workspaces/${workspace.id}/apps/${appId}/data/draft`)).json()) as {
+      items: { name: string }[];
+    };
+    expect(again.items.map((item) => item.name)).toEqual(['leads']);
     // Draft and published data are separate.
     expect(((await (await creator.request('GET', base('published'))).json()) as DataPage).items).toEqual([]);
   });

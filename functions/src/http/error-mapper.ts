@@ -5,6 +5,7 @@ import type { ErrorBody, ErrorCode } from '@hangar/protocol';
 import { HangarError } from '../domain/errors';
 import { InvalidUpdateError } from '../adapters/document-updates';
 import { DuplicateKeyError, InvalidCursorError } from '../ports/document-store';
+import { InvalidEventIdError } from '../ports/run-event-log';
 
 const json = (c: Context, status: number, code: ErrorCode, message: string, details?: unknown) => {
   const body: ErrorBody = { error: { code, message, ...(details === undefined ? {} : { details }) } };
@@ -27,6 +28,7 @@ export function mapError(error: Error, c: Context): Response {
     );
   }
   if (error instanceof InvalidCursorError) return json(c, 400, 'bad_request', 'The cursor is not valid for this query.');
+  if (error instanceof InvalidEventIdError) return json(c, 400, 'bad_request', 'after must be an event id from this run.');
   if (error instanceof DuplicateKeyError) return json(c, 409, 'conflict', 'That already exists.');
   if (error instanceof InvalidUpdateError) return json(c, 400, 'bad_request', error.message);
   if (error instanceof HTTPException) {

@@ -25,7 +25,12 @@ export function previewRoutes(deps: AppDependencies) {
     const capability = deps.builder?.tokens.verify(c.req.param('token'), 'preview');
     if (!deps.builder || !capability) return c.text('This preview link has expired. Reload the app page.', 403);
     const prefix = `/preview/${c.req.param('token')}/`;
-    const pathname = decodeURIComponent(new URL(c.req.url).pathname);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(new URL(c.req.url).pathname);
+    } catch {
+      return notFound();
+    }
     const relative = pathname.startsWith(prefix) ? pathname.slice(prefix.length) : '';
     const path = `dist/${relative === '' ? 'index.html' : relative}`;
     if (path.includes('..') || path.includes('\0')) return notFound();
