@@ -32,6 +32,7 @@ export default tseslint.config(
   },
   {
     files: ['protocol/src/**/*.ts'],
+    ignores: ['protocol/src/**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!zod$|\\./)', message: 'protocol depends on nothing but zod.' }] }] },
   },
   {
