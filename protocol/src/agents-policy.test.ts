@@ -59,7 +59,9 @@ describe('agents.json validation', () => {
       path: 'tools[0].url',
       message: 'host evil.example is outside the declared domain api.example-crm.com',
     });
-    expect(editedErrors((doc) => (tool(doc).url = 'https://api.example-crm.com.evil.example/x'))[0]?.message).toMatch(/outside the declared domain/);
+    expect(editedErrors((doc) => (tool(doc).url = 'https://api.example-crm.com.evil.example/x'))[0]?.message).toMatch(
+      /outside the declared domain/,
+    );
     expect(editedErrors((doc) => (tool(doc).url = 'https://xapi.example-crm.com/x'))[0]?.message).toMatch(/outside the declared domain/);
   });
 
@@ -74,12 +76,17 @@ describe('agents.json validation', () => {
       path: 'tools[0].headers.authorization',
       message: 'holds a literal credential: store it as a secret and use {{secrets.NAME}}',
     });
-    expect(editedErrors((doc) => (tool(doc).headers = { 'x-api-key': 'k3y-literal {{secrets.CRM_TOKEN}}' }))[0]?.path).toBe('tools[0].headers.x-api-key');
+    expect(editedErrors((doc) => (tool(doc).headers = { 'x-api-key': 'k3y-literal {{secrets.CRM_TOKEN}}' }))[0]?.path).toBe(
+      'tools[0].headers.x-api-key',
+    );
   });
 
   it('refuses secret-shaped literals anywhere in a template', () => {
     const errors = editedErrors((doc) => (tool(doc).query = { name: '{{input.company}}', key: 'sk-abcdefghijklmnopqrstuvwx' }));
-    expect(errors).toContainEqual({ path: 'tools[0].query.key', message: expect.stringMatching(/looks like a secret in plain text/) as string });
+    expect(errors).toContainEqual({
+      path: 'tools[0].query.key',
+      message: expect.stringMatching(/looks like a secret in plain text/) as string,
+    });
   });
 
   it('refuses placeholders in the host, and says when it would leak a secret', () => {
@@ -102,20 +109,24 @@ describe('agents.json validation', () => {
       }),
     ).toContainEqual({ path: 'tools[0].name', message: '"update_app_data" is a reserved tool name' });
     expect(editedErrors((doc) => (tool(doc).query = { name: '{{env.HOME}}' }))[0]?.message).toMatch(/is not a placeholder/);
-    expect(editedErrors((doc) => (tool(doc).query = { name: '{{input.missing}}' }))[0]?.message).toMatch(/not a property of the tool's inputSchema/);
+    expect(editedErrors((doc) => (tool(doc).query = { name: '{{input.missing}}' }))[0]?.message).toMatch(
+      /not a property of the tool's inputSchema/,
+    );
   });
 
   it('refuses unknown keys, undeclared tools, bad schedules and time zones, with paths', () => {
     const doc = leadEnricherDocument() as Doc & { extra?: boolean };
     doc.extra = true;
     expect(validateAgentsDocument(doc).errors[0]?.path).toBe('(document)');
-    expect(editedErrors((doc) => (agent(doc).tools = ['nope']))).toEqual([{ path: 'agents[0].tools[0]', message: '"nope" is not declared in tools' }]);
+    expect(editedErrors((doc) => (agent(doc).tools = ['nope']))).toEqual([
+      { path: 'agents[0].tools[0]', message: '"nope" is not declared in tools' },
+    ]);
+    expect(editedErrors((doc) => (agent(doc).triggers = [{ type: 'schedule', cron: '61 9 * * *', timezone: 'Europe/London' }]))).toEqual([
+      { path: 'agents[0].triggers[0].cron', message: 'cron field 1 must be within 0–59' },
+    ]);
     expect(
-      editedErrors((doc) => (agent(doc).triggers = [{ type: 'schedule', cron: '61 9 * * *', timezone: 'Europe/London' }])),
-    ).toEqual([{ path: 'agents[0].triggers[0].cron', message: 'cron field 1 must be within 0–59' }]);
-    expect(editedErrors((doc) => (agent(doc).triggers = [{ type: 'schedule', cron: '0 9 * * *', timezone: 'Mars/Olympus' }]))[0]?.path).toBe(
-      'agents[0].triggers[0].timezone',
-    );
+      editedErrors((doc) => (agent(doc).triggers = [{ type: 'schedule', cron: '0 9 * * *', timezone: 'Mars/Olympus' }]))[0]?.path,
+    ).toBe('agents[0].triggers[0].timezone');
   });
 });
 
@@ -135,7 +146,12 @@ describe('the rule of two', () => {
     const doc = leadEnricherDocument();
     agent(doc).dataCollections = { read: ['leads'], write: [] };
     const capabilities = validateAgentsDocument(doc).capabilities.enricher;
-    expect(capabilities).toMatchObject({ readsUntrustedContent: true, touchesPrivateData: true, changesStateOrTalksOutside: false, requiresCallApproval: false });
+    expect(capabilities).toMatchObject({
+      readsUntrustedContent: true,
+      touchesPrivateData: true,
+      changesStateOrTalksOutside: false,
+      requiresCallApproval: false,
+    });
   });
 
   it('a POST tool changes state; with data access and HTTP input it needs approval per call', () => {

@@ -43,7 +43,8 @@ export function placeholdersIn(template: string): { placeholders: Placeholder[];
     const body = match[1] ?? '';
     const parsed = /^(input|secrets)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(body);
     if (!parsed) errors.push(`"{{${body}}}" is not a placeholder: use {{input.field}} or {{secrets.NAME}}`);
-    else if (parsed[1] === 'secrets' && !/^[A-Z][A-Z0-9_]*$/.test(parsed[2] ?? '')) errors.push(`secret names are upper snake case: "{{${body}}}"`);
+    else if (parsed[1] === 'secrets' && !/^[A-Z][A-Z0-9_]*$/.test(parsed[2] ?? ''))
+      errors.push(`secret names are upper snake case: "{{${body}}}"`);
     else placeholders.push({ kind: parsed[1] as 'input' | 'secrets', name: parsed[2] ?? '' });
   }
   if (/\{\{|\}\}/.test(template.replace(placeholderPattern, ''))) errors.push('has an unbalanced "{{" or "}}"');
@@ -52,7 +53,17 @@ export function placeholdersIn(template: string): { placeholders: Placeholder[];
 
 /** Header names whose values are credentials: they must come from a secret placeholder. */
 const credentialHeader = /^(authorization|proxy-authorization|cookie)$|token|secret|api[-_]?key|password|session|auth/i;
-const forbiddenHeaders = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te', 'trailer', 'keep-alive', 'expect']);
+const forbiddenHeaders = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'upgrade',
+  'te',
+  'trailer',
+  'keep-alive',
+  'expect',
+]);
 /** Shapes of well-known credentials, and long high-entropy runs. */
 const secretShapes = [
   /\bsk-[A-Za-z0-9_-]{16,}/,
@@ -90,7 +101,8 @@ function checkTemplate(text: string, path: string, tool: HttpTool, problems: Pro
 function walkTemplate(value: TemplateValue, path: string, visit: (text: string, path: string) => void): void {
   if (typeof value === 'string') visit(value, path);
   else if (Array.isArray(value)) value.forEach((item, index) => walkTemplate(item, `${path}[${index}]`, visit));
-  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) walkTemplate(item, `${path}.${key}`, visit);
+  else if (value !== null && typeof value === 'object')
+    for (const [key, item] of Object.entries(value)) walkTemplate(item, `${path}.${key}`, visit);
 }
 
 /** Whether `host` is the declared domain or one of its subdomains. */
@@ -136,7 +148,8 @@ function checkUrl(tool: HttpTool, path: string, problems: Problems): void {
 
 function checkTool(tool: HttpTool, index: number, problems: Problems): void {
   const base = `tools[${index}]`;
-  if (reservedToolNames.has(tool.name) || tool.name.startsWith('hangar_')) problems.add(`${base}.name`, `"${tool.name}" is a reserved tool name`);
+  if (reservedToolNames.has(tool.name) || tool.name.startsWith('hangar_'))
+    problems.add(`${base}.name`, `"${tool.name}" is a reserved tool name`);
   checkUrl(tool, `${base}.url`, problems);
   for (const [name, value] of Object.entries(tool.query ?? {})) checkTemplate(value, `${base}.query.${name}`, tool, problems);
   for (const [name, value] of Object.entries(tool.headers ?? {})) {
@@ -145,7 +158,10 @@ function checkTool(tool: HttpTool, index: number, problems: Problems): void {
     if (forbiddenHeaders.has(name.toLowerCase())) problems.add(path, `the ${name.toLowerCase()} header is set by the platform`);
     const placeholders = checkTemplate(value, path, tool, problems);
     if (credentialHeader.test(name)) {
-      const literal = value.replace(placeholderPattern, '').replace(/\b(Bearer|Basic|Token|Bot|ApiKey|Key)\b/gi, '').trim();
+      const literal = value
+        .replace(placeholderPattern, '')
+        .replace(/\b(Bearer|Basic|Token|Bot|ApiKey|Key)\b/gi, '')
+        .trim();
       const hasSecret = placeholders.some((placeholder) => placeholder.kind === 'secrets');
       if (!hasSecret || /[A-Za-z0-9]{4,}/.test(literal))
         problems.add(path, 'holds a literal credential: store it as a secret and use {{secrets.NAME}}');
@@ -156,7 +172,8 @@ function checkTool(tool: HttpTool, index: number, problems: Problems): void {
     walkTemplate(tool.body, `${base}.body`, (text, path) => checkTemplate(text, path, tool, problems));
   }
   for (const [position, name] of (tool.inputSchema.required ?? []).entries())
-    if (!(name in tool.inputSchema.properties)) problems.add(`${base}.inputSchema.required[${position}]`, `"${name}" is not a declared property`);
+    if (!(name in tool.inputSchema.properties))
+      problems.add(`${base}.inputSchema.required[${position}]`, `"${name}" is not a declared property`);
   if (tool.mock !== undefined && JSON.stringify(tool.mock).length > agentsLimits.maxMockBytes)
     problems.add(`${base}.mock`, `is larger than ${agentsLimits.maxMockBytes} bytes`);
 }
@@ -233,7 +250,9 @@ export function classifyAgent(agent: AppAgent, tools: Map<string, HttpTool>): Ag
   const stateChanging = declared.filter((tool) => tool.method !== 'GET');
   for (const tool of declared) reasons.push(`reads untrusted content: ${tool.name} returns what ${tool.domain} sends`);
   if (agent.dataCollections.read.length + agent.dataCollections.write.length > 0)
-    reasons.push(`touches private data: app collections ${[...new Set([...agent.dataCollections.read, ...agent.dataCollections.write])].join(', ')}`);
+    reasons.push(
+      `touches private data: app collections ${[...new Set([...agent.dataCollections.read, ...agent.dataCollections.write])].join(', ')}`,
+    );
   for (const tool of secretBearing) reasons.push(`touches private data: ${tool.name} carries secrets ${toolSecretNames(tool).join(', ')}`);
   if (agent.dataCollections.write.length > 0) reasons.push(`changes state: writes ${agent.dataCollections.write.join(', ')}`);
   for (const tool of stateChanging) reasons.push(`changes state or talks outside: ${tool.name} is a ${tool.method} call to ${tool.domain}`);
@@ -262,7 +281,10 @@ export function toolSecretNames(tool: HttpTool): string[] {
 }
 
 function zodPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 export interface AgentsValidation {
@@ -277,7 +299,10 @@ export interface AgentsValidation {
 export function validateAgentsDocument(input: unknown): AgentsValidation {
   const parsed = AgentsDocument.safeParse(input);
   if (!parsed.success) {
-    const errors = parsed.error.issues.map((issue: z.core.$ZodIssue) => ({ path: zodPath(issue.path) || '(document)', message: issue.message }));
+    const errors = parsed.error.issues.map((issue: z.core.$ZodIssue) => ({
+      path: zodPath(issue.path) || '(document)',
+      message: issue.message,
+    }));
     return { valid: false, errors, capabilities: {}, document: null };
   }
   const document = parsed.data;

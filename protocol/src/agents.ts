@@ -20,7 +20,9 @@ export const agentsLimits = {
 } as const;
 
 /** Ids of agents and names of tools: lower snake case, so they read the same everywhere. */
-export const AgentId = z.string().regex(/^[a-z][a-z0-9_-]{0,47}$/, 'must be lower case letters, digits, _ or -, starting with a letter (at most 48)');
+export const AgentId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,47}$/, 'must be lower case letters, digits, _ or -, starting with a letter (at most 48)');
 export const ToolName = z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'must be lower snake case, starting with a letter (at most 48)');
 /** Secret names as they appear in `{{secrets.NAME}}`. */
 export const SecretName = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be upper snake case like CRM_TOKEN');
@@ -34,7 +36,10 @@ const TemplateMap = z
 const InputProperty = z.strictObject({
   type: z.enum(['string', 'number', 'integer', 'boolean']),
   description: z.string().max(500).optional(),
-  enum: z.array(z.union([z.string().max(200), z.number()])).max(50).optional(),
+  enum: z
+    .array(z.union([z.string().max(200), z.number()]))
+    .max(50)
+    .optional(),
   maxLength: z.number().int().positive().max(10_000).optional(),
 });
 export const ToolInputSchema = z.strictObject({
@@ -48,7 +53,14 @@ export type ToolInputSchema = z.infer<typeof ToolInputSchema>;
 /** A JSON value in a body template: strings may hold placeholders. */
 export type TemplateValue = string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
 const TemplateValue: z.ZodType<TemplateValue> = z.lazy(() =>
-  z.union([TemplateString, z.number(), z.boolean(), z.null(), z.array(TemplateValue).max(50), z.record(z.string().max(100), TemplateValue)]),
+  z.union([
+    TemplateString,
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(TemplateValue).max(50),
+    z.record(z.string().max(100), TemplateValue),
+  ]),
 );
 
 export const HttpMethod = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -103,7 +115,10 @@ export const AppAgent = z.strictObject({
       write: z.array(CollectionName).max(agentsLimits.maxCollectionsPerAgent).default([]),
     })
     .default({ read: [], write: [] }),
-  triggers: z.array(AgentTrigger).max(agentsLimits.maxTriggersPerAgent).default([{ type: 'manual' }]),
+  triggers: z
+    .array(AgentTrigger)
+    .max(agentsLimits.maxTriggersPerAgent)
+    .default([{ type: 'manual' }]),
 });
 export type AppAgent = z.infer<typeof AppAgent>;
 

@@ -54,9 +54,12 @@ describe('address policy', () => {
     expect(refusedAddressReason(address)).toBe(reason);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111', '64:ff9b::808:808', '::ffff:8.8.8.8'])('allows public %s', (address) => {
-    expect(refusedAddressReason(address)).toBeNull();
-  });
+  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111', '64:ff9b::808:808', '::ffff:8.8.8.8'])(
+    'allows public %s',
+    (address) => {
+      expect(refusedAddressReason(address)).toBeNull();
+    },
+  );
 
   it('refuses what is not an address at all', () => {
     expect(refusedAddressReason('localhost')).toBe('not an IP address');
@@ -66,10 +69,17 @@ describe('address policy', () => {
 describe('safe outbound HTTP client', () => {
   it('calls an allowed host over HTTPS with the checked address', async () => {
     const client = createSafeHttpClient({ resolver: answers('127.0.0.1'), unsafeTestOverrides: loopbackOnly });
-    const response = await client.request({ ...get(`https://api.tools.hangar.test:${server.port}/v1/companies?name=Acme`), headers: { authorization: 'Bearer t' } });
+    const response = await client.request({
+      ...get(`https://api.tools.hangar.test:${server.port}/v1/companies?name=Acme`),
+      headers: { authorization: 'Bearer t' },
+    });
     expect(response.status).toBe(200);
     expect(response.address).toBe('127.0.0.1');
-    expect(server.requests.at(-1)).toMatchObject({ method: 'GET', url: '/v1/companies?name=Acme', headers: { authorization: 'Bearer t', host: `api.tools.hangar.test:${server.port}` } });
+    expect(server.requests.at(-1)).toMatchObject({
+      method: 'GET',
+      url: '/v1/companies?name=Acme',
+      headers: { authorization: 'Bearer t', host: `api.tools.hangar.test:${server.port}` },
+    });
   });
 
   it('refuses loopback, private and metadata answers without the test override', async () => {
@@ -131,7 +141,10 @@ describe('safe outbound HTTP client', () => {
   it('times out a silent integration', async () => {
     server.handle(() => undefined);
     const client = createSafeHttpClient({ resolver: answers('127.0.0.1'), unsafeTestOverrides: loopbackOnly, timeoutMs: 100 });
-    expect(await failure(client.request(get(`https://tools.hangar.test:${server.port}/silent`)))).toMatchObject({ category: 'provider', retryable: true });
+    expect(await failure(client.request(get(`https://tools.hangar.test:${server.port}/silent`)))).toMatchObject({
+      category: 'provider',
+      retryable: true,
+    });
   });
 
   it('refuses http:, credentials in the URL, and hosts off the declared domain', async () => {

@@ -9,7 +9,10 @@ import { refusedAddressReason } from './address-policy';
 export type Resolver = (hostname: string) => Promise<{ address: string; family: 4 | 6 }[]>;
 
 const systemResolver: Resolver = async (hostname) =>
-  (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => ({ address: entry.address, family: entry.family === 6 ? 6 : 4 }));
+  (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => ({
+    address: entry.address,
+    family: entry.family === 6 ? 6 : 4,
+  }));
 
 export interface SafeHttpClientOptions {
   resolver?: Resolver;
@@ -52,7 +55,9 @@ export function createSafeHttpClient(options: SafeHttpClientOptions = {}): Outbo
     for (const answer of answers) {
       const reason = refusedAddressReason(answer.address);
       if (reason && !overrides?.allowAddresses(answer.address))
-        throw new OutboundError('policy', `${hostname} resolves to a ${reason} address, which tools may not call.`, { address: answer.address });
+        throw new OutboundError('policy', `${hostname} resolves to a ${reason} address, which tools may not call.`, {
+          address: answer.address,
+        });
     }
     const first = answers[0];
     if (!first) throw new OutboundError('provider', `The name ${hostname} has no addresses.`);
@@ -77,12 +82,16 @@ export function createSafeHttpClient(options: SafeHttpClientOptions = {}): Outbo
       const { address, family } = await checkedAddress(url.hostname);
       // The socket connects to the address that was checked, whatever DNS says later.
       const pinnedLookup: LookupFunction = (_hostname, lookupOptions, callback) => {
-        if ((lookupOptions as { all?: boolean }).all) (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);
+        if ((lookupOptions as { all?: boolean }).all)
+          (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);
         else callback(null, address, family);
       };
       const started = performance.now();
       return new Promise<OutboundResponse>((resolve, reject) => {
-        const timer = setTimeout(() => fail(new OutboundError('provider', `The integration did not answer within ${timeoutMs / 1000} s.`, { retryable: true })), timeoutMs);
+        const timer = setTimeout(
+          () => fail(new OutboundError('provider', `The integration did not answer within ${timeoutMs / 1000} s.`, { retryable: true })),
+          timeoutMs,
+        );
         const onAbort = () => fail(new OutboundError('provider', 'The call was cancelled.'));
         request.signal?.addEventListener('abort', onAbort, { once: true });
         let settled = false;
@@ -112,7 +121,11 @@ export function createSafeHttpClient(options: SafeHttpClientOptions = {}): Outbo
           (incoming) => {
             const status = incoming.statusCode ?? 0;
             if (status >= 300 && status < 400) {
-              fail(new OutboundError('policy', `The integration answered with a redirect (${status}); tools do not follow redirects.`, { status }));
+              fail(
+                new OutboundError('policy', `The integration answered with a redirect (${status}); tools do not follow redirects.`, {
+                  status,
+                }),
+              );
               return;
             }
             const chunks: Buffer[] = [];
@@ -122,22 +135,34 @@ export function createSafeHttpClient(options: SafeHttpClientOptions = {}): Outbo
               if (size > maxResponseBytes) fail(new OutboundError('provider', `The response is larger than ${maxResponseBytes} bytes.`));
               else chunks.push(chunk);
             });
-            incoming.on('error', () => fail(new OutboundError('provider', 'The connection broke while reading the response.', { retryable: true })));
+            incoming.on('error', () =>
+              fail(new OutboundError('provider', 'The connection broke while reading the response.', { retryable: true })),
+            );
             incoming.on('end', () => {
               if (settled) return;
               finish();
               const headers: Record<string, string> = {};
               for (const [name, value] of Object.entries(incoming.headers)) if (typeof value === 'string') headers[name] = value;
-              resolve({ status, headers, body: Buffer.concat(chunks).toString('utf8'), address, latencyMs: Math.round(performance.now() - started) });
+              resolve({
+                status,
+                headers,
+                body: Buffer.concat(chunks).toString('utf8'),
+                address,
+                latencyMs: Math.round(performance.now() - started),
+              });
             });
           },
         );
         outgoing.on('error', (error: NodeJS.ErrnoException) => {
           const tls = /CERT|SSL|TLS/i.test(error.code ?? error.message);
           fail(
-            new OutboundError('provider', tls ? 'The integration’s TLS certificate was not accepted.' : 'The integration could not be reached.', {
-              retryable: !tls,
-            }),
+            new OutboundError(
+              'provider',
+              tls ? 'The integration’s TLS certificate was not accepted.' : 'The integration could not be reached.',
+              {
+                retryable: !tls,
+              },
+            ),
           );
         });
         outgoing.end(request.body);
