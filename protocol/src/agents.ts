@@ -157,3 +157,42 @@ export const AgentsValidationResult = z.strictObject({
   capabilities: z.record(z.string(), AgentCapabilities),
 });
 export type AgentsValidationResult = z.infer<typeof AgentsValidationResult>;
+
+/** Where an app keeps its agents, relative to the workspace root. */
+export const agentsFilePath = 'agents.json';
+
+export const AgentsApproval = z.strictObject({
+  hash: z.string(),
+  versionId: z.string().nullable(),
+  approvedBy: z.string(),
+  approvedByName: z.string(),
+  approvedAt: z.string(),
+  /** `current` while the draft still hashes the same; any edit makes it `stale`. */
+  state: z.enum(['current', 'stale']),
+});
+export type AgentsApproval = z.infer<typeof AgentsApproval>;
+
+/** `GET /api/workspaces/:w/apps/:a/agents` */
+export const AgentsConfigResponse = z.strictObject({
+  /** The version the draft was read from; null before the first build. */
+  versionId: z.string().nullable(),
+  /** The file as written (null when the app declares no agents). */
+  text: z.string().nullable(),
+  hash: z.string().nullable(),
+  validation: AgentsValidationResult,
+  approval: AgentsApproval.nullable(),
+  /** Unified diff of the canonical, pretty-printed documents since the last approval. */
+  diffSinceApproval: z.string().nullable(),
+  /** Who last changed the draft (null when unknown). */
+  lastEditedBy: z.string().nullable(),
+});
+export type AgentsConfigResponse = z.infer<typeof AgentsConfigResponse>;
+
+/** `PUT …/agents {document}`: an edit in the console becomes a new version. */
+export const UpdateAgentsBody = z.strictObject({ document: z.unknown() });
+/** `POST …/agents/approve {hash}` */
+export const ApproveAgentsBody = z.strictObject({ hash: z.string().min(1).max(200) });
+/** `PUT …/secrets/:name {value}` */
+export const SetSecretBody = z.strictObject({ value: z.string().min(1).max(8192) });
+export const SecretSummary = z.strictObject({ name: z.string(), updatedAt: z.string(), updatedBy: z.string(), version: z.number().int() });
+export type SecretSummary = z.infer<typeof SecretSummary>;

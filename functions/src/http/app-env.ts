@@ -9,6 +9,7 @@ import type { RunWorkerService } from '../domain/run-worker-service';
 import type { Services } from '../domain/services';
 import type { VersionService } from '../domain/version-service';
 import type { BlobStore } from '../ports/blob-store';
+import type { AgentServices } from '../domain/agents/agent-services';
 
 /** The builder's services; absent in deployments that do not run the builder. */
 export interface BuilderDependencies {
@@ -28,6 +29,8 @@ export interface AppDependencies {
   builder?: BuilderDependencies;
   /** Live app data (needs the builder's apps). */
   data?: DataService;
+  /** App agents: configuration, approval, secrets and tools (needs the builder's apps). */
+  agents?: AgentServices;
   /** Present in `none` mode, where the app signs its own session cookies. */
   sessionCodec: SessionCodec | null;
   config: {

@@ -5,6 +5,7 @@ import { PayloadTooLargeError } from '../domain/errors';
 import type { AppDependencies, AppEnv } from './app-env';
 import { mapError, notFound } from './error-mapper';
 import { authentication, csrfProtection, mutating, rateLimit, requireActor } from './middleware';
+import { agentRoutes } from './routes/agent-routes';
 import { appRoutes } from './routes/app-routes';
 import { auditRoutes } from './routes/audit-routes';
 import { dataRoutes } from './routes/data-routes';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     app.route('/api/workspaces', appRoutes(deps));
     app.route('/api/workspaces', versionRoutes(deps));
     if (deps.data) app.route('/api/workspaces', dataRoutes({ ...deps, data: deps.data }));
+    if (deps.agents) app.route('/api/workspaces', agentRoutes(deps.agents));
     app.route('/internal', internalRoutes(deps));
     app.route('/preview', previewRoutes(deps));
   }

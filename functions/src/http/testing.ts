@@ -17,6 +17,10 @@ import type { DocumentStore } from '../ports/document-store';
 import { sortableIdGenerator } from '../ports/id-generator';
 import type { AppEnv } from './app-env';
 import { createApp } from './create-app';
+import { createAgentServices, type AgentServices } from '../domain/agents/agent-services';
+import { createLocalSecretCipher } from '../adapters/local-secret-cipher';
+import { createSafeHttpClient } from '../adapters/outbound/safe-http-client';
+import type { OutboundHttp } from '../ports/outbound-http';
 
 export const testOrigin = 'http://hangar.test';
 
@@ -41,9 +45,9 @@ export interface TestApp {
 export async function createTestApp(
   options: {
     rateLimits?: { authPerMinute: number; mutationsPerMinute: number };
-    builder?: { launcher: RunLauncher; clock?: Clock; blobDir: string };
+    builder?: { launcher: RunLauncher; clock?: Clock; blobDir: string; outbound?: OutboundHttp };
   } = {},
-): Promise<TestApp & { builder: Awaited<ReturnType<typeof composeBuilder>> | null; events: RunEventLog }> {
+): Promise<TestApp & { builder: Awaited<ReturnType<typeof composeBuilder>> | null; events: RunEventLog; agents: AgentServices | null }> {
   const store = createSqliteDocumentStore({ filename: ':memory:' });
   const clock = options.builder?.clock ?? systemClock;
   const services = await createServices({ store, ids: sortableIdGenerator, clock });
@@ -63,7 +67,22 @@ export async function createTestApp(
         info: { provider: 'scripted', model: 'test', offline: false, note: '' },
       })
     : null;
+  const agents = builder
+    ? await createAgentServices({
+        store,
+        access: services.access,
+        audit: services.audit,
+        blobs: builder.blobs,
+        builder: builder.builder,
+        worker: builder.worker,
+        cipher: createLocalSecretCipher(randomBytes(32)),
+        outbound: options.builder?.outbound ?? createSafeHttpClient(),
+        ids: sortableIdGenerator,
+        clock,
+      })
+    : null;
   const app = createApp({
+    ...(agents ? { agents } : {}),
     services,
     authenticator: createLocalAuthenticator(sessionCodec),
     sessionCodec,
@@ -117,5 +136,5 @@ export async function createTestApp(
     return workspace;
   };
 
-  return { app, store, services, signIn, workspaceWith, builder, events, close: () => store.close() };
+  return { app, store, services, signIn, workspaceWith, builder, events, agents, close: () => store.close() };
 }

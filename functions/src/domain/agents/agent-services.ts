@@ -1,0 +1,53 @@
+import type { BlobStore } from '../../ports/blob-store';
+import type { Clock } from '../../ports/clock';
+import type { DocumentStore } from '../../ports/document-store';
+import type { IdGenerator } from '../../ports/id-generator';
+import type { OutboundHttp } from '../../ports/outbound-http';
+import type { SecretCipher } from '../../ports/secret-cipher';
+import type { AuditLog } from '../audit-log';
+import type { BuilderService } from '../builder-service';
+import type { RunWorkerService } from '../run-worker-service';
+import type { WorkspaceAccess } from '../workspace-access';
+import { AgentConfigService } from './agent-config-service';
+import { AgentSettingsService } from './agent-settings-service';
+import { SecretService } from './secret-service';
+import { ToolExecutor } from './tool-executor';
+
+/** The app-agent services, built from ports (the composition passes the cipher and outbound adapters). */
+export interface AgentServices {
+  config: AgentConfigService;
+  secrets: SecretService;
+  settings: AgentSettingsService;
+  tools: ToolExecutor;
+  builder: BuilderService;
+  access: WorkspaceAccess;
+  audit: AuditLog;
+}
+
+export async function createAgentServices(ports: {
+  store: DocumentStore;
+  access: WorkspaceAccess;
+  audit: AuditLog;
+  blobs: BlobStore;
+  builder: BuilderService;
+  worker: RunWorkerService;
+  cipher: SecretCipher;
+  outbound: OutboundHttp;
+  ids: IdGenerator;
+  clock: Clock;
+}): Promise<AgentServices> {
+  const settings = new AgentSettingsService(ports.store);
+  const secrets = new SecretService(ports.store, ports.access, ports.audit, ports.cipher, ports.clock);
+  const config = new AgentConfigService({ ...ports, settings });
+  await secrets.ensureIndexes();
+  await config.ensureIndexes();
+  return {
+    config,
+    secrets,
+    settings,
+    tools: new ToolExecutor(secrets, ports.outbound, ports.audit),
+    builder: ports.builder,
+    access: ports.access,
+    audit: ports.audit,
+  };
+}
