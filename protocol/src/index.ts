@@ -13,3 +13,4 @@ export * from './data';
 export * from './bridge';
 export * from './agents';
 export * from './agents-policy';
+export * from './agent-runs';
