@@ -1,22 +1,24 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Hono } from 'hono';
 import type { MeResponse, WorkspaceSummary } from '@hangar/protocol';
 import { createSqliteDocumentStore } from '../adapters/sqlite/sqlite-document-store';
-import { createLocalAuthenticator } from '../auth/authenticator';
+import { createLocalAuthenticator, type Authenticator } from '../auth/authenticator';
 import { SessionCodec, sessionCookieName } from '../auth/session-cookie';
-import { createServices, type Services } from '../domain/services';
+import type { Services } from '../domain/services';
 import { createFileBlobStore } from '../adapters/file-blob-store';
+import { createMemoryConnectionRegistry } from '../adapters/memory-connection-registry';
 import { createMemoryRunEventLog } from '../adapters/memory-run-event-log';
-import { CapabilityTokens } from '../auth/capability-tokens';
-import { composeBuilder } from '../entrypoints/builder-composition';
-import { DataService } from '../domain/data-service';
+import { composeControlPlane, type ControlPlane } from '../composition/compose-control-plane';
 import { systemClock, type Clock } from '../ports/clock';
+import type { ConnectionPusher } from '../ports/connection-pusher';
 import type { RunEventLog } from '../ports/run-event-log';
-import type { RunLauncher } from '../ports/run-launcher';
+import type { RunLauncher, RunSpec } from '../ports/run-launcher';
 import type { DocumentStore } from '../ports/document-store';
 import { sortableIdGenerator } from '../ports/id-generator';
 import type { AppEnv } from './app-env';
-import { createApp } from './create-app';
 
 export const testOrigin = 'http://hangar.test';
 
@@ -37,43 +39,70 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app on an in-memory SQLite store: the shared double for HTTP tests. */
+/** A launcher that records what it was asked to start; tests play the worker through the internal API. */
+export class RecordingLauncher implements RunLauncher {
+  readonly kind = 'recording';
+  readonly launched: RunSpec[] = [];
+  readonly stopped: string[] = [];
+  launch(spec: RunSpec) {
+    this.launched.push(spec);
+    return Promise.resolve();
+  }
+  stop(runId: string) {
+    this.stopped.push(runId);
+    return Promise.resolve();
+  }
+}
+
+/** A pusher for tests that do not open sockets: every connection is gone. */
+const noConnections: ConnectionPusher = { post: () => Promise.resolve('gone'), disconnect: () => Promise.resolve() };
+
+/**
+ * The real product (the one composition) on an in-memory SQLite store, a memory run log and
+ * registry, and a recording launcher: the shared double for HTTP tests.
+ */
 export async function createTestApp(
   options: {
     rateLimits?: { authPerMinute: number; mutationsPerMinute: number };
-    builder?: { launcher: RunLauncher; clock?: Clock; blobDir: string };
+    builder?: { launcher?: RunLauncher; clock?: Clock; blobDir?: string };
+    /** Origins allowed besides `testOrigin` and its https twin. */
+    allowedOrigins?: string[];
+    /** Another authenticator than local session cookies (bearer tests), with its identity provider. */
+    oidc?: { authenticator: Authenticator; issuer: string; audience: string };
   } = {},
-): Promise<TestApp & { builder: Awaited<ReturnType<typeof composeBuilder>> | null; events: RunEventLog }> {
+): Promise<TestApp & { builder: ControlPlane; events: RunEventLog; plane: ControlPlane }> {
   const store = createSqliteDocumentStore({ filename: ':memory:' });
   const clock = options.builder?.clock ?? systemClock;
-  const services = await createServices({ store, ids: sortableIdGenerator, clock });
   const sessionCodec = new SessionCodec(randomBytes(32));
   const events = createMemoryRunEventLog({ clock });
-  const builder = options.builder
-    ? await composeBuilder({
-        store,
-        services,
-        events,
-        blobs: createFileBlobStore(options.builder.blobDir),
-        launcher: options.builder.launcher,
-        tokens: new CapabilityTokens(randomBytes(32)),
-        ids: sortableIdGenerator,
-        clock,
-        controlPlaneUrl: () => testOrigin,
-        info: { provider: 'scripted', model: 'test', offline: false, note: '' },
-      })
-    : null;
-  const app = createApp({
-    services,
-    authenticator: createLocalAuthenticator(sessionCodec),
-    sessionCodec,
-    ...(builder ? { builder, data: new DataService(store, services.access, services.audit, sortableIdGenerator, clock) } : {}),
-    config: {
-      version: 'test',
-      storeKind: store.kind,
-      rateLimits: options.rateLimits ?? { authPerMinute: 10_000, mutationsPerMinute: 10_000 },
+  const ownBlobDir = options.builder?.blobDir ? null : mkdtempSync(join(tmpdir(), 'hangar-test-blobs-'));
+  const plane = await composeControlPlane(
+    {
+      store,
+      runEvents: events,
+      blobs: createFileBlobStore(options.builder?.blobDir ?? ownBlobDir ?? ''),
+      launcher: options.builder?.launcher ?? new RecordingLauncher(),
+      registry: createMemoryConnectionRegistry(),
+      pusher: noConnections,
+      authenticator: options.oidc?.authenticator ?? createLocalAuthenticator(sessionCodec),
+      sessionCodec: options.oidc ? null : sessionCodec,
+      capabilitySecret: randomBytes(32),
+      clock,
+      ids: sortableIdGenerator,
     },
-  });
+    {
+      version: 'test',
+      internalApiUrl: testOrigin,
+      builderInfo: { provider: 'scripted', model: 'test', offline: false, note: '' },
+      allowedOrigins: [testOrigin, testOrigin.replace('http:', 'https:'), ...(options.allowedOrigins ?? [])],
+      allowedHosts: null,
+      dataFeed: 'in-process',
+      ...(options.oidc ? { oidc: { issuer: options.oidc.issuer, audience: options.oidc.audience } } : {}),
+      rateLimits: options.rateLimits ?? { authPerMinute: 10_000, mutationsPerMinute: 10_000 },
+      log: () => undefined,
+    },
+  );
+  const { app, services } = plane;
 
   const call = (
     cookie: string | null,
@@ -117,5 +146,10 @@ export async function createTestApp(
     return workspace;
   };
 
-  return { app, store, services, signIn, workspaceWith, builder, events, close: () => store.close() };
+  const close = async () => {
+    await plane.stop();
+    await store.close();
+    if (ownBlobDir) rmSync(ownBlobDir, { recursive: true, force: true });
+  };
+  return { app, store, services, signIn, workspaceWith, builder: plane, events, plane, close };
 }
