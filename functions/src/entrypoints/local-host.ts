@@ -53,6 +53,8 @@ export interface LocalHost {
   port: number;
   /** The local worker launcher (tests kill workers through it); null when a launcher was given. */
   launcher: { running(): string[]; kill(runId: string): boolean } | null;
+  /** Every route the host serves (method and path pattern), for parity checks against other roots. */
+  routes: readonly { method: string; path: string }[];
   close(): Promise<void>;
 }
 
@@ -234,6 +236,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       url,
       port,
       launcher: localLauncher,
+      routes: root.routes.map(({ method, path }) => ({ method, path })),
       close: () => (closing ??= teardown.run()),
     };
   } catch (error) {
