@@ -20,7 +20,9 @@ async function main() {
     const entries = readdirSync(dataDir).filter((name) => name !== 'host.lock' && name !== 'dependency-cache');
     if (!process.argv.includes('--yes')) {
       const prompt = createInterface({ input: process.stdin, output: process.stdout });
-      const answer = await prompt.question(`Delete all local Hangar data in ${dataDir} (${entries.join(', ') || 'empty'})? Type "reset" to confirm: `);
+      const answer = await prompt.question(
+        `Delete all local Hangar data in ${dataDir} (${entries.join(', ') || 'empty'})? Type "reset" to confirm: `,
+      );
       prompt.close();
       if (answer.trim() !== 'reset') {
         console.log('Nothing deleted.');

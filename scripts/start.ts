@@ -25,7 +25,11 @@ async function main() {
     ...(issuer && audience ? { oidc: { issuer, audience, ...(jwksUri ? { jwksUri } : {}) } } : {}),
     ...(process.env[env.host] ? { host: process.env[env.host] } : {}),
     // Public origins (a reverse proxy, a LAN name) this host also answers for.
-    publicOrigins: process.env[env.trustedOrigins]?.split(',').map((origin) => origin.trim()).filter(Boolean) ?? [],
+    publicOrigins:
+      process.env[env.trustedOrigins]
+        ?.split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean) ?? [],
   };
 
   let host: LocalHost;
@@ -74,7 +78,8 @@ async function main() {
 
 main().catch((error: unknown) => {
   if (error instanceof DataDirInUseError) console.error(`\n  ${error.message}\n`);
-  else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`\n  Port ${process.env[env.port] ?? ''} is in use. Pick another with PORT=…\n`);
+  else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+    console.error(`\n  Port ${process.env[env.port] ?? ''} is in use. Pick another with PORT=…\n`);
   else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -71,7 +71,12 @@ const retryableStatus = (status: number) => status === 429 || status >= 500;
 function asPushFailure(error: unknown): PushFailedError {
   const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
   const message = error instanceof Error ? error.message : String(error);
-  return new PushFailedError(`push failed${status ? ` (${status})` : ''}: ${message}`, status === undefined || retryableStatus(status), status, {
-    cause: error,
-  });
+  return new PushFailedError(
+    `push failed${status ? ` (${status})` : ''}: ${message}`,
+    status === undefined || retryableStatus(status),
+    status,
+    {
+      cause: error,
+    },
+  );
 }

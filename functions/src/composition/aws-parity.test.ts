@@ -150,12 +150,18 @@ describe.skipIf(unavailable)('the AWS-shaped composition serves everything the l
     const b = await container();
     const bearer = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
     const http = async (plane: ControlPlane, token: string, method: string, path: string, body?: unknown) =>
-      plane.app.request(`https://api.example${path}`, { method, headers: bearer(token), ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      plane.app.request(`https://api.example${path}`, {
+        method,
+        headers: bearer(token),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
 
     const workspace = (await (await http(a.plane, 'olive.yes', 'POST', '/api/workspaces', { name: 'Ops' })).json()) as WorkspaceSummary;
     await http(a.plane, 'olive.yes', 'POST', `/api/workspaces/${workspace.id}/invitations`, { email: 'max@example.com', role: 'member' });
     expect((await http(b.plane, 'max.yes', 'GET', '/api/me')).status).toBe(200);
-    const created = (await (await http(a.plane, 'olive.yes', 'POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'leads' })).json()) as CreateAppResponse;
+    const created = (await (
+      await http(a.plane, 'olive.yes', 'POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'leads' })
+    ).json()) as CreateAppResponse;
     const spec = launcher.launched.find((candidate) => candidate.runId === created.run.id);
     expect(spec?.controlPlaneUrl).toBe('https://api.example');
     const worker = (plane: ControlPlane, path: string, body: unknown) =>
@@ -166,7 +172,11 @@ describe.skipIf(unavailable)('the AWS-shaped composition serves everything the l
       });
     expect((await worker(b.plane, '/started', { workerId: 'w', provider: 'scripted', model: 'test' })).status).toBeLessThan(300);
 
-    const event = (routeKey: '$connect' | '$default' | '$disconnect', connectionId: string, extra: Partial<WebSocketEvent> = {}): WebSocketEvent => ({
+    const event = (
+      routeKey: '$connect' | '$default' | '$disconnect',
+      connectionId: string,
+      extra: Partial<WebSocketEvent> = {},
+    ): WebSocketEvent => ({
       requestContext: {
         routeKey,
         eventType: routeKey === '$connect' ? 'CONNECT' : routeKey === '$default' ? 'MESSAGE' : 'DISCONNECT',
@@ -185,7 +195,9 @@ describe.skipIf(unavailable)('the AWS-shaped composition serves everything the l
       isBase64Encoded: false,
       ...extra,
     });
-    expect((await a.plane.websocketHandlers.connect(event('$connect', 'conn-max', { queryStringParameters: { token: 'max.yes' } }))).statusCode).toBe(200);
+    expect(
+      (await a.plane.websocketHandlers.connect(event('$connect', 'conn-max', { queryStringParameters: { token: 'max.yes' } }))).statusCode,
+    ).toBe(200);
 
     const messages = samples(workspace.id, created.app.id, created.run.id);
     const unionTypes = ClientMessage.options.map((option) => option.shape.type.value).sort();
@@ -195,19 +207,41 @@ describe.skipIf(unavailable)('the AWS-shaped composition serves everything the l
       const result = await a.plane.websocketHandlers.message(event('$default', 'conn-max', { body: JSON.stringify(messages[type]) }));
       expect({ type, status: result.statusCode }).toEqual({ type, status: 200 });
       const answer = servedAnswer[type];
-      if (answer) expect(a.pusher.to('conn-max').slice(before).map((message) => message.type)).toContain(answer);
+      if (answer)
+        expect(
+          a.pusher
+            .to('conn-max')
+            .slice(before)
+            .map((message) => message.type),
+        ).toContain(answer);
     }
 
     // Subscribed in container A; the worker's append lands in container B, which pushes it.
     await a.plane.websocketHandlers.message(event('$default', 'conn-max', { body: JSON.stringify(messages['run.subscribe']) }));
     expect((await worker(b.plane, '/events', { events: [{ type: 'text.delta', text: 'from B' }] })).status).toBe(200);
-    expect(b.pusher.to('conn-max').filter((message) => message.type === 'run.event').map((message) => message.type === 'run.event' && message.event.event)).toEqual([
-      { type: 'text.delta', text: 'from B' },
-    ]);
+    expect(
+      b.pusher
+        .to('conn-max')
+        .filter((message) => message.type === 'run.event')
+        .map((message) => message.type === 'run.event' && message.event.event),
+    ).toEqual([{ type: 'text.delta', text: 'from B' }]);
 
     // A demotion handled by container B revokes the run stream container A registered.
-    expect((await http(b.plane, 'olive.yes', 'PATCH', `/api/workspaces/${workspace.id}/members/${(await (await http(a.plane, 'max.yes', 'GET', '/api/me')).json() as { identity: { id: string } }).identity.id}`, { role: 'viewer' })).status).toBe(200);
-    expect(b.pusher.to('conn-max').at(-1)).toMatchObject({ type: 'subscription.revoked', subscription: { kind: 'run', runId: created.run.id } });
+    expect(
+      (
+        await http(
+          b.plane,
+          'olive.yes',
+          'PATCH',
+          `/api/workspaces/${workspace.id}/members/${((await (await http(a.plane, 'max.yes', 'GET', '/api/me')).json()) as { identity: { id: string } }).identity.id}`,
+          { role: 'viewer' },
+        )
+      ).status,
+    ).toBe(200);
+    expect(b.pusher.to('conn-max').at(-1)).toMatchObject({
+      type: 'subscription.revoked',
+      subscription: { kind: 'run', runId: created.run.id },
+    });
     expect(await a.ports.registry.connectionsFor(runSubscriptionKey(created.run.id))).toEqual([]);
     const pushedBefore = a.pusher.sent.length + b.pusher.sent.length;
     expect((await worker(a.plane, '/events', { events: [{ type: 'text.delta', text: 'not for viewers' }] })).status).toBe(200);

@@ -82,7 +82,14 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
 
   const data = new DataService(store, services.access, services.audit, ids, clock);
   const scopeOf = (name: string) => data.scopeOf(name);
-  const documentDbRelay = createDocumentDbRelay({ store, registry, pusher: ports.pusher, scopeOf, log, ...(config.delivery ? { delivery: config.delivery } : {}) });
+  const documentDbRelay = createDocumentDbRelay({
+    store,
+    registry,
+    pusher: ports.pusher,
+    scopeOf,
+    log,
+    ...(config.delivery ? { delivery: config.delivery } : {}),
+  });
   const relay = new DataRelay({
     store,
     registry,
@@ -105,7 +112,9 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
       registry,
       connectionsOf: (userId) => connectionIdsOf(store, userId),
       keysOfApp: async (appId) => {
-        const scopes = await store.collection<{ _id: string; appId: string; scope: 'draft' | 'published'; collection: string }>(dataScopesCollection).find({ appId }, { limit: 1000 });
+        const scopes = await store
+          .collection<{ _id: string; appId: string; scope: 'draft' | 'published'; collection: string }>(dataScopesCollection)
+          .find({ appId }, { limit: 1000 });
         const runs = await store.collection<RunRecord>(builderCollections.runs).find({ appId }, { limit: 1000 });
         return [...scopes.items.map((scope) => subscriptionKey(scope)), ...runs.items.map((run) => runSubscriptionKey(run._id))];
       },

@@ -180,7 +180,13 @@ export class DataService {
 }
 
 /** The access rule of app data: draft for the creator, admins and owners; published reads for everyone, writes for members up. */
-function allowedBy(app: AppRecord, membership: Pick<MembershipRecord, 'role'>, userId: string, scope: DataScope, mode: 'read' | 'write'): boolean {
+function allowedBy(
+  app: AppRecord,
+  membership: Pick<MembershipRecord, 'role'>,
+  userId: string,
+  scope: DataScope,
+  mode: 'read' | 'write',
+): boolean {
   return scope === 'draft'
     ? app.createdBy === userId || roleAtLeast(membership.role, 'admin')
     : mode === 'read' || roleAtLeast(membership.role, 'member');

@@ -46,7 +46,11 @@ export function awsSettingsFromEnvironment(source: Record<string, string | undef
     oidc: { issuer: required(env.oidcIssuer), audience: required(env.oidcAudience), ...(jwksUri ? { jwksUri } : {}) },
     websocketManagementEndpoint: required(env.websocketManagementEndpoint),
     region: required('AWS_REGION'),
-    allowedOrigins: source[env.trustedOrigins]?.split(',').map((origin) => origin.trim()).filter(Boolean) ?? [],
+    allowedOrigins:
+      source[env.trustedOrigins]
+        ?.split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean) ?? [],
     capabilitySecret: Buffer.from(secret, 'hex'),
     internalApiUrl: required(env.internalApiUrl),
     version: source.HANGAR_VERSION ?? '0.1.0',
@@ -68,7 +72,12 @@ export interface AwsBuilderAdapters {
 
 /** Until the S3 and ECS adapters land, snapshots and runs answer 503 with the reason. */
 export const unconfiguredBuilderAdapters: AwsBuilderAdapters = {
-  blobs: () => ({ kind: 'unconfigured', put: notConfigured('Snapshot storage (S3)'), get: notConfigured('Snapshot storage (S3)'), has: notConfigured('Snapshot storage (S3)') }),
+  blobs: () => ({
+    kind: 'unconfigured',
+    put: notConfigured('Snapshot storage (S3)'),
+    get: notConfigured('Snapshot storage (S3)'),
+    has: notConfigured('Snapshot storage (S3)'),
+  }),
   launcher: () => ({ kind: 'unconfigured', launch: notConfigured('The run launcher (SQS → ECS)'), stop: () => Promise.resolve() }),
 };
 
@@ -94,7 +103,10 @@ export function awsPorts(settings: AwsSettings, builder: AwsBuilderAdapters = un
  * The AWS composition: the one control plane over AWS-shaped ports. API Gateway routes by
  * domain (no Host list); data changes arrive through the DocumentDB change-stream Lambda.
  */
-export function composeAws(ports: ControlPlanePorts, settings: Pick<AwsSettings, 'version' | 'internalApiUrl' | 'allowedOrigins' | 'oidc'>): Promise<ControlPlane> {
+export function composeAws(
+  ports: ControlPlanePorts,
+  settings: Pick<AwsSettings, 'version' | 'internalApiUrl' | 'allowedOrigins' | 'oidc'>,
+): Promise<ControlPlane> {
   return composeControlPlane(ports, {
     version: settings.version,
     internalApiUrl: settings.internalApiUrl,

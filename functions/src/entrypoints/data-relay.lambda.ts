@@ -7,4 +7,6 @@ import { awsComposition } from './aws-composition';
  * subscribed browsers. The mapping has no partial-batch response, so a failure throws and Lambda
  * retries the whole batch; the relay skips changes it already relayed (idempotent by resume token).
  */
-export const handler = middy<DocumentDbChangeEvent, void>().handler(async (event) => (await awsComposition()).relayDocumentDbChanges(event));
+export const handler = middy<DocumentDbChangeEvent, void>().handler(async (event) =>
+  (await awsComposition()).relayDocumentDbChanges(event),
+);

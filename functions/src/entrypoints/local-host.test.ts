@@ -9,14 +9,20 @@ import { DataDirInUseError } from './data-dir-lock';
 import { startLocalHost, type LocalHost } from './local-host';
 
 /** A raw HTTP request with any Host header (fetch will not send a forged one). */
-function rawRequest(port: number, options: { method?: string; path: string; headers: Record<string, string> }): Promise<{ status: number; body: string }> {
+function rawRequest(
+  port: number,
+  options: { method?: string; path: string; headers: Record<string, string> },
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    });
+    const request = httpRequest(
+      { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
     request.once('error', reject);
     request.end();
   });
@@ -80,7 +86,13 @@ describe('local host: HTTP API, session cookie and WebSocket gateway together', 
 
   it('answers 403 (never a 500) to a null, non-URL or wrong-scheme WebSocket origin', async () => {
     const port = new URL(host.url).port;
-    for (const origin of ['null', 'not a url', `https://localhost:${port}`, `ftp://localhost:${port}`, `http://localhost:${port}.evil.example`]) {
+    for (const origin of [
+      'null',
+      'not a url',
+      `https://localhost:${port}`,
+      `ftp://localhost:${port}`,
+      `http://localhost:${port}.evil.example`,
+    ]) {
       await expect(open(wsUrl(), { cookie, origin }), origin).rejects.toThrow('refused 403');
     }
     // The loopback address is one of this host's own origins too.
@@ -94,7 +106,9 @@ describe('local host: HTTP API, session cookie and WebSocket gateway together', 
     expect(api.status).toBe(403);
     expect(JSON.parse(api.body)).toMatchObject({ error: { code: 'forbidden' } });
     expect((await rawRequest(host.port, { path: '/', headers: rebinding })).status).toBe(403);
-    await expect(open(wsUrl(), { cookie, origin: `http://attacker.example:${host.port}`, host: rebinding.host })).rejects.toThrow('refused 403');
+    await expect(open(wsUrl(), { cookie, origin: `http://attacker.example:${host.port}`, host: rebinding.host })).rejects.toThrow(
+      'refused 403',
+    );
     // Without credentials the answer is still 403, not 401: nothing runs before the Host check.
     await expect(open(wsUrl(), { host: rebinding.host })).rejects.toThrow('refused 403');
     for (const own of [`localhost:${host.port}`, `127.0.0.1:${host.port}`, `[::1]:${host.port}`]) {

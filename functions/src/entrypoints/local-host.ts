@@ -216,7 +216,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     teardown.add(() => plane.stop());
     if (localLauncher) teardown.add(() => localLauncher.stopAll());
     // The in-process scheduler: workers that stop sending heartbeats are failed within 20 s.
-    const sweeper = setInterval(() => void plane.worker.sweepLostWorkers().catch((error: unknown) => log(`sweep failed: ${String(error)}`)), 5000);
+    const sweeper = setInterval(
+      () => void plane.worker.sweepLostWorkers().catch((error: unknown) => log(`sweep failed: ${String(error)}`)),
+      5000,
+    );
     sweeper.unref();
     teardown.add(() => clearInterval(sweeper));
 

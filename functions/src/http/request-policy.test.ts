@@ -6,7 +6,15 @@ describe('request policy', () => {
     const allowed = originAllowList(['http://localhost:8787', 'https://Hangar.Example']);
     expect(originAllowed(allowed, 'http://localhost:8787')).toBe(true);
     expect(originAllowed(allowed, 'https://hangar.example')).toBe(true);
-    for (const origin of [undefined, 'null', 'not a url', 'https://localhost:8787', 'ftp://localhost:8787', 'http://localhost:8787.evil.example', 'http://localhost:8787/path']) {
+    for (const origin of [
+      undefined,
+      'null',
+      'not a url',
+      'https://localhost:8787',
+      'ftp://localhost:8787',
+      'http://localhost:8787.evil.example',
+      'http://localhost:8787/path',
+    ]) {
       expect(originAllowed(allowed, origin), String(origin)).toBe(false);
     }
     expect(normalizeOrigin('javascript:alert(1)')).toBeNull();

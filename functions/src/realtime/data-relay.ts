@@ -118,7 +118,11 @@ export class DataRelay {
   async revoke(connectionId: string, key: Pick<DataScopeKey, 'appId' | 'scope' | 'collection'>, reason: string): Promise<void> {
     await this.unsubscribe(connectionId, key);
     const { appId, scope, collection } = key;
-    const outcome = await this.deliver(connectionId, { type: 'subscription.revoked', subscription: { kind: 'data', appId, scope, collection }, reason });
+    const outcome = await this.deliver(connectionId, {
+      type: 'subscription.revoked',
+      subscription: { kind: 'data', appId, scope, collection },
+      reason,
+    });
     if (outcome !== 'sent') await this.forget(connectionId);
   }
 

@@ -18,7 +18,11 @@ async function recordedBatch(): Promise<DocumentDbChangeEvent> {
 }
 
 function setup(
-  options: { failPush?: (message: ServerMessage) => boolean; gone?: string[]; registry?: (inner: ConnectionRegistry) => ConnectionRegistry } = {},
+  options: {
+    failPush?: (message: ServerMessage) => boolean;
+    gone?: string[];
+    registry?: (inner: ConnectionRegistry) => ConnectionRegistry;
+  } = {},
 ) {
   const store = createSqliteDocumentStore({ filename: ':memory:' });
   const inner = createMemoryConnectionRegistry();
@@ -101,14 +105,24 @@ describe('DocumentDB change-stream relay (Lambda)', () => {
   it('retries a transient push failure, then closes the connection instead of skipping the change', async () => {
     let transient = 2;
     const retried = setup({ failPush: () => transient-- > 0 });
-    await retried.registry.add({ connectionId: 'conn-a', key: subscriptionKey(scope), userId: 'usr_a', subscribedAt: new Date().toISOString() });
+    await retried.registry.add({
+      connectionId: 'conn-a',
+      key: subscriptionKey(scope),
+      userId: 'usr_a',
+      subscribedAt: new Date().toISOString(),
+    });
     await retried.relay(await recordedBatch());
     expect(changes(retried.sent).map((entry) => entry?.[2])).toEqual([1, 2, 3]);
     expect(retried.disconnected).toEqual([]);
     await retried.store.close();
 
     const broken = setup({ failPush: () => true });
-    await broken.registry.add({ connectionId: 'conn-b', key: subscriptionKey(scope), userId: 'usr_a', subscribedAt: new Date().toISOString() });
+    await broken.registry.add({
+      connectionId: 'conn-b',
+      key: subscriptionKey(scope),
+      userId: 'usr_a',
+      subscribedAt: new Date().toISOString(),
+    });
     await broken.relay(await recordedBatch());
     expect(broken.disconnected).toEqual(['conn-b']);
     expect(await broken.registry.keysFor('conn-b')).toEqual([]);

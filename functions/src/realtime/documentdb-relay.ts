@@ -28,7 +28,10 @@ export class RelayBatchFailedError extends Error {
     readonly failedToken: string,
     options: { cause: unknown },
   ) {
-    super(`relaying change ${failedToken} failed: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}`, options);
+    super(
+      `relaying change ${failedToken} failed: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}`,
+      options,
+    );
     this.name = 'RelayBatchFailedError';
   }
 }

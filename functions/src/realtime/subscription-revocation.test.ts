@@ -89,9 +89,12 @@ describe('access changes revoke open subscriptions at once (real sockets through
       body: JSON.stringify(body),
     });
   };
-  const appendRunEvent = async (text: string) => expect((await worker('/events', { events: [{ type: 'text.delta', text }] })).status).toBe(200);
+  const appendRunEvent = async (text: string) =>
+    expect((await worker('/events', { events: [{ type: 'text.delta', text }] })).status).toBe(200);
   const insert = async (person: Person, scope: 'draft' | 'published', name: string) =>
-    expect((await person.call('POST', `/api/workspaces/${workspace.id}/apps/${created.app.id}/data/${scope}/leads`, { name })).status).toBe(201);
+    expect((await person.call('POST', `/api/workspaces/${workspace.id}/apps/${created.app.id}/data/${scope}/leads`, { name })).status).toBe(
+      201,
+    );
   const subscribeData = async (person: Person, scope: 'draft' | 'published') => {
     const id = `data-${scope}-${person.me.identity.id}`;
     person.send({ type: 'data.subscribe', id, workspaceId: workspace.id, appId: created.app.id, scope, collection: 'leads' });
@@ -114,7 +117,9 @@ describe('access changes revoke open subscriptions at once (real sockets through
     await olive.call('POST', `/api/workspaces/${workspace.id}/invitations`, { email: 'max@example.com', role: 'member' });
     // Signing in accepts the pending invitations.
     const [ada, max] = [await signIn('Ada', 'ada@example.com'), await signIn('Max', 'max@example.com')];
-    created = (await (await olive.call('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'a tracker for leads' })).json()) as CreateAppResponse;
+    created = (await (
+      await olive.call('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'a tracker for leads' })
+    ).json()) as CreateAppResponse;
     expect((await worker('/started', { workerId: 'test-worker', provider: 'scripted', model: 'test' })).status).toBeLessThan(300);
     [owner, admin, member] = [await connect(olive), await connect(ada), await connect(max)];
     await insert(owner, 'draft', 'first');
@@ -131,7 +136,9 @@ describe('access changes revoke open subscriptions at once (real sockets through
     await subscribeData(admin, 'draft');
     await subscribeRun(admin);
     const from = admin.messages.length;
-    expect((await owner.call('PATCH', `/api/workspaces/${workspace.id}/members/${admin.me.identity.id}`, { role: 'member' })).status).toBe(200);
+    expect((await owner.call('PATCH', `/api/workspaces/${workspace.id}/members/${admin.me.identity.id}`, { role: 'member' })).status).toBe(
+      200,
+    );
     // Revoked before the PATCH answered: the message is already on its way or here.
     const revoked = await admin.next(isRevoked('data'), from);
     expect(revoked).toMatchObject({ subscription: { kind: 'data', appId: created.app.id, scope: 'draft', collection: 'leads' } });
@@ -150,12 +157,18 @@ describe('access changes revoke open subscriptions at once (real sockets through
     await subscribeRun(member);
     await subscribeData(member, 'published');
     const from = member.messages.length;
-    expect((await owner.call('PATCH', `/api/workspaces/${workspace.id}/members/${member.me.identity.id}`, { role: 'viewer' })).status).toBe(200);
+    expect((await owner.call('PATCH', `/api/workspaces/${workspace.id}/members/${member.me.identity.id}`, { role: 'viewer' })).status).toBe(
+      200,
+    );
     const revoked = await member.next(isRevoked('run'), from);
     expect(revoked).toMatchObject({ subscription: { kind: 'run', runId: created.run.id } });
     const ownerFrom = owner.messages.length;
     await appendRunEvent('not for viewers');
-    await owner.next((message) => message.type === 'run.event' && message.event.event.type === 'text.delta' && message.event.event.text === 'not for viewers', ownerFrom);
+    await owner.next(
+      (message) =>
+        message.type === 'run.event' && message.event.event.type === 'text.delta' && message.event.event.text === 'not for viewers',
+      ownerFrom,
+    );
     await insert(owner, 'published', 'viewers read this');
     await member.next((message) => message.type === 'data.changed', from);
     // Everything after the revocation (the run's backlog came before it).
@@ -179,6 +192,9 @@ describe('access changes revoke open subscriptions at once (real sockets through
     expect(after.map((message) => message.type)).toEqual(['subscription.revoked', 'subscription.revoked']);
     // Subscribing again is refused like any stranger's request.
     admin.send({ type: 'run.subscribe', id: 'again', workspaceId: workspace.id, runId: created.run.id });
-    expect(await admin.next((message) => 'id' in message && message.id === 'again')).toMatchObject({ type: 'session.error', code: 'not_found' });
+    expect(await admin.next((message) => 'id' in message && message.id === 'again')).toMatchObject({
+      type: 'session.error',
+      code: 'not_found',
+    });
   });
 });
