@@ -19,12 +19,13 @@ import { SessionCodec } from '../auth/session-cookie';
 import { builderInfoFromEnvironment } from '../composition/builder-info';
 import { composeControlPlane } from '../composition/compose-control-plane';
 import type { AppEnv } from '../http/app-env';
-import { hostNamesOf, type HostAllowList } from '../http/request-policy';
 import { systemClock } from '../ports/clock';
 import { sortableIdGenerator } from '../ports/id-generator';
 import type { RunLauncher } from '../ports/run-launcher';
 import { acquireDataDirLock } from './data-dir-lock';
+import { servedOrigins, wildcardAddresses } from './served-origins';
 import { createStaticHandler } from './static-files';
+import { Teardown } from './teardown';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -66,40 +67,6 @@ function loadSecret(dataDir: string): Buffer {
     chmodSync(file, 0o600);
   }
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
-}
-
-const wildcardAddresses = new Set(['0.0.0.0', '::', '[::]']);
-
-/** The names and origins this host answers for: loopback names, the bound address, the public origins. */
-function servedOrigins(bound: string, port: number, publicOrigins: string[]): { hosts: HostAllowList; origins: string[] } {
-  const wildcard = wildcardAddresses.has(bound);
-  const local = ['localhost', '127.0.0.1', '[::1]', ...(wildcard ? [] : [bound.includes(':') ? `[${bound}]` : bound.toLowerCase()])];
-  return {
-    hosts: { names: new Set([...local, ...hostNamesOf(publicOrigins)]), anyIpLiteral: wildcard },
-    origins: [...new Set([...local.map((name) => `http://${name}:${port}`), ...publicOrigins])],
-  };
-}
-
-/** Undoes what a start did, in reverse order, once. */
-class Teardown {
-  private readonly steps: (() => Promise<void> | void)[] = [];
-  add(step: () => Promise<void> | void): void {
-    this.steps.push(step);
-  }
-  /** Runs every step even when one fails; rejects with the first failure. */
-  async run(): Promise<void> {
-    const failures: unknown[] = [];
-    for (const step of this.steps.splice(0).reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        failures.push(error);
-      }
-    }
-    const [first] = failures;
-    if (first instanceof Error) throw first;
-    if (first !== undefined) throw new Error(`shutdown step failed: ${JSON.stringify(first)}`);
-  }
 }
 
 /**
