@@ -6,7 +6,7 @@ import { DataService } from '../domain/data-service';
 import { builderCollections } from '../domain/records';
 import { createServices } from '../domain/services';
 import { systemClock } from '../ports/clock';
-import type { ConnectionPusher } from '../ports/connection-pusher';
+import { PushFailedError, type ConnectionPusher } from '../ports/connection-pusher';
 import type { DocumentStore } from '../ports/document-store';
 import { sortableIdGenerator } from '../ports/id-generator';
 import { DataRelay, subscriptionKey } from './data-relay';
@@ -31,6 +31,9 @@ function changesIn(messages: ServerMessage[]): Delivered[] {
 class RecordingPusher implements ConnectionPusher {
   readonly sent = new Map<string, ServerMessage[]>();
   readonly gone = new Set<string>();
+  /** Connections whose pushes fail with a retryable error this many more times. */
+  readonly failing = new Map<string, number>();
+  readonly disconnected: string[] = [];
   private waiters: (() => void)[] = [];
   private gate: Promise<void> | null = null;
   private pushesStarted = 0;
@@ -39,11 +42,19 @@ class RecordingPusher implements ConnectionPusher {
     this.wake();
     if (this.gate) await this.gate;
     if (this.gone.has(connectionId)) return 'gone' as const;
+    const failures = this.failing.get(connectionId) ?? 0;
+    if (failures > 0) {
+      this.failing.set(connectionId, failures - 1);
+      this.wake();
+      throw new PushFailedError('management API unavailable', true, 503);
+    }
     this.sent.set(connectionId, [...(this.sent.get(connectionId) ?? []), data as ServerMessage]);
     this.wake();
     return 'sent' as const;
   }
-  disconnect() {
+  disconnect(connectionId: string) {
+    this.disconnected.push(connectionId);
+    this.wake();
     return Promise.resolve();
   }
   /** Makes pushes wait; the returned function lets them (and later ones) through. */
@@ -97,7 +108,14 @@ describe('data relay', () => {
     });
     const registry = createMemoryConnectionRegistry();
     const pusher = new RecordingPusher();
-    const relay = new DataRelay({ store, registry, pusher, scopeOf: (name) => data.scopeOf(name), epoch: 'epoch-1' });
+    const relay = new DataRelay({
+      store,
+      registry,
+      pusher,
+      scopeOf: (name) => data.scopeOf(name),
+      epoch: 'epoch-1',
+      delivery: { sleep: () => Promise.resolve() },
+    });
     relay.start();
     const key = (collection: string, scope: 'draft' | 'published' = 'draft') => ({
       workspaceId: workspace.id,
@@ -147,6 +165,24 @@ describe('data relay', () => {
     await pusher.waitFor('conn-live', 2);
     expect(await registry.keysFor('conn-gone')).toEqual([]);
     expect(await registry.connectionsFor(subscriptionKey(key('leads')))).toEqual(['conn-live']);
+    await relay.stop();
+  });
+
+  it('retries a transient push failure; when it persists, closes the connection instead of skipping changes', async () => {
+    const { data, owner, registry, pusher, relay, key } = await setup();
+    await relay.subscribe('conn-flaky', 'usr_owner', key('leads'));
+    await relay.subscribe('conn-broken', 'usr_owner', key('leads'));
+    pusher.failing.set('conn-flaky', 2);
+    pusher.failing.set('conn-broken', 1000);
+    await data.insert(owner, key('leads'), { name: 'Ada' });
+    expect((await pusher.waitFor('conn-flaky', 1)).map(({ change }) => change.seq)).toEqual([1]);
+    await pusher.until(() => pusher.disconnected.includes('conn-broken'));
+    expect(pusher.disconnected).toEqual(['conn-broken']);
+    // Sentinel: the next change reaches the healthy connection after the broken one was forgotten.
+    await data.insert(owner, key('leads'), { name: 'Grace' });
+    await pusher.waitFor('conn-flaky', 2);
+    expect(await registry.keysFor('conn-broken')).toEqual([]);
+    expect(await registry.keysFor('conn-flaky')).toEqual([subscriptionKey(key('leads'))]);
     await relay.stop();
   });
 
