@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuthMode, environmentVariables as env } from '@hangar/protocol';
+import { DataDirInUseError } from '../functions/src/entrypoints/data-dir-lock';
 import { startLocalHost, type LocalHost } from '../functions/src/entrypoints/local-host';
 import { ensureConsoleBuilt } from './build-console';
 import { dataDirFromEnvironment, repoRoot, webDistDir } from './paths';
@@ -23,6 +24,12 @@ async function main() {
     authMode,
     ...(issuer && audience ? { oidc: { issuer, audience, ...(jwksUri ? { jwksUri } : {}) } } : {}),
     ...(process.env[env.host] ? { host: process.env[env.host] } : {}),
+    // Public origins (a reverse proxy, a LAN name) this host also answers for.
+    publicOrigins:
+      process.env[env.trustedOrigins]
+        ?.split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean) ?? [],
   };
 
   let host: LocalHost;
@@ -30,8 +37,11 @@ async function main() {
   if (requested) {
     host = await startLocalHost({ ...common, port: Number(requested) });
   } else {
-    // A familiar default port, or any free one when it is taken.
-    host = await startLocalHost({ ...common, port: 8787 }).catch(() => startLocalHost({ ...common, port: 0 }));
+    // A familiar default port, or any free one when it is taken; any other failure is reported as is.
+    host = await startLocalHost({ ...common, port: 8787 }).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      return startLocalHost({ ...common, port: 0 });
+    });
   }
 
   const localFile = join(dataDir, 'local.json');
@@ -67,6 +77,9 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  if (error instanceof DataDirInUseError) console.error(`\n  ${error.message}\n`);
+  else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+    console.error(`\n  Port ${process.env[env.port] ?? ''} is in use. Pick another with PORT=…\n`);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -15,4 +15,10 @@ export const environmentVariables = {
   websocketManagementEndpoint: 'HANGAR_WEBSOCKET_MANAGEMENT_ENDPOINT',
   trustedOrigins: 'HANGAR_TRUSTED_ORIGINS',
   redisUrl: 'HANGAR_REDIS_URL',
+  /** Hex secret that signs run and preview capability tokens; the same in every Lambda. */
+  capabilitySecret: 'HANGAR_CAPABILITY_SECRET',
+  /** The KMS key (id or ARN) that seals app secrets (AWS). */
+  secretsKmsKeyId: 'HANGAR_SECRETS_KMS_KEY_ID',
+  /** The internal API base URL workers are given (the HTTP API's URL on AWS). */
+  internalApiUrl: 'HANGAR_INTERNAL_API_URL',
 } as const;

@@ -106,6 +106,23 @@ export const DataChangesMessage = z.strictObject({
   changes: z.array(DataChange).min(1).max(500),
 });
 
+/** Which subscription a `subscription.revoked` ends. */
+export const RevokedSubscription = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('data'), appId: Id, scope: DataScope, collection: CollectionName }),
+  z.strictObject({ kind: z.literal('run'), runId: Id }),
+]);
+export type RevokedSubscription = z.infer<typeof RevokedSubscription>;
+
+/**
+ * Access was rechecked after a membership, role or app access change and this subscription is
+ * no longer allowed: nothing more is sent for it. Subscribing again answers the usual refusal.
+ */
+export const SubscriptionRevokedMessage = z.strictObject({
+  type: z.literal('subscription.revoked'),
+  subscription: RevokedSubscription,
+  reason: z.string(),
+});
+
 export const ServerMessage = z.discriminatedUnion('type', [
   PongMessage,
   ErrorMessage,
@@ -115,5 +132,6 @@ export const ServerMessage = z.discriminatedUnion('type', [
   DataSubscribedMessage,
   DataChangedMessage,
   DataChangesMessage,
+  SubscriptionRevokedMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

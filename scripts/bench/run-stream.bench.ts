@@ -6,7 +6,9 @@ import { ApiGatewayConnectionPusher } from '../../functions/src/adapters/apigate
 import { createDocumentRunEventLog } from '../../functions/src/adapters/document-run-event-log';
 import { startLocalWebSocketGateway } from '../../functions/src/adapters/local-websocket-gateway';
 import { createSqliteDocumentStore } from '../../functions/src/adapters/sqlite/sqlite-document-store';
-import { RunSubscriptionHub } from '../../functions/src/realtime/run-subscriptions';
+import { createMemoryConnectionRegistry } from '../../functions/src/adapters/memory-connection-registry';
+import { createPushDelivery } from '../../functions/src/realtime/push-delivery';
+import { RunStreams } from '../../functions/src/realtime/run-streams';
 import { format, percentile, printTable } from './measure';
 
 const events = 500;
@@ -16,8 +18,8 @@ const nextMessage = (socket: WebSocket) => new Promise<Buffer>((resolve) => sock
 
 /**
  * Run event latency: an append to the run event log (what the internal API does for a worker)
- * until a WebSocket client holds the `run.event` frame — through the change feed, the
- * subscription hub, the real API Gateway management client and the local gateway. Baseline: a
+ * until a WebSocket client holds the `run.event` frame — pushed on append by the run streams
+ * through the registry, the real API Gateway management client and the local gateway. Baseline: a
  * raw `ws` server sending the same frame to the same kind of client, measured in the same run.
  */
 export async function benchRunStream(): Promise<void> {
@@ -26,7 +28,7 @@ export async function benchRunStream(): Promise<void> {
   await log.ensureIndexes();
   const server: Server = createServer();
   const accessKeyId = `BENCH${randomBytes(4).toString('hex')}`;
-  let hub: RunSubscriptionHub | null = null;
+  let streams: RunStreams | null = null;
   const gateway = await startLocalWebSocketGateway({
     server,
     credentials: { accessKeyId },
@@ -35,19 +37,19 @@ export async function benchRunStream(): Promise<void> {
       disconnect: () => Promise.resolve({ statusCode: 200 }),
       message: async (event) => {
         const body = JSON.parse(event.body ?? '{}') as { runId: string };
-        await hub?.subscribe(event.requestContext.connectionId, body.runId, undefined);
+        await streams?.subscribe(event.requestContext.connectionId, 'usr_bench', body.runId, undefined);
         return { statusCode: 200 };
       },
     },
   });
-  hub = new RunSubscriptionHub(
-    log,
-    new ApiGatewayConnectionPusher({
-      endpoint: gateway.managementEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId, secretAccessKey: 'bench' },
-    }),
-  );
+  const pusher = new ApiGatewayConnectionPusher({
+    endpoint: gateway.managementEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId, secretAccessKey: 'bench' },
+  });
+  const registry = createMemoryConnectionRegistry();
+  streams = new RunStreams({ events: log, registry, deliver: createPushDelivery(pusher) });
+  const pushing = streams.log;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
@@ -61,12 +63,12 @@ export async function benchRunStream(): Promise<void> {
   for (let i = 0; i < events; i++) {
     const received = nextMessage(client);
     const started = performance.now();
-    await log.append(runId, { type: 'text.delta', text: `token ${i} ` });
+    await pushing.append(runId, { type: 'text.delta', text: `token ${i} ` });
     await received;
     pipeline.push(performance.now() - started);
   }
   client.close();
-  await hub.close();
+  await registry.close();
   await gateway.close();
   await new Promise((resolve) => server.close(resolve));
   await store.close();

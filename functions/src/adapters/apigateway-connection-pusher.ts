@@ -5,7 +5,7 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { ApiGatewayManagementApiClientConfig } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { ConnectionPusher } from '../ports/connection-pusher';
+import { PushFailedError, type ConnectionPusher } from '../ports/connection-pusher';
 
 /** Either a ready client, or what is needed to build one. */
 export type ApiGatewayConnectionPusherOptions =
@@ -18,7 +18,12 @@ export type ApiGatewayConnectionPusherOptions =
       credentials?: ApiGatewayManagementApiClientConfig['credentials'];
     };
 
-/** Pushes to WebSocket connections through the `@connections` management API (AWS or local gateway). */
+/**
+ * Pushes to WebSocket connections through the `@connections` management API (AWS or local
+ * gateway). A 410 answers `'gone'`; every other failure rejects with `PushFailedError` (retryable
+ * for throttling, 5xx and network errors). The SDK's own retries are turned off for a client this
+ * class builds, so the one retry policy is `realtime/push-delivery.ts`.
+ */
 export class ApiGatewayConnectionPusher implements ConnectionPusher {
   private readonly client: ApiGatewayManagementApiClient;
 
@@ -29,6 +34,7 @@ export class ApiGatewayConnectionPusher implements ConnectionPusher {
         : new ApiGatewayManagementApiClient({
             endpoint: options.endpoint,
             region: options.region,
+            maxAttempts: 1,
             ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
           });
   }
@@ -40,7 +46,7 @@ export class ApiGatewayConnectionPusher implements ConnectionPusher {
       return 'sent';
     } catch (error) {
       if (isGone(error)) return 'gone';
-      throw error;
+      throw asPushFailure(error);
     }
   }
 
@@ -48,7 +54,7 @@ export class ApiGatewayConnectionPusher implements ConnectionPusher {
     try {
       await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
     } catch (error) {
-      if (!isGone(error)) throw error;
+      if (!isGone(error)) throw asPushFailure(error);
     }
   }
 }
@@ -56,4 +62,21 @@ export class ApiGatewayConnectionPusher implements ConnectionPusher {
 /** `instanceof` alone fails when two copies of the SDK are installed; the name is stable. */
 function isGone(error: unknown): boolean {
   return error instanceof GoneException || (error instanceof Error && error.name === 'GoneException');
+}
+
+/** Statuses worth another attempt: throttling and server-side failures. */
+const retryableStatus = (status: number) => status === 429 || status >= 500;
+
+/** Classifies an SDK or network failure; requests that never got an answer are retryable. */
+function asPushFailure(error: unknown): PushFailedError {
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  const message = error instanceof Error ? error.message : String(error);
+  return new PushFailedError(
+    `push failed${status ? ` (${status})` : ''}: ${message}`,
+    status === undefined || retryableStatus(status),
+    status,
+    {
+      cause: error,
+    },
+  );
 }

@@ -7,8 +7,8 @@ export interface LocalProcessLauncherOptions {
   cwd: string;
   /** Extra environment for every worker (workspace dirs, template, model provider settings). */
   env: Record<string, string>;
-  /** Called when a worker exits; the control plane fails the run if it was still active. */
-  onExit: (runId: string, code: number | null, signal: NodeJS.Signals | null) => void;
+  /** Called when a worker exits, besides the handlers given to `onWorkerExit`. */
+  onExit?: (runId: string, code: number | null, signal: NodeJS.Signals | null) => void;
   log?: (message: string) => void;
 }
 
@@ -17,6 +17,7 @@ export function createLocalProcessLauncher(
   options: LocalProcessLauncherOptions,
 ): RunLauncher & { running(): string[]; kill(runId: string): boolean; stopAll(): Promise<void> } {
   const children = new Map<string, ChildProcess>();
+  const exitHandlers = new Set<(runId: string, detail: string) => void>();
   const log = options.log ?? (() => undefined);
 
   const stop = (runId: string): Promise<void> => {
@@ -54,7 +55,9 @@ export function createLocalProcessLauncher(
       child.stderr?.on('data', forward);
       child.once('exit', (code, signal) => {
         children.delete(spec.runId);
-        options.onExit(spec.runId, code, signal);
+        options.onExit?.(spec.runId, code, signal);
+        const detail = signal ? `signal ${signal}` : `exit code ${code ?? '?'}`;
+        for (const handler of exitHandlers) handler(spec.runId, detail);
       });
       return new Promise<void>((resolve, reject) => {
         child.once('spawn', () => resolve());
@@ -62,6 +65,7 @@ export function createLocalProcessLauncher(
       });
     },
     stop,
+    onWorkerExit: (handler) => void exitHandlers.add(handler),
     running: () => [...children.keys()],
     /** Kills a worker without warning, as a lost machine would (tests of recovery). */
     kill: (runId: string) => children.get(runId)?.kill('SIGKILL') ?? false,

@@ -42,7 +42,8 @@ const closeGraceMilliseconds = 1_000;
 export interface LocalWebSocketGatewayOptions {
   /** The http server whose `upgrade` event carries `/ws`. */
   server: Server;
-  handlers: WebSocketHandlers;
+  /** The route handlers; may be given later with `serve` (the pusher needs `managementEndpoint` first). */
+  handlers?: WebSocketHandlers;
   /** Default `local`. */
   stage?: string;
   /** Default `127.0.0.1`. */
@@ -59,6 +60,8 @@ export interface LocalWebSocketGatewayOptions {
 export interface LocalWebSocketGateway {
   /** The `@connections` endpoint for the SDK client, e.g. `http://127.0.0.1:PORT/local`. */
   managementEndpoint: string;
+  /** Starts accepting upgrades with these handlers; until then upgrades answer 503. */
+  serve(handlers: WebSocketHandlers): void;
   connectionCount(): number;
   /** Closes every connection (each gets `$disconnect`), then the management server. */
   close(): Promise<void>;
@@ -99,6 +102,7 @@ export async function startLocalWebSocketGateway(options: LocalWebSocketGatewayO
   const selectedProtocol = new WeakMap<IncomingMessage, string>();
   let closing = false;
   let closed: Promise<void> | undefined;
+  let handlers: WebSocketHandlers | undefined = options.handlers;
 
   const webSocketServer = new WebSocketServer({
     noServer: true,
@@ -110,6 +114,12 @@ export async function startLocalWebSocketGateway(options: LocalWebSocketGatewayO
       return chosen !== undefined && offered.has(chosen) ? chosen : false;
     },
   });
+
+  /** Only reached for connections accepted after `serve`. */
+  function requireHandlers(): WebSocketHandlers {
+    if (!handlers) throw new Error('the gateway is not serving yet');
+    return handlers;
+  }
 
   function invoke(handler: WebSocketHandler, event: WebSocketEvent): Promise<WebSocketResult | undefined> {
     const invocation = (async () => {
@@ -146,7 +156,7 @@ export async function startLocalWebSocketGateway(options: LocalWebSocketGatewayO
   }
 
   function disconnected(facts: ConnectionFacts, statusCode: number, reason: string): void {
-    void invoke(options.handlers.disconnect, {
+    void invoke(requireHandlers().disconnect, {
       requestContext: { ...context(facts, '$disconnect', 'DISCONNECT'), disconnectStatusCode: statusCode, disconnectReason: reason },
       headers: { host: facts.domainName },
       multiValueHeaders: { host: [facts.domainName] },
@@ -156,7 +166,7 @@ export async function startLocalWebSocketGateway(options: LocalWebSocketGatewayO
 
   async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
     if (!isWebSocketHandshake(request)) return refuse(socket, 400);
-    if (closing) return refuse(socket, 503);
+    if (closing || !handlers) return refuse(socket, 503);
     const facts: ConnectionFacts = {
       id: newConnectionId(connections),
       connectedAt: Date.now(),
@@ -164,7 +174,7 @@ export async function startLocalWebSocketGateway(options: LocalWebSocketGatewayO
       userAgent: request.headers['user-agent'],
       domainName: request.headers.host ?? 'localhost',
     };
-    const result = await invoke(options.handlers.connect, {
+    const result = await invoke(requireHandlers().connect, {
       requestContext: context(facts, '$connect', 'CONNECT'),
       headers: singleValueHeaders(request.headers),
       multiValueHeaders: multiValueHeaders(request.rawHeaders),
@@ -200,7 +210,7 @@ export async function startLocalWebSocketGateway(options: LocalWebSocketGatewayO
     socket.on('message', (data, isBinary) => {
       connection.lastActiveAt = Date.now();
       const bytes = toBuffer(data);
-      void invoke(options.handlers.message, {
+      void invoke(requireHandlers().message, {
         requestContext: { ...context(facts, '$default', 'MESSAGE'), messageId: newApiGatewayId() },
         body: isBinary ? bytes.toString('base64') : bytes.toString('utf8'),
         isBase64Encoded: isBinary,
@@ -312,6 +322,9 @@ export async function startLocalWebSocketGateway(options: LocalWebSocketGatewayO
 
   return {
     managementEndpoint: `http://${host}:${address.port}/${stage}`,
+    serve(ready: WebSocketHandlers) {
+      handlers = ready;
+    },
     connectionCount: () => connections.size,
     close: () => (closed ??= shutDown()),
   };

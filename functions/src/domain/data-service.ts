@@ -1,13 +1,13 @@
 import { DocumentId, type AppDocument, type DataPage, type DataQuery, type DataScope, type DataScopeKey } from '@hangar/protocol';
 import type { Clock } from '../ports/clock';
-import type { DocumentStore, StoredDocument } from '../ports/document-store';
+import { DuplicateKeyError, type DocumentStore, type StoredDocument } from '../ports/document-store';
 import type { IdGenerator } from '../ports/id-generator';
 import type { AuditLog } from './audit-log';
 import { changedFields, validateDocumentFields } from './data-documents';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { roleAtLeast } from './permissions';
 import { hashValue } from './redact';
-import { builderCollections, type AppRecord } from './records';
+import { builderCollections, type AppRecord, type MembershipRecord } from './records';
 import { auditActorOf, type Actor, type WorkspaceAccess } from './workspace-access';
 
 interface ScopeRecord extends StoredDocument, DataScopeKey {
@@ -44,11 +44,7 @@ export class DataService {
     const membership = await this.access.member(workspaceId, actor);
     const app = await this.store.collection<AppRecord>(builderCollections.apps).findOne({ _id: appId, workspaceId });
     if (!app) throw new NotFoundError('App not found.');
-    const allowed =
-      scope === 'draft'
-        ? app.createdBy === actor.identity.id || roleAtLeast(membership.role, 'admin')
-        : mode === 'read' || roleAtLeast(membership.role, 'member');
-    if (!allowed) {
+    if (!allowedBy(app, membership, actor.identity.id, scope, mode)) {
       const why =
         scope === 'draft'
           ? 'Draft data is open to the app’s creator, admins and owners.'
@@ -56,6 +52,17 @@ export class DataService {
       return this.access.denied(workspaceId, actor, `data.${mode}`, `${scope} data`, why);
     }
     return app;
+  }
+
+  /**
+   * Whether a person may still read an app's data scope, rechecked when access changes (no audit
+   * entry: nobody asked; the subscription is simply ended). False for an unknown app or a non-member.
+   */
+  async mayRead(userId: string, appId: string, scope: DataScope): Promise<boolean> {
+    const app = await this.store.collection<AppRecord>(builderCollections.apps).findOne({ _id: appId });
+    if (!app) return false;
+    const membership = await this.access.membershipOf(app.workspaceId, userId);
+    return membership !== null && allowedBy(app, membership, userId, scope, 'read');
   }
 
   /** The scope key of a physical collection, for the relay (null when it is not app data). */
@@ -75,7 +82,10 @@ export class DataService {
     if (mode === 'write' && !this.known.has(name)) {
       const scopes = this.store.collection<ScopeRecord>(dataScopesCollection);
       if (!(await scopes.findOne({ _id: name }))) {
-        await scopes.insertOne({ _id: name, ...key, createdAt: this.clock.now().toISOString() }).catch(() => undefined);
+        // A concurrent first write may have registered it: that duplicate is the only expected error.
+        await scopes.insertOne({ _id: name, ...key, createdAt: this.clock.now().toISOString() }).catch((error: unknown) => {
+          if (!(error instanceof DuplicateKeyError)) throw error;
+        });
       }
       this.known.set(name, key);
     }
@@ -167,4 +177,17 @@ export class DataService {
       },
     });
   }
+}
+
+/** The access rule of app data: draft for the creator, admins and owners; published reads for everyone, writes for members up. */
+function allowedBy(
+  app: AppRecord,
+  membership: Pick<MembershipRecord, 'role'>,
+  userId: string,
+  scope: DataScope,
+  mode: 'read' | 'write',
+): boolean {
+  return scope === 'draft'
+    ? app.createdBy === userId || roleAtLeast(membership.role, 'admin')
+    : mode === 'read' || roleAtLeast(membership.role, 'member');
 }

@@ -1,5 +1,6 @@
 import type { Membership, Role } from '@hangar/protocol';
 import type { DocumentStore } from '../ports/document-store';
+import { noDomainEvents, type DomainEventPublisher } from '../ports/domain-events';
 import type { AuditLog } from './audit-log';
 import { ConflictError, NotFoundError } from './errors';
 import { canManageRole } from './permissions';
@@ -17,13 +18,15 @@ export const toMembership = ({ workspaceId, userId, email, name, role, joinedAt 
 
 /**
  * Members and their roles. Rules: a workspace always keeps an owner; nobody changes their own
- * role; only owners grant, change or remove the owner role.
+ * role; only owners grant, change or remove the owner role. Every change is announced as a
+ * domain event, so open subscriptions of the person are rechecked before the call returns.
  */
 export class MembershipService {
   constructor(
     private readonly store: DocumentStore,
     private readonly access: WorkspaceAccess,
     private readonly audit: AuditLog,
+    private readonly events: DomainEventPublisher = noDomainEvents,
   ) {}
 
   private get memberships() {
@@ -75,6 +78,7 @@ export class MembershipService {
       target: { type: 'member', id: userId, label: member.email },
       metadata: { from: member.role, to: role },
     });
+    await this.events.publish({ type: 'member.role_changed', workspaceId, userId, from: member.role, to: role });
     return toMembership(updated);
   }
 
@@ -98,5 +102,6 @@ export class MembershipService {
       target: { type: 'member', id: userId, label: member.email },
       metadata: { role: member.role },
     });
+    await this.events.publish({ type: 'member.removed', workspaceId, userId });
   }
 }

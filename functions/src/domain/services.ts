@@ -1,5 +1,6 @@
 import type { Clock } from '../ports/clock';
 import type { DocumentStore } from '../ports/document-store';
+import { noDomainEvents, type DomainEventPublisher } from '../ports/domain-events';
 import type { IdGenerator } from '../ports/id-generator';
 import { AuditLog } from './audit-log';
 import { InvitationService } from './invitation-service';
@@ -18,7 +19,13 @@ export interface Services {
   signIn: SignInService;
 }
 
-export async function createServices(ports: { store: DocumentStore; ids: IdGenerator; clock: Clock }): Promise<Services> {
+/** Builds the foundation's services; `events` receives access changes (the composition wires revalidation to it). */
+export async function createServices(ports: {
+  store: DocumentStore;
+  ids: IdGenerator;
+  clock: Clock;
+  events?: DomainEventPublisher;
+}): Promise<Services> {
   const { store, ids, clock } = ports;
   const audit = new AuditLog(store, ids, clock);
   const access = new WorkspaceAccess(store, audit);
@@ -26,7 +33,7 @@ export async function createServices(ports: { store: DocumentStore; ids: IdGener
     audit,
     access,
     workspaces: new WorkspaceService(store, access, audit, ids, clock),
-    memberships: new MembershipService(store, access, audit),
+    memberships: new MembershipService(store, access, audit, ports.events ?? noDomainEvents),
     invitations: new InvitationService(store, access, audit, ids, clock),
     signIn: new SignInService(store, audit, ids, clock),
   };

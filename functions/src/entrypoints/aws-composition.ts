@@ -1,67 +1,141 @@
+import { KMSClient } from '@aws-sdk/client-kms';
+import { createKmsSecretCipher } from '../adapters/kms-secret-cipher';
+import { createSafeHttpClient } from '../adapters/outbound/safe-http-client';
 import { environmentVariables as env } from '@hangar/protocol';
 import { ApiGatewayConnectionPusher } from '../adapters/apigateway-connection-pusher';
 import { createMongoDocumentStore } from '../adapters/mongo-document-store';
 import { createRedisConnectionRegistry } from '../adapters/redis-connection-registry';
-import { DataService } from '../domain/data-service';
-import { DataRelay } from '../realtime/data-relay';
-import { createDocumentDbRelay, documentDbRelayEpoch } from '../realtime/documentdb-relay';
+import { createRedisRunEventLog } from '../adapters/redis-run-event-log';
 import { createOidcAuthenticator } from '../auth/authenticator';
 import { createOidcVerifier } from '../auth/oidc-verifier';
-import { createServices } from '../domain/services';
-import { createApp } from '../http/create-app';
+import { builderInfoFromEnvironment } from '../composition/builder-info';
+import { composeControlPlane, type ControlPlane } from '../composition/compose-control-plane';
+import type { ControlPlanePorts } from '../composition/control-plane-ports';
+import { HangarError } from '../domain/errors';
+import type { BlobStore } from '../ports/blob-store';
 import { systemClock } from '../ports/clock';
 import { sortableIdGenerator } from '../ports/id-generator';
-import { createSessionHandlers } from '../realtime/session-handlers';
+import type { RunLauncher } from '../ports/run-launcher';
+import { onceSuccessful } from './once-successful';
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} must be set for the AWS deployment`);
-  return value;
+/** The AWS deployment's settings, read once from the environment (names in `protocol/src/environment.ts`). */
+export interface AwsSettings {
+  mongodbUri: string;
+  mongodbDatabase: string;
+  redisUrl: string;
+  oidc: { issuer: string; audience: string; jwksUri?: string };
+  websocketManagementEndpoint: string;
+  region: string;
+  allowedOrigins: string[];
+  capabilitySecret: Buffer;
+  /** The KMS key that seals app secrets. */
+  secretsKeyId: string;
+  internalApiUrl: string;
+  version: string;
+}
+
+/** Reads the settings; throws naming the first missing variable, so the first invocation says what is wrong. */
+export function awsSettingsFromEnvironment(source: Record<string, string | undefined> = process.env): AwsSettings {
+  const required = (name: string): string => {
+    const value = source[name];
+    if (!value) throw new Error(`${name} must be set for the AWS deployment`);
+    return value;
+  };
+  const secret = required(env.capabilitySecret);
+  if (!/^[0-9a-f]{64,}$/i.test(secret)) throw new Error(`${env.capabilitySecret} must be at least 32 bytes of hex`);
+  const jwksUri = source[env.oidcJwksUri];
+  return {
+    mongodbUri: required(env.mongodbUri),
+    mongodbDatabase: source[env.mongodbDatabase] ?? 'hangar',
+    redisUrl: required(env.redisUrl),
+    oidc: { issuer: required(env.oidcIssuer), audience: required(env.oidcAudience), ...(jwksUri ? { jwksUri } : {}) },
+    websocketManagementEndpoint: required(env.websocketManagementEndpoint),
+    region: required('AWS_REGION'),
+    allowedOrigins:
+      source[env.trustedOrigins]
+        ?.split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean) ?? [],
+    capabilitySecret: Buffer.from(secret, 'hex'),
+    secretsKeyId: required(env.secretsKmsKeyId),
+    internalApiUrl: required(env.internalApiUrl),
+    version: source.HANGAR_VERSION ?? '0.1.0',
+  };
+}
+
+/** A builder port this deployment has no adapter for yet: every use fails with a reason people can read. */
+const notConfigured = (what: string) => () =>
+  Promise.reject(new HangarError(503, 'unavailable', `${what} is not configured in this deployment.`, { retryable: false }));
+
+/**
+ * The adapters an AWS deployment may choose for the builder's ports. Each is a factory from the
+ * settings, so a new adapter (S3 blobs, an SQS → ECS launcher) is one more typed entry here.
+ */
+export interface AwsBuilderAdapters {
+  blobs: (settings: AwsSettings) => BlobStore;
+  launcher: (settings: AwsSettings) => RunLauncher;
+}
+
+/** Until the S3 and ECS adapters land, snapshots and runs answer 503 with the reason. */
+export const unconfiguredBuilderAdapters: AwsBuilderAdapters = {
+  blobs: () => ({
+    kind: 'unconfigured',
+    put: notConfigured('Snapshot storage (S3)'),
+    get: notConfigured('Snapshot storage (S3)'),
+    has: notConfigured('Snapshot storage (S3)'),
+  }),
+  launcher: () => ({ kind: 'unconfigured', launch: notConfigured('The run launcher (SQS → ECS)'), stop: () => Promise.resolve() }),
+};
+
+/** Chooses the AWS adapters: DocumentDB/Mongo store, Redis run log and registry, OIDC, API Gateway pushes. */
+export function awsPorts(settings: AwsSettings, builder: AwsBuilderAdapters = unconfiguredBuilderAdapters): ControlPlanePorts {
+  return {
+    store: createMongoDocumentStore({ uri: settings.mongodbUri, databaseName: settings.mongodbDatabase }),
+    runEvents: createRedisRunEventLog({ url: settings.redisUrl }),
+    blobs: builder.blobs(settings),
+    launcher: builder.launcher(settings),
+    // Subscriptions (data and runs) live in ElastiCache so every Lambda container sees them.
+    registry: createRedisConnectionRegistry({ url: settings.redisUrl }),
+    pusher: new ApiGatewayConnectionPusher({ endpoint: settings.websocketManagementEndpoint, region: settings.region }),
+    authenticator: createOidcAuthenticator(createOidcVerifier(settings.oidc)),
+    sessionCodec: null,
+    capabilitySecret: settings.capabilitySecret,
+    secretCipher: createKmsSecretCipher({ kms: new KMSClient({ region: settings.region }), keyId: settings.secretsKeyId }),
+    outbound: createSafeHttpClient(),
+    clock: systemClock,
+    ids: sortableIdGenerator,
+  };
 }
 
 /**
- * The AWS composition root: MongoDB/DocumentDB store, OIDC bearer tokens, and the API Gateway
- * management API for pushes. Built once per Lambda container.
+ * The AWS composition: the one control plane over AWS-shaped ports. API Gateway routes by
+ * domain (no Host list); data changes arrive through the DocumentDB change-stream Lambda.
  */
-export async function composeAws() {
-  const store = createMongoDocumentStore({ uri: required(env.mongodbUri), databaseName: process.env[env.mongodbDatabase] ?? 'hangar' });
-  const services = await createServices({ store, ids: sortableIdGenerator, clock: systemClock });
-  const jwksUri = process.env[env.oidcJwksUri];
-  const oidc = { issuer: required(env.oidcIssuer), audience: required(env.oidcAudience) };
-  const authenticator = createOidcAuthenticator(createOidcVerifier({ ...oidc, ...(jwksUri ? { jwksUri } : {}) }));
-  const trustedOrigins = process.env[env.trustedOrigins]?.split(',').filter(Boolean) ?? [];
-  const app = createApp({
-    services,
-    authenticator,
-    sessionCodec: null,
-    config: { version: process.env.HANGAR_VERSION ?? '0.1.0', storeKind: store.kind, trustedOrigins, oidc },
+export function composeAws(
+  ports: ControlPlanePorts,
+  settings: Pick<AwsSettings, 'version' | 'internalApiUrl' | 'allowedOrigins' | 'oidc'>,
+): Promise<ControlPlane> {
+  return composeControlPlane(ports, {
+    version: settings.version,
+    internalApiUrl: settings.internalApiUrl,
+    builderInfo: builderInfoFromEnvironment(),
+    allowedOrigins: settings.allowedOrigins,
+    allowedHosts: null,
+    dataFeed: 'documentdb-stream',
+    oidc: { issuer: settings.oidc.issuer, audience: settings.oidc.audience },
+    log: (message) => console.log(JSON.stringify({ level: 'info', msg: message })),
   });
-  const pusher = new ApiGatewayConnectionPusher({ endpoint: required(env.websocketManagementEndpoint), region: required('AWS_REGION') });
-  // Live data: subscriptions live in ElastiCache so every Lambda container sees them.
-  const registry = createRedisConnectionRegistry({ url: required(env.redisUrl) });
-  const data = new DataService(store, services.access, services.audit, sortableIdGenerator, systemClock);
-  const relayChanges = createDocumentDbRelay({ store, registry, pusher, scopeOf: (name) => data.scopeOf(name) });
-  // The WebSocket handlers only register subscriptions; the DocumentDB relay numbers and pushes changes.
-  const relay = new DataRelay({
-    store,
-    registry,
-    pusher,
-    scopeOf: (name) => data.scopeOf(name),
-    epoch: documentDbRelayEpoch,
-    sequenceOf: relayChanges.sequenceOf,
-  });
-  const websocketHandlers = createSessionHandlers({
-    authenticator,
-    pusher,
-    store,
-    clock: systemClock,
-    trustedOrigins,
-    data: { relay, service: data },
-  });
-
-  return { app, websocketHandlers, relayChanges };
 }
 
-let composed: ReturnType<typeof composeAws> | null = null;
-/** One composition per container, shared by the HTTP and WebSocket entry points. */
-export const awsComposition = () => (composed ??= composeAws());
+/** One composition per container, shared by the HTTP, WebSocket and relay entry points. */
+export const awsComposition = onceSuccessful(async () => {
+  const settings = awsSettingsFromEnvironment();
+  const ports = awsPorts(settings);
+  try {
+    return await composeAws(ports, settings);
+  } catch (error) {
+    // The next invocation builds new clients; these must not leak.
+    await Promise.allSettled([ports.store.close(), ports.runEvents.close(), ports.registry.close()]);
+    throw error;
+  }
+});

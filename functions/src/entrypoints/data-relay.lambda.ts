@@ -1,9 +1,12 @@
 import middy from '@middy/core';
-import type { BatchResult, DocumentDbChangeEvent } from '../realtime/documentdb-relay';
+import type { DocumentDbChangeEvent } from '../realtime/documentdb-relay';
 import { awsComposition } from './aws-composition';
 
 /**
  * DocumentDB change stream → event source mapping → this Lambda: pushes app data changes to
- * subscribed browsers, reporting partial batch failures so Lambda retries from the first failure.
+ * subscribed browsers. The mapping has no partial-batch response, so a failure throws and Lambda
+ * retries the whole batch; the relay skips changes it already relayed (idempotent by resume token).
  */
-export const handler = middy<DocumentDbChangeEvent, BatchResult>().handler(async (event) => (await awsComposition()).relayChanges(event));
+export const handler = middy<DocumentDbChangeEvent, void>().handler(async (event) =>
+  (await awsComposition()).relayDocumentDbChanges(event),
+);

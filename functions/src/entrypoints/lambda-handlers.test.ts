@@ -14,7 +14,8 @@ const context = { awsRequestId: 'req-1', functionName: 'hangar-http', getRemaini
 describe('HTTP Lambda entry point (API Gateway v2 events)', () => {
   let test: TestApp;
   beforeAll(async () => {
-    test = await createTestApp();
+    // The fixtures come from the API's own https origin, configured as the console's.
+    test = await createTestApp({ allowedOrigins: ['https://abc123.execute-api.eu-west-1.amazonaws.com'] });
   });
   afterAll(() => test.close());
 

@@ -4,7 +4,29 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { MeResponse, ServerMessage } from '@hangar/protocol';
+import { request as httpRequest } from 'node:http';
+import { DataDirInUseError } from './data-dir-lock';
 import { startLocalHost, type LocalHost } from './local-host';
+
+/** A raw HTTP request with any Host header (fetch will not send a forged one). */
+function rawRequest(
+  port: number,
+  options: { method?: string; path: string; headers: Record<string, string> },
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    request.once('error', reject);
+    request.end();
+  });
+}
 
 /** Opens a socket and resolves with it once open, or rejects with the refused status. */
 function open(url: string, headers: Record<string, string>): Promise<WebSocket> {
@@ -60,6 +82,79 @@ describe('local host: HTTP API, session cookie and WebSocket gateway together', 
     await expect(open(wsUrl(), {})).rejects.toThrow('refused 401');
     await expect(open(wsUrl(), { cookie, origin: 'https://evil.example' })).rejects.toThrow('refused 403');
     await expect(open(wsUrl(), { cookie })).rejects.toThrow('refused 403');
+  });
+
+  it('answers 403 (never a 500) to a null, non-URL or wrong-scheme WebSocket origin', async () => {
+    const port = new URL(host.url).port;
+    for (const origin of [
+      'null',
+      'not a url',
+      `https://localhost:${port}`,
+      `ftp://localhost:${port}`,
+      `http://localhost:${port}.evil.example`,
+    ]) {
+      await expect(open(wsUrl(), { cookie, origin }), origin).rejects.toThrow('refused 403');
+    }
+    // The loopback address is one of this host's own origins too.
+    const socket = await open(wsUrl(), { cookie, origin: `http://127.0.0.1:${port}` });
+    socket.close();
+  });
+
+  it('answers only for its own host names: another Host gets 403 before authentication, on HTTP and on the upgrade (DNS rebinding)', async () => {
+    const rebinding = { host: `attacker.example:${host.port}` };
+    const api = await rawRequest(host.port, { path: '/api/me', headers: { ...rebinding, cookie } });
+    expect(api.status).toBe(403);
+    expect(JSON.parse(api.body)).toMatchObject({ error: { code: 'forbidden' } });
+    expect((await rawRequest(host.port, { path: '/', headers: rebinding })).status).toBe(403);
+    await expect(open(wsUrl(), { cookie, origin: `http://attacker.example:${host.port}`, host: rebinding.host })).rejects.toThrow(
+      'refused 403',
+    );
+    // Without credentials the answer is still 403, not 401: nothing runs before the Host check.
+    await expect(open(wsUrl(), { host: rebinding.host })).rejects.toThrow('refused 403');
+    for (const own of [`localhost:${host.port}`, `127.0.0.1:${host.port}`, `[::1]:${host.port}`]) {
+      expect((await rawRequest(host.port, { path: '/api/health', headers: { host: own } })).status, own).toBe(200);
+    }
+  });
+
+  it('refuses a cookie mutation whose Origin is this request’s own (rebound) Host rather than a configured origin', async () => {
+    const forged = await rawRequest(host.port, {
+      method: 'POST',
+      path: '/api/workspaces',
+      headers: { host: `localhost:${host.port}`, cookie, origin: `http://rebound.example:${host.port}`, 'sec-fetch-site': 'same-origin' },
+    });
+    expect(forged.status).toBe(403);
+    expect(JSON.parse(forged.body)).toMatchObject({ error: { code: 'csrf_failed' } });
+  });
+
+  it('answers an unknown /api or /internal route with a JSON 404 on every method', async () => {
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
+      for (const path of ['/api/nothing-here', '/api/workspaces/wsp_1/nothing', '/internal/nothing']) {
+        const response = await fetch(`${host.url}${path}`, { method, headers: { cookie, origin: host.url } });
+        expect({ method, path, status: response.status, type: response.headers.get('content-type') }).toEqual({
+          method,
+          path,
+          status: 404,
+          type: 'application/json',
+        });
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not_found');
+      }
+    }
+  });
+
+  it('refuses a second host on a data directory a running host holds', async () => {
+    await expect(startLocalHost({ port: 0, dataDir, log: () => undefined })).rejects.toBeInstanceOf(DataDirInUseError);
+    // The refused start left the running host untouched.
+    expect((await fetch(`${host.url}/api/health`)).status).toBe(200);
+  });
+
+  it('a failed listen closes what it opened and frees the data directory', async () => {
+    const otherDir = mkdtempSync(join(tmpdir(), 'hangar-host-busy-'));
+    const error = await startLocalHost({ port: host.port, dataDir: otherDir, log: () => undefined }).catch((failure: unknown) => failure);
+    expect((error as NodeJS.ErrnoException).code).toBe('EADDRINUSE');
+    // Nothing holds the directory now: a host starts there at once.
+    const second = await startLocalHost({ port: 0, dataDir: otherDir, log: () => undefined });
+    await second.close();
+    rmSync(otherDir, { recursive: true, force: true });
   });
 
   it('serves the API and keeps data across a restart of the host', async () => {

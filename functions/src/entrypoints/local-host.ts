@@ -1,37 +1,40 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { createAdaptorServer } from '@hono/node-server';
+import { join, resolve } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AuthMode } from '@hangar/protocol';
 import { ApiGatewayConnectionPusher } from '../adapters/apigateway-connection-pusher';
+import { createDocumentRunEventLog } from '../adapters/document-run-event-log';
+import { createFileBlobStore } from '../adapters/file-blob-store';
+import { createLocalProcessLauncher } from '../adapters/local-process-launcher';
 import { startLocalWebSocketGateway } from '../adapters/local-websocket-gateway';
+import { createMemoryConnectionRegistry } from '../adapters/memory-connection-registry';
 import { createSqliteDocumentStore } from '../adapters/sqlite/sqlite-document-store';
 import { createLocalAuthenticator, createOidcAuthenticator, type Authenticator } from '../auth/authenticator';
 import { createOidcVerifier } from '../auth/oidc-verifier';
 import { SessionCodec } from '../auth/session-cookie';
-import { createServices } from '../domain/services';
+import { builderInfoFromEnvironment } from '../composition/builder-info';
+import { createLocalSecretCipher, loadOrCreateSecretKey } from '../adapters/local-secret-cipher';
+import { createSafeHttpClient } from '../adapters/outbound/safe-http-client';
+import { composeControlPlane } from '../composition/compose-control-plane';
 import type { AppEnv } from '../http/app-env';
-import { createApp } from '../http/create-app';
 import { systemClock } from '../ports/clock';
 import { sortableIdGenerator } from '../ports/id-generator';
-import { DataService } from '../domain/data-service';
-import { createMemoryConnectionRegistry } from '../adapters/memory-connection-registry';
-import { DataRelay } from '../realtime/data-relay';
-import { RunSubscriptionHub } from '../realtime/run-subscriptions';
-import { createSessionHandlers } from '../realtime/session-handlers';
-import { createFileBlobStore } from '../adapters/file-blob-store';
-import { createLocalProcessLauncher } from '../adapters/local-process-launcher';
-import { createDocumentRunEventLog } from '../adapters/document-run-event-log';
-import { CapabilityTokens } from '../auth/capability-tokens';
-import { builderInfoFromEnvironment, composeBuilder } from './builder-composition';
+import type { RunLauncher } from '../ports/run-launcher';
+import { acquireDataDirLock } from './data-dir-lock';
+import { servedOrigins, wildcardAddresses } from './served-origins';
 import { createStaticHandler } from './static-files';
+import { Teardown } from './teardown';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 
 export interface LocalHostOptions {
   /** 0 picks a free port. */
   port: number;
+  /** The address to bind; default 127.0.0.1. */
   host?: string;
   dataDir: string;
   /** The built console (web/dist); omitted → API only. */
@@ -39,21 +42,27 @@ export interface LocalHostOptions {
   authMode?: AuthMode;
   oidc?: { issuer: string; audience: string; jwksUri?: string };
   version?: string;
-  /** Turns on the builder: where the template and the worker entry point are. */
-  builder?: { repoRoot: string; templateDir: string; workerEntry: string; env?: Record<string, string> };
+  /** Where the template and the worker entry point are (default: this repository), and the workers' extra environment. */
+  builder?: { repoRoot?: string; templateDir?: string; workerEntry?: string; env?: Record<string, string> };
+  /** Origins besides this host's own loopback ones whose pages may use it (e.g. a reverse proxy's `https://hangar.example`). */
+  publicOrigins?: string[];
+  /** A launcher other than child processes (tests that play the worker through the internal API). */
+  launcher?: RunLauncher;
   log?: (message: string) => void;
 }
 
 export interface LocalHost {
   url: string;
   port: number;
-  /** The local worker launcher when the builder is on (tests kill workers through it). */
+  /** The local worker launcher (tests kill workers through it); null when a launcher was given. */
   launcher: { running(): string[]; kill(runId: string): boolean } | null;
+  /** Every route the host serves (method and path pattern), for parity checks against other roots. */
+  routes: readonly { method: string; path: string }[];
   close(): Promise<void>;
 }
 
 /** The session secret is generated once into the data directory and reused on every start. */
-function loadSessionSecret(dataDir: string): Buffer {
+function loadSecret(dataDir: string): Buffer {
   const file = join(dataDir, 'session-secret');
   if (!existsSync(file)) {
     writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
@@ -63,177 +72,149 @@ function loadSessionSecret(dataDir: string): Buffer {
 }
 
 /**
- * The local composition root: SQLite store, local session cookies (or OIDC), the Hono app on a
- * Node server, the console's static files, and the local WebSocket gateway with the real
- * API Gateway management client pushing into it.
+ * The local composition root: it listens first (so a taken port fails before anything is
+ * opened), then chooses the embedded adapters — SQLite store, durable run log over it, files for
+ * blobs, child-process workers, memory registry, the local WebSocket gateway with the real API
+ * Gateway management client — and calls the one composition. A failed start closes what it opened.
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const log = options.log ?? ((message: string) => console.log(message));
   mkdirSync(options.dataDir, { recursive: true });
-  const store = createSqliteDocumentStore({ filename: join(options.dataDir, 'hangar.db') });
-  const services = await createServices({ store, ids: sortableIdGenerator, clock: systemClock });
-
-  const authMode = options.authMode ?? 'none';
-  let authenticator: Authenticator;
-  let sessionCodec: SessionCodec | null = null;
-  if (authMode === 'oidc') {
-    if (!options.oidc) throw new Error('HANGAR_AUTH_MODE=oidc needs HANGAR_OIDC_ISSUER and HANGAR_OIDC_AUDIENCE');
-    authenticator = createOidcAuthenticator(createOidcVerifier(options.oidc));
-  } else {
-    sessionCodec = new SessionCodec(loadSessionSecret(options.dataDir));
-    authenticator = createLocalAuthenticator(sessionCodec);
-  }
-
-  const secret = loadSessionSecret(options.dataDir);
-  let port = 0;
-  let builder: Awaited<ReturnType<typeof composeBuilder>> | null = null;
-  let launcher: ReturnType<typeof createLocalProcessLauncher> | null = null;
-  // Durable: chat history and run streams survive a restart of the local host.
-  const runEvents = createDocumentRunEventLog(store);
-  await runEvents.ensureIndexes();
-  if (options.builder) {
-    const settings = options.builder;
-    let workerExited: (runId: string, detail: string) => void = () => undefined;
-    launcher = createLocalProcessLauncher({
-      workerEntry: settings.workerEntry,
-      cwd: settings.repoRoot,
-      env: {
-        HANGAR_WORKSPACES_DIR: join(options.dataDir, 'workspaces'),
-        HANGAR_TEMPLATE_DIR: settings.templateDir,
-        HANGAR_DEPENDENCY_CACHE_DIR: join(options.dataDir, 'dependency-cache'),
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        ...settings.env,
-      },
-      onExit: (runId, code, signal) => workerExited(runId, signal ? `signal ${signal}` : `exit code ${code ?? '?'}`),
-      log,
+  const teardown = new Teardown();
+  const lock = acquireDataDirLock(options.dataDir);
+  teardown.add(() => lock.release());
+  try {
+    // Until the product is composed, requests get a clear 503 rather than a hang.
+    let handle: (request: IncomingMessage, response: ServerResponse) => void = (_request, response) => {
+      response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+      response.end(JSON.stringify({ error: { code: 'unavailable', message: 'Hangar is starting; try again in a moment.' } }));
+    };
+    const server = createServer((request, response) => handle(request, response));
+    const bound = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, bound, () => {
+        server.off('error', reject);
+        resolveListen();
+      });
     });
-    builder = await composeBuilder({
-      store,
-      services,
-      events: runEvents,
-      blobs: createFileBlobStore(join(options.dataDir, 'blobs')),
-      launcher,
-      tokens: new CapabilityTokens(secret),
-      ids: sortableIdGenerator,
-      clock: systemClock,
-      controlPlaneUrl: () => `http://127.0.0.1:${port}`,
-      info: builderInfoFromEnvironment({ ...process.env, ...settings.env }),
-    });
-    const worker = builder.worker;
-    workerExited = (runId, detail) =>
-      void worker.workerExited(runId, detail).catch((error: unknown) => log(`worker exit handling failed: ${String(error)}`));
-  }
+    teardown.add(() => new Promise<void>((resolveClose) => server.close(() => resolveClose())));
+    const port = (server.address() as AddressInfo).port;
+    const { hosts, origins } = servedOrigins(bound, port, options.publicOrigins ?? []);
 
-  const data = builder ? new DataService(store, services.access, services.audit, sortableIdGenerator, systemClock) : null;
-
-  const api = createApp({
-    services,
-    authenticator,
-    sessionCodec,
-    ...(builder ? { builder } : {}),
-    ...(data ? { data } : {}),
-    config: { version: options.version ?? '0.1.0', storeKind: store.kind, ...(options.oidc ? { oidc: options.oidc } : {}) },
-    clientAddress: (c) =>
-      (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'local',
-  });
-  const root = new Hono<AppEnv>();
-  root.route('/', api);
-  if (options.webDistDir) {
-    const serveStatic = createStaticHandler(options.webDistDir);
-    root.get('*', (c) => serveStatic(new URL(c.req.url).pathname));
-  }
-
-  const server = createAdaptorServer({ fetch: root.fetch });
-  const accessKeyId = `LOCAL${randomBytes(8).toString('hex').toUpperCase()}`;
-  let pusher: ApiGatewayConnectionPusher | null = null;
-  const hub = new RunSubscriptionHub(
-    runEvents,
-    {
-      post: (connectionId, data) => (pusher ? pusher.post(connectionId, data) : Promise.resolve('gone')),
-      disconnect: (connectionId) => (pusher ? pusher.disconnect(connectionId) : Promise.resolve()),
-    },
-    log,
-  );
-  const relay = data
-    ? new DataRelay({
-        store,
-        registry: createMemoryConnectionRegistry(),
-        pusher: {
-          post: (connectionId, message) => (pusher ? pusher.post(connectionId, message) : Promise.resolve('gone')),
-          disconnect: (connectionId) => (pusher ? pusher.disconnect(connectionId) : Promise.resolve()),
-        },
-        scopeOf: (collection) => data.scopeOf(collection),
-        log,
-      })
-    : null;
-  relay?.start();
-  const readRun = builder?.canReadRun;
-  const handlers = createSessionHandlers({
-    authenticator,
-    store,
-    clock: systemClock,
-    log,
-    ...(relay && data ? { data: { relay, service: data } } : {}),
-    ...(readRun
-      ? {
-          runs: {
-            hub,
-            canRead: (userId: string, _email: string, workspaceId: string, runId: string) => readRun(userId, workspaceId, runId),
+    const store = createSqliteDocumentStore({ filename: join(options.dataDir, 'hangar.db') });
+    teardown.add(() => store.close());
+    // Durable: chat history and run streams survive a restart of the local host.
+    const runEvents = createDocumentRunEventLog(store);
+    teardown.add(() => runEvents.close());
+    await runEvents.ensureIndexes();
+    const secret = loadSecret(options.dataDir);
+    let authenticator: Authenticator;
+    let sessionCodec: SessionCodec | null = null;
+    if ((options.authMode ?? 'none') === 'oidc') {
+      if (!options.oidc) throw new Error('HANGAR_AUTH_MODE=oidc needs HANGAR_OIDC_ISSUER and HANGAR_OIDC_AUDIENCE');
+      authenticator = createOidcAuthenticator(createOidcVerifier(options.oidc));
+    } else {
+      sessionCodec = new SessionCodec(secret);
+      authenticator = createLocalAuthenticator(sessionCodec);
+    }
+    const worker = options.builder ?? {};
+    const localLauncher = options.launcher
+      ? null
+      : createLocalProcessLauncher({
+          workerEntry: worker.workerEntry ?? join(worker.repoRoot ?? repoRoot, 'worker-container', 'src', 'main.ts'),
+          cwd: worker.repoRoot ?? repoRoot,
+          env: {
+            HANGAR_WORKSPACES_DIR: join(options.dataDir, 'workspaces'),
+            HANGAR_TEMPLATE_DIR: worker.templateDir ?? join(worker.repoRoot ?? repoRoot, 'template'),
+            HANGAR_DEPENDENCY_CACHE_DIR: join(options.dataDir, 'dependency-cache'),
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+            ...worker.env,
           },
-        }
-      : {}),
-    pusher: {
-      post: (connectionId, data) => (pusher ? pusher.post(connectionId, data) : Promise.resolve('gone')),
-      disconnect: (connectionId) => (pusher ? pusher.disconnect(connectionId) : Promise.resolve()),
-    },
-  });
-  const gateway = await startLocalWebSocketGateway({
-    server: server as Server,
-    handlers,
-    credentials: { accessKeyId },
-    log,
-  });
-  pusher = new ApiGatewayConnectionPusher({
-    endpoint: gateway.managementEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId, secretAccessKey: randomBytes(16).toString('hex') },
-  });
+          log,
+        });
+    const registry = createMemoryConnectionRegistry();
+    teardown.add(() => registry.close());
+    // In-flight requests finish (their writes are acknowledged) before the store closes.
+    teardown.add(async () => {
+      const stopped = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+      server.closeIdleConnections();
+      const grace = setTimeout(() => server.closeAllConnections(), 5000);
+      await stopped;
+      clearTimeout(grace);
+    });
 
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => resolve());
-  });
-  port = (server.address() as AddressInfo).port;
-  const sweeper = builder
-    ? setInterval(() => void builder?.worker.sweepLostWorkers().catch((error: unknown) => log(`sweep failed: ${String(error)}`)), 5000)
-    : null;
-  sweeper?.unref();
-  const url = `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${port}`;
+    // The gateway's management API exists before the handlers, so the pusher is a real client from the start.
+    const accessKeyId = `LOCAL${randomBytes(8).toString('hex').toUpperCase()}`;
+    const gateway = await startLocalWebSocketGateway({ server, credentials: { accessKeyId }, log });
+    teardown.add(() => gateway.close());
+    const pusher = new ApiGatewayConnectionPusher({
+      endpoint: gateway.managementEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId, secretAccessKey: randomBytes(16).toString('hex') },
+    });
 
-  let closing: Promise<void> | null = null;
-  return {
-    url,
-    port,
-    launcher,
-    close() {
-      closing ??= (async () => {
-        if (sweeper) clearInterval(sweeper);
-        await launcher?.stopAll();
-        await hub.close();
-        await relay?.stop();
-        const httpServer = server as Server;
-        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        httpServer.closeIdleConnections();
-        await gateway.close();
-        // In-flight requests finish (their writes are acknowledged) before the store closes.
-        const grace = setTimeout(() => httpServer.closeAllConnections(), 5000);
-        await stopped;
-        clearTimeout(grace);
-        await runEvents.close();
-        await store.close();
-      })();
-      return closing;
-    },
-  };
+    const plane = await composeControlPlane(
+      {
+        store,
+        runEvents,
+        blobs: createFileBlobStore(join(options.dataDir, 'blobs')),
+        launcher: options.launcher ?? (localLauncher as RunLauncher),
+        registry,
+        pusher,
+        authenticator,
+        sessionCodec,
+        capabilitySecret: secret,
+        secretCipher: createLocalSecretCipher(loadOrCreateSecretKey(join(options.dataDir, 'secret-key'))),
+        outbound: createSafeHttpClient(),
+        clock: systemClock,
+        ids: sortableIdGenerator,
+      },
+      {
+        version: options.version ?? '0.1.0',
+        internalApiUrl: `http://127.0.0.1:${port}`,
+        builderInfo: builderInfoFromEnvironment({ ...process.env, ...worker.env }),
+        allowedOrigins: origins,
+        allowedHosts: hosts,
+        dataFeed: 'in-process',
+        ...(options.oidc ? { oidc: { issuer: options.oidc.issuer, audience: options.oidc.audience } } : {}),
+        clientAddress: (c) =>
+          (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'local',
+        log,
+      },
+    );
+    plane.start();
+    teardown.add(() => plane.stop());
+    if (localLauncher) teardown.add(() => localLauncher.stopAll());
+    // The in-process scheduler: workers that stop sending heartbeats are failed within 20 s.
+    const sweeper = setInterval(
+      () => void plane.worker.sweepLostWorkers().catch((error: unknown) => log(`sweep failed: ${String(error)}`)),
+      5000,
+    );
+    sweeper.unref();
+    teardown.add(() => clearInterval(sweeper));
+
+    const root = new Hono<AppEnv>();
+    root.route('/', plane.app);
+    if (options.webDistDir) {
+      const serveStatic = createStaticHandler(options.webDistDir);
+      root.get('*', (c) => serveStatic(new URL(c.req.url).pathname));
+    }
+    gateway.serve(plane.websocketHandlers);
+    const listener = getRequestListener(root.fetch);
+    handle = (request, response) => void listener(request, response);
+
+    const url = `http://${wildcardAddresses.has(bound) || bound === '127.0.0.1' ? 'localhost' : bound}:${port}`;
+    let closing: Promise<void> | null = null;
+    return {
+      url,
+      port,
+      launcher: localLauncher,
+      routes: root.routes.map(({ method, path }) => ({ method, path })),
+      close: () => (closing ??= teardown.run()),
+    };
+  } catch (error) {
+    await teardown.run();
+    throw error;
+  }
 }

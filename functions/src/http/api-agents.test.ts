@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentsConfigResponse, CreateAppResponse, WorkspaceSummary } from '@hangar/protocol';
 import type { RunLauncher } from '../ports/run-launcher';
+import { createFileBlobStore } from '../adapters/file-blob-store';
+import type { BlobStore } from '../ports/blob-store';
 import { createTestApp, type TestClient } from './testing';
 
 const launcher: RunLauncher = { kind: 'fake', launch: () => Promise.resolve(), stop: () => Promise.resolve() };
@@ -47,11 +49,13 @@ describe('app agents API', () => {
   let outsider: TestClient;
   let workspace: WorkspaceSummary;
   let appId: string;
+  let blobs: BlobStore;
   const base = () => `/api/workspaces/${workspace.id}/apps/${appId}`;
 
   beforeEach(async () => {
     blobDir = mkdtempSync(join(tmpdir(), 'hangar-agents-'));
     test = await createTestApp({ builder: { launcher, blobDir } });
+    blobs = createFileBlobStore(blobDir);
     owner = await test.signIn('Olive', 'olive@example.com');
     admin = await test.signIn('Ada', 'ada@example.com');
     member = await test.signIn('Max', 'max@example.com');
@@ -68,8 +72,8 @@ describe('app agents API', () => {
     );
     appId = created.app.id;
     const bytes = new TextEncoder().encode('<!doctype html>');
-    const sha256 = await test.builder!.blobs.put(bytes);
-    await test.builder!.worker.createVersion(workspace.id, appId, [{ path: 'index.html', sha256, size: bytes.byteLength }], {
+    const sha256 = await blobs.put(bytes);
+    await test.plane.worker.createVersion(workspace.id, appId, [{ path: 'index.html', sha256, size: bytes.byteLength }], {
       runId: null,
       restoredFrom: null,
     });

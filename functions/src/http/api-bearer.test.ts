@@ -1,12 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MeResponse, WorkspaceSummary } from '@hangar/protocol';
-import { createSqliteDocumentStore } from '../adapters/sqlite/sqlite-document-store';
 import { createOidcAuthenticator, type BearerVerifier } from '../auth/authenticator';
-import { createServices } from '../domain/services';
-import { systemClock } from '../ports/clock';
-import type { DocumentStore } from '../ports/document-store';
-import { sortableIdGenerator } from '../ports/id-generator';
-import { createApp } from './create-app';
+import { createTestApp, type TestApp } from './testing';
 
 /** Tokens are `subject.verified` (email `subject@example.com`); real JWT verification is tested in oidc-verifier.test.ts. */
 const verifier: BearerVerifier = {
@@ -19,18 +14,15 @@ const verifier: BearerVerifier = {
 };
 
 describe('oidc mode: bearer tokens', () => {
-  let store: DocumentStore;
-  afterEach(() => store.close());
+  let test: TestApp;
+  afterEach(() => test.close());
 
   async function app() {
-    store = createSqliteDocumentStore({ filename: ':memory:' });
-    const services = await createServices({ store, ids: sortableIdGenerator, clock: systemClock });
-    return createApp({
-      services,
-      authenticator: createOidcAuthenticator(verifier),
-      sessionCodec: null,
-      config: { version: 't', storeKind: 'sqlite', oidc: { issuer: 'https://idp.example', audience: 'hangar' } },
+    test = await createTestApp({
+      oidc: { authenticator: createOidcAuthenticator(verifier), issuer: 'https://idp.example', audience: 'hangar' },
+      allowedOrigins: ['https://api.example'],
     });
+    return test.app;
   }
   const call = async (hono: Awaited<ReturnType<typeof app>>, token: string | null, method: string, path: string, body?: unknown) =>
     hono.request(`https://api.example${path}`, {

@@ -9,9 +9,10 @@ import type { RunWorkerService } from '../domain/run-worker-service';
 import type { Services } from '../domain/services';
 import type { VersionService } from '../domain/version-service';
 import type { BlobStore } from '../ports/blob-store';
+import type { HostAllowList, OriginAllowList } from './request-policy';
 import type { AgentServices } from '../domain/agents/agent-services';
 
-/** The builder's services; absent in deployments that do not run the builder. */
+/** The builder's services. */
 export interface BuilderDependencies {
   builder: BuilderService;
   versions: VersionService;
@@ -22,22 +23,24 @@ export interface BuilderDependencies {
   info: BuilderInfo;
 }
 
-/** What the HTTP app is built from; each composition root supplies it. */
+/** What the HTTP app is built from; `composition/compose-control-plane.ts` supplies it. */
 export interface AppDependencies {
   services: Services;
   authenticator: Authenticator;
-  builder?: BuilderDependencies;
-  /** Live app data (needs the builder's apps). */
-  data?: DataService;
-  /** App agents: configuration, approval, secrets and tools (needs the builder's apps). */
-  agents?: AgentServices;
+  builder: BuilderDependencies;
+  /** Live app data. */
+  data: DataService;
+  /** App agents: configuration, approval, secrets and tools. */
+  agents: AgentServices;
   /** Present in `none` mode, where the app signs its own session cookies. */
   sessionCodec: SessionCodec | null;
   config: {
     version: string;
     storeKind: string;
-    /** Extra origins allowed to make cookie-authenticated mutations (the request's own origin always is). */
-    trustedOrigins?: string[];
+    /** The origins allowed to make cookie-authenticated mutations (configured, never the request's own Host). */
+    allowedOrigins: OriginAllowList;
+    /** Host names the server answers for (DNS rebinding defence); null: any. */
+    allowedHosts: HostAllowList | null;
     /** The identity provider, shown on the sign-in page in `oidc` mode. */
     oidc?: { issuer: string; audience: string };
     /** Requests per minute: sign-in attempts per client address, and mutations per identity. */

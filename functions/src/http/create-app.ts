@@ -4,7 +4,7 @@ import { dataLimits, limits } from '@hangar/protocol';
 import { PayloadTooLargeError } from '../domain/errors';
 import type { AppDependencies, AppEnv } from './app-env';
 import { mapError, notFound } from './error-mapper';
-import { authentication, csrfProtection, mutating, rateLimit, requireActor } from './middleware';
+import { authentication, csrfProtection, hostCheck, mutating, rateLimit, requireActor } from './middleware';
 import { agentRoutes } from './routes/agent-routes';
 import { appRoutes } from './routes/app-routes';
 import { auditRoutes } from './routes/audit-routes';
@@ -26,6 +26,8 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
 
   app.onError(mapError);
   app.notFound(notFound);
+  // Before everything, the console's static files included (the local root mounts them after this app).
+  app.use('*', hostCheck(deps));
 
   app.use('/api/*', async (c, next) => {
     c.set('requestId', c.req.header('x-request-id') ?? crypto.randomUUID());
@@ -67,18 +69,19 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.route('/api/workspaces', memberRoutes(deps));
   app.route('/api/workspaces', invitationRoutes(deps));
   app.route('/api/workspaces', auditRoutes(deps));
-  if (deps.builder) {
-    const info = deps.builder.info;
-    app.get('/api/builder', (c) => {
-      requireActor(c);
-      return c.json(info);
-    });
-    app.route('/api/workspaces', appRoutes(deps));
-    app.route('/api/workspaces', versionRoutes(deps));
-    if (deps.data) app.route('/api/workspaces', dataRoutes({ ...deps, data: deps.data }));
-    if (deps.agents) app.route('/api/workspaces', agentRoutes(deps.agents));
-    app.route('/internal', internalRoutes(deps));
-    app.route('/preview', previewRoutes(deps));
-  }
+  const info = deps.builder.info;
+  app.get('/api/builder', (c) => {
+    requireActor(c);
+    return c.json(info);
+  });
+  app.route('/api/workspaces', appRoutes(deps));
+  app.route('/api/workspaces', versionRoutes(deps));
+  app.route('/api/workspaces', dataRoutes(deps));
+  app.route('/api/workspaces', agentRoutes(deps.agents));
+  app.route('/internal', internalRoutes(deps));
+  app.route('/preview', previewRoutes(deps));
+  // Unknown API and internal paths answer JSON on every method, before a root's catch-all (the console's HTML).
+  app.all('/api/*', notFound);
+  app.all('/internal/*', notFound);
   return app;
 }

@@ -5,6 +5,7 @@ import { sessionCookieName } from '../auth/session-cookie';
 import { ForbiddenError, RateLimitedError, UnauthenticatedError } from '../domain/errors';
 import type { Actor } from '../domain/workspace-access';
 import type { AppDependencies, AppEnv } from './app-env';
+import { hostAllowed, originAllowed } from './request-policy';
 
 const mutating = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -22,7 +23,7 @@ export function authentication(deps: AppDependencies): MiddlewareHandler<AppEnv>
   };
 }
 
-/** The request's own origin as the browser sees it. */
+/** The request's own origin as the browser sees it (for cookie flags; never for trust decisions). */
 export function requestOrigin(c: Context): string {
   const url = new URL(c.req.url);
   const forwardedProto = c.req.header('x-forwarded-proto');
@@ -31,17 +32,32 @@ export function requestOrigin(c: Context): string {
 }
 
 /**
- * CSRF protection for everything that is not bearer-authenticated: a mutation must come from
- * our own origin, as told by Sec-Fetch-Site or Origin. Requests carrying neither are refused.
+ * DNS rebinding defence: a request whose `Host` is not one this server answers for gets 403
+ * before anything else (authentication included) runs.
+ */
+export function hostCheck(deps: AppDependencies): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!hostAllowed(deps.config.allowedHosts, c.req.header('host'))) {
+      throw new ForbiddenError('This server does not answer for that host name.', 'forbidden');
+    }
+    await next();
+  };
+}
+
+/**
+ * CSRF protection for everything that is not bearer-authenticated: a mutation must come from a
+ * configured origin, as told by Origin (checked against the list, never against the request's
+ * own Host, which a rebinding page controls) or, without Origin, by Sec-Fetch-Site.
+ * Requests carrying neither are refused.
  */
 export function csrfProtection(deps: AppDependencies): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (mutating.has(c.req.method) && c.get('auth')?.via !== 'bearer') {
       const site = c.req.header('sec-fetch-site');
       const origin = c.req.header('origin');
-      const trusted = new Set([requestOrigin(c), ...(deps.config.trustedOrigins ?? [])]);
       const sameSite = site === 'same-origin' || site === 'none';
-      const allowed = site ? sameSite && (!origin || trusted.has(origin)) : origin !== undefined && trusted.has(origin);
+      const allowed =
+        origin !== undefined ? originAllowed(deps.config.allowedOrigins, origin) && (!site || sameSite) : site !== undefined && sameSite;
       if (!allowed)
         throw new ForbiddenError(
           'Cross-site request refused (CSRF protection). Send Origin from this site, or use a bearer token.',

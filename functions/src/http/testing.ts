@@ -1,26 +1,27 @@
-import { randomBytes } from 'node:crypto';
-import type { Hono } from 'hono';
-import type { MeResponse, WorkspaceSummary } from '@hangar/protocol';
-import { createSqliteDocumentStore } from '../adapters/sqlite/sqlite-document-store';
-import { createLocalAuthenticator } from '../auth/authenticator';
-import { SessionCodec, sessionCookieName } from '../auth/session-cookie';
-import { createServices, type Services } from '../domain/services';
-import { createFileBlobStore } from '../adapters/file-blob-store';
-import { createMemoryRunEventLog } from '../adapters/memory-run-event-log';
-import { CapabilityTokens } from '../auth/capability-tokens';
-import { composeBuilder } from '../entrypoints/builder-composition';
-import { DataService } from '../domain/data-service';
-import { systemClock, type Clock } from '../ports/clock';
-import type { RunEventLog } from '../ports/run-event-log';
-import type { RunLauncher } from '../ports/run-launcher';
-import type { DocumentStore } from '../ports/document-store';
-import { sortableIdGenerator } from '../ports/id-generator';
-import type { AppEnv } from './app-env';
-import { createApp } from './create-app';
-import { createAgentServices, type AgentServices } from '../domain/agents/agent-services';
 import { createLocalSecretCipher } from '../adapters/local-secret-cipher';
 import { createSafeHttpClient } from '../adapters/outbound/safe-http-client';
 import type { OutboundHttp } from '../ports/outbound-http';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import type { MeResponse, WorkspaceSummary } from '@hangar/protocol';
+import { createSqliteDocumentStore } from '../adapters/sqlite/sqlite-document-store';
+import { createLocalAuthenticator, type Authenticator } from '../auth/authenticator';
+import { SessionCodec, sessionCookieName } from '../auth/session-cookie';
+import type { Services } from '../domain/services';
+import { createFileBlobStore } from '../adapters/file-blob-store';
+import { createMemoryConnectionRegistry } from '../adapters/memory-connection-registry';
+import { createMemoryRunEventLog } from '../adapters/memory-run-event-log';
+import { composeControlPlane, type ControlPlane } from '../composition/compose-control-plane';
+import { systemClock, type Clock } from '../ports/clock';
+import type { ConnectionPusher } from '../ports/connection-pusher';
+import type { RunEventLog } from '../ports/run-event-log';
+import type { RunLauncher, RunSpec } from '../ports/run-launcher';
+import type { DocumentStore } from '../ports/document-store';
+import { sortableIdGenerator } from '../ports/id-generator';
+import type { AppEnv } from './app-env';
 
 export const testOrigin = 'http://hangar.test';
 
@@ -41,58 +42,74 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app on an in-memory SQLite store: the shared double for HTTP tests. */
+/** A launcher that records what it was asked to start; tests play the worker through the internal API. */
+export class RecordingLauncher implements RunLauncher {
+  readonly kind = 'recording';
+  readonly launched: RunSpec[] = [];
+  readonly stopped: string[] = [];
+  launch(spec: RunSpec) {
+    this.launched.push(spec);
+    return Promise.resolve();
+  }
+  stop(runId: string) {
+    this.stopped.push(runId);
+    return Promise.resolve();
+  }
+}
+
+/** A pusher for tests that do not open sockets: every connection is gone. */
+const noConnections: ConnectionPusher = { post: () => Promise.resolve('gone'), disconnect: () => Promise.resolve() };
+
+/**
+ * The real product (the one composition) on an in-memory SQLite store, a memory run log and
+ * registry, and a recording launcher: the shared double for HTTP tests.
+ */
 export async function createTestApp(
   options: {
     rateLimits?: { authPerMinute: number; mutationsPerMinute: number };
-    builder?: { launcher: RunLauncher; clock?: Clock; blobDir: string; outbound?: OutboundHttp };
+    builder?: { launcher?: RunLauncher; clock?: Clock; blobDir?: string };
+    /** The outbound HTTP adapter app-agent tools use (tests pass one that trusts the local test integration). */
+    outbound?: OutboundHttp;
+    /** Origins allowed besides `testOrigin` and its https twin. */
+    allowedOrigins?: string[];
+    /** Another authenticator than local session cookies (bearer tests), with its identity provider. */
+    oidc?: { authenticator: Authenticator; issuer: string; audience: string };
   } = {},
-): Promise<TestApp & { builder: Awaited<ReturnType<typeof composeBuilder>> | null; events: RunEventLog; agents: AgentServices | null }> {
+): Promise<TestApp & { builder: ControlPlane; events: RunEventLog; plane: ControlPlane }> {
   const store = createSqliteDocumentStore({ filename: ':memory:' });
   const clock = options.builder?.clock ?? systemClock;
-  const services = await createServices({ store, ids: sortableIdGenerator, clock });
   const sessionCodec = new SessionCodec(randomBytes(32));
   const events = createMemoryRunEventLog({ clock });
-  const builder = options.builder
-    ? await composeBuilder({
-        store,
-        services,
-        events,
-        blobs: createFileBlobStore(options.builder.blobDir),
-        launcher: options.builder.launcher,
-        tokens: new CapabilityTokens(randomBytes(32)),
-        ids: sortableIdGenerator,
-        clock,
-        controlPlaneUrl: () => testOrigin,
-        info: { provider: 'scripted', model: 'test', offline: false, note: '' },
-      })
-    : null;
-  const agents = builder
-    ? await createAgentServices({
-        store,
-        access: services.access,
-        audit: services.audit,
-        blobs: builder.blobs,
-        builder: builder.builder,
-        worker: builder.worker,
-        cipher: createLocalSecretCipher(randomBytes(32)),
-        outbound: options.builder?.outbound ?? createSafeHttpClient(),
-        ids: sortableIdGenerator,
-        clock,
-      })
-    : null;
-  const app = createApp({
-    ...(agents ? { agents } : {}),
-    services,
-    authenticator: createLocalAuthenticator(sessionCodec),
-    sessionCodec,
-    ...(builder ? { builder, data: new DataService(store, services.access, services.audit, sortableIdGenerator, clock) } : {}),
-    config: {
-      version: 'test',
-      storeKind: store.kind,
-      rateLimits: options.rateLimits ?? { authPerMinute: 10_000, mutationsPerMinute: 10_000 },
+  const ownBlobDir = options.builder?.blobDir ? null : mkdtempSync(join(tmpdir(), 'hangar-test-blobs-'));
+  const plane = await composeControlPlane(
+    {
+      store,
+      runEvents: events,
+      blobs: createFileBlobStore(options.builder?.blobDir ?? ownBlobDir ?? ''),
+      launcher: options.builder?.launcher ?? new RecordingLauncher(),
+      registry: createMemoryConnectionRegistry(),
+      pusher: noConnections,
+      authenticator: options.oidc?.authenticator ?? createLocalAuthenticator(sessionCodec),
+      sessionCodec: options.oidc ? null : sessionCodec,
+      capabilitySecret: randomBytes(32),
+      secretCipher: createLocalSecretCipher(randomBytes(32)),
+      outbound: options.outbound ?? createSafeHttpClient(),
+      clock,
+      ids: sortableIdGenerator,
     },
-  });
+    {
+      version: 'test',
+      internalApiUrl: testOrigin,
+      builderInfo: { provider: 'scripted', model: 'test', offline: false, note: '' },
+      allowedOrigins: [testOrigin, testOrigin.replace('http:', 'https:'), ...(options.allowedOrigins ?? [])],
+      allowedHosts: null,
+      dataFeed: 'in-process',
+      ...(options.oidc ? { oidc: { issuer: options.oidc.issuer, audience: options.oidc.audience } } : {}),
+      rateLimits: options.rateLimits ?? { authPerMinute: 10_000, mutationsPerMinute: 10_000 },
+      log: () => undefined,
+    },
+  );
+  const { app, services } = plane;
 
   const call = (
     cookie: string | null,
@@ -136,5 +153,10 @@ export async function createTestApp(
     return workspace;
   };
 
-  return { app, store, services, signIn, workspaceWith, builder, events, agents, close: () => store.close() };
+  const close = async () => {
+    await plane.stop();
+    await store.close();
+    if (ownBlobDir) rmSync(ownBlobDir, { recursive: true, force: true });
+  };
+  return { app, store, services, signIn, workspaceWith, builder: plane, events, plane, close };
 }

@@ -2,10 +2,28 @@
  * The connection pusher port: sends messages to connected WebSocket clients by connection id.
  * Adapters: `apigateway-connection-pusher.ts` (the `@connections` management API of API Gateway,
  * or of the local WebSocket gateway, which serves the same API).
+ *
+ * Failure semantics: only a 410 (GoneException) means the connection no longer exists, answered
+ * as `'gone'`. Any other failure rejects with `PushFailedError`, whose `retryable` tells callers
+ * whether trying again can help; `realtime/push-delivery.ts` retries and then closes the
+ * connection so the client reconnects and resynchronizes, never silently missing a message.
  */
 export interface ConnectionPusher {
   /** Sends `data` as one JSON text frame. `'gone'` when the connection no longer exists. */
   post(connectionId: string, data: unknown): Promise<'sent' | 'gone'>;
   /** Closes the connection; a connection that is already gone is not an error. */
   disconnect(connectionId: string): Promise<void>;
+}
+
+/** A push that failed for a reason other than the connection being gone. */
+export class PushFailedError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PushFailedError';
+  }
 }

@@ -18,4 +18,10 @@ export interface RunLauncher {
   launch(spec: RunSpec): Promise<void>;
   /** Stops the worker of a run if it is still alive. Idempotent. */
   stop(runId: string): Promise<void>;
+  /**
+   * Reports workers that exited, where the launcher can see it (a child process can; an ECS
+   * task cannot, and the heartbeat sweeper covers it). The control plane fails a run whose
+   * worker exited while it was still active.
+   */
+  onWorkerExit?(handler: (runId: string, detail: string) => void): void;
 }

@@ -6,7 +6,7 @@ import { DataService } from '../domain/data-service';
 import { builderCollections } from '../domain/records';
 import { createServices } from '../domain/services';
 import { systemClock } from '../ports/clock';
-import type { ConnectionPusher } from '../ports/connection-pusher';
+import { PushFailedError, type ConnectionPusher } from '../ports/connection-pusher';
 import type { DocumentStore } from '../ports/document-store';
 import { sortableIdGenerator } from '../ports/id-generator';
 import { DataRelay, subscriptionKey } from './data-relay';
@@ -24,32 +24,63 @@ function changesIn(messages: ServerMessage[]): Delivered[] {
   );
 }
 
-/** A pusher that records messages; connections listed in `gone` answer 410. */
+/**
+ * A pusher that records messages; connections listed in `gone` answer 410. While `hold()` is in
+ * effect, pushes wait until it is released (a deferred fake instead of a delay).
+ */
 class RecordingPusher implements ConnectionPusher {
   readonly sent = new Map<string, ServerMessage[]>();
   readonly gone = new Set<string>();
+  /** Connections whose pushes fail with a retryable error this many more times. */
+  readonly failing = new Map<string, number>();
+  readonly disconnected: string[] = [];
   private waiters: (() => void)[] = [];
-  /** How long each push takes (0: answers at once). */
-  delayMs = 0;
+  private gate: Promise<void> | null = null;
+  private pushesStarted = 0;
   async post(connectionId: string, data: unknown) {
-    if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    this.pushesStarted++;
+    this.wake();
+    if (this.gate) await this.gate;
     if (this.gone.has(connectionId)) return 'gone' as const;
+    const failures = this.failing.get(connectionId) ?? 0;
+    if (failures > 0) {
+      this.failing.set(connectionId, failures - 1);
+      this.wake();
+      throw new PushFailedError('management API unavailable', true, 503);
+    }
     this.sent.set(connectionId, [...(this.sent.get(connectionId) ?? []), data as ServerMessage]);
-    for (const wake of this.waiters.splice(0)) wake();
+    this.wake();
     return 'sent' as const;
   }
-  disconnect() {
+  disconnect(connectionId: string) {
+    this.disconnected.push(connectionId);
+    this.wake();
     return Promise.resolve();
   }
-  /** Waits until a connection has received `count` changes (bounded); answers them in order. */
+  /** Makes pushes wait; the returned function lets them (and later ones) through. */
+  hold(): () => void {
+    let release = () => undefined as void;
+    this.gate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.gate = null;
+      release();
+    };
+  }
+  private wake() {
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+  /** Resolves once `ready()` holds, re-checking after every push (the test's timeout bounds it). */
+  async until(ready: () => boolean): Promise<void> {
+    while (!ready()) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+  /** Waits until a connection has received `count` changes; answers them in order. */
   async waitFor(connectionId: string, count: number): Promise<Delivered[]> {
-    for (let attempt = 0; attempt < 200 && changesIn(this.sent.get(connectionId) ?? []).length < count; attempt++) {
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
+    await this.until(() => changesIn(this.sent.get(connectionId) ?? []).length >= count);
     return changesIn(this.sent.get(connectionId) ?? []);
+  }
+  /** Waits until `count` pushes have started (sent or waiting at the gate). */
+  started(count: number): Promise<void> {
+    return this.until(() => this.pushesStarted >= count);
   }
 }
 
@@ -77,7 +108,14 @@ describe('data relay', () => {
     });
     const registry = createMemoryConnectionRegistry();
     const pusher = new RecordingPusher();
-    const relay = new DataRelay({ store, registry, pusher, scopeOf: (name) => data.scopeOf(name), epoch: 'epoch-1' });
+    const relay = new DataRelay({
+      store,
+      registry,
+      pusher,
+      scopeOf: (name) => data.scopeOf(name),
+      epoch: 'epoch-1',
+      delivery: { sleep: () => Promise.resolve() },
+    });
     relay.start();
     const key = (collection: string, scope: 'draft' | 'published' = 'draft') => ({
       workspaceId: workspace.id,
@@ -122,10 +160,29 @@ describe('data relay', () => {
     pusher.gone.add('conn-gone');
     await data.insert(owner, key('leads'), { name: 'Ada' });
     await pusher.waitFor('conn-live', 1);
-    for (let attempt = 0; attempt < 100 && (await registry.keysFor('conn-gone')).length > 0; attempt++)
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    // Sentinel: a second change reaches the live connection only after the first was fully handled.
+    await data.insert(owner, key('leads'), { name: 'Grace' });
+    await pusher.waitFor('conn-live', 2);
     expect(await registry.keysFor('conn-gone')).toEqual([]);
     expect(await registry.connectionsFor(subscriptionKey(key('leads')))).toEqual(['conn-live']);
+    await relay.stop();
+  });
+
+  it('retries a transient push failure; when it persists, closes the connection instead of skipping changes', async () => {
+    const { data, owner, registry, pusher, relay, key } = await setup();
+    await relay.subscribe('conn-flaky', 'usr_owner', key('leads'));
+    await relay.subscribe('conn-broken', 'usr_owner', key('leads'));
+    pusher.failing.set('conn-flaky', 2);
+    pusher.failing.set('conn-broken', 1000);
+    await data.insert(owner, key('leads'), { name: 'Ada' });
+    expect((await pusher.waitFor('conn-flaky', 1)).map(({ change }) => change.seq)).toEqual([1]);
+    await pusher.until(() => pusher.disconnected.includes('conn-broken'));
+    expect(pusher.disconnected).toEqual(['conn-broken']);
+    // Sentinel: the next change reaches the healthy connection after the broken one was forgotten.
+    await data.insert(owner, key('leads'), { name: 'Grace' });
+    await pusher.waitFor('conn-flaky', 2);
+    expect(await registry.keysFor('conn-broken')).toEqual([]);
+    expect(await registry.keysFor('conn-flaky')).toEqual([subscriptionKey(key('leads'))]);
     await relay.stop();
   });
 
@@ -149,41 +206,47 @@ describe('data relay', () => {
   it('batches changes that arrive while a push is in flight, keeping order and numbering', async () => {
     const { data, owner, pusher, relay, key } = await setup();
     await relay.subscribe('conn-a', 'usr_owner', key('leads'));
-    pusher.delayMs = 20;
-    await Promise.all(Array.from({ length: 30 }, (_, index) => data.insert(owner, key('leads'), { index })));
+    const release = pusher.hold();
+    await data.insert(owner, key('leads'), { index: 0 });
+    await pusher.started(1);
+    // While the first push is held, 29 more changes queue up behind it.
+    for (let index = 1; index < 30; index++) await data.insert(owner, key('leads'), { index });
+    await relay.untilProcessed(30);
+    release();
     const delivered = await pusher.waitFor('conn-a', 30);
     expect(delivered.map(({ change }) => change.seq)).toEqual(Array.from({ length: 30 }, (_, index) => index + 1));
     const messages = pusher.sent.get('conn-a') ?? [];
-    expect(messages.length).toBeLessThan(30);
-    expect(messages.some((message) => message.type === 'data.changes')).toBe(true);
+    expect(messages.map((message) => message.type)).toEqual(['data.changed', 'data.changes']);
     await relay.stop();
   });
 
   it('drops the queue of a connection that falls too far behind, so it sees a gap and resyncs', async () => {
     const { data, owner, pusher, relay, key } = await setup();
     await relay.subscribe('conn-slow', 'usr_owner', key('leads'));
-    // The first push hangs while 2,100 changes queue up behind it.
-    pusher.delayMs = 5000;
-    for (let index = 0; index < 2100; index++) await data.insert(owner, key('leads'), { index });
-    pusher.delayMs = 0;
-    await data.insert(owner, key('leads'), { index: 'last' });
-    const seqs = (await pusher.waitFor('conn-slow', 1)).map(({ change }) => change.seq);
-    for (let attempt = 0; attempt < 600 && !seqs.includes(2101); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      seqs.splice(0, seqs.length, ...(await pusher.waitFor('conn-slow', 1)).map(({ change }) => change.seq));
-    }
-    expect(seqs.at(-1)).toBe(2101);
-    expect(seqs.length).toBeLessThan(2101);
-    expect(seqs.some((seq, index) => index > 0 && seq !== (seqs[index - 1] ?? 0) + 1)).toBe(true);
+    // The first push is held while 2,100 changes queue up behind it: the queue overflows once.
+    const release = pusher.hold();
+    await data.insert(owner, key('leads'), { index: 0 });
+    await pusher.started(1);
+    for (let index = 1; index <= 2100; index++) await data.insert(owner, key('leads'), { index });
+    await relay.untilProcessed(2101);
+    release();
+    await pusher.until(() => changesIn(pusher.sent.get('conn-slow') ?? []).some(({ change }) => change.seq === 2101));
+    const seqs = changesIn(pusher.sent.get('conn-slow') ?? []).map(({ change }) => change.seq);
+    // 1 went out; 2–2001 were dropped when the queue was full; 2002–2101 follow: a gap the client resyncs on.
+    expect(seqs).toEqual([1, ...Array.from({ length: 100 }, (_, index) => 2002 + index)]);
     await relay.stop();
   });
 
   it('ignores writes that are not app data', async () => {
-    const { pusher, relay, key } = await setup();
+    const { data, owner, pusher, relay, key } = await setup();
     await relay.subscribe('conn-a', 'usr_owner', key('leads'));
     await store.collection('unrelated').insertOne({ _id: 'x' });
-    expect(relay.deliveredCount()).toBe(0);
-    expect(pusher.sent.size).toBe(0);
+    await store.collection('d_not_registered').insertOne({ _id: 'y' });
+    // Sentinel: the feed is ordered, so once this app write is delivered the others were seen and skipped.
+    await data.insert(owner, key('leads'), { name: 'Ada' });
+    expect((await pusher.waitFor('conn-a', 1)).map(({ change }) => change.document?.['name'])).toEqual(['Ada']);
+    expect(relay.deliveredCount()).toBe(1);
+    expect([...pusher.sent.keys()]).toEqual(['conn-a']);
     await relay.stop();
   });
 });

@@ -2,6 +2,7 @@ import type { DataChange, DataScopeKey, ServerMessage } from '@hangar/protocol';
 import type { ConnectionPusher } from '../ports/connection-pusher';
 import type { ConnectionRegistry } from '../ports/connection-registry';
 import type { ChangeEvent, DocumentStore } from '../ports/document-store';
+import { createPushDelivery, type Deliver, type PushDeliveryOptions } from './push-delivery';
 
 interface Outbox {
   connectionId: string;
@@ -25,6 +26,8 @@ export interface DataRelayOptions {
   store: DocumentStore;
   registry: ConnectionRegistry;
   pusher: ConnectionPusher;
+  /** Retry policy of pushes (see `push-delivery.ts`). */
+  delivery?: PushDeliveryOptions;
   /** Maps a physical collection name to its app scope (null when it is not app data). */
   scopeOf: (collection: string) => Promise<DataScopeKey | null>;
   /** Distinguishes this relay's sequence numbers from an earlier process's. */
@@ -38,7 +41,8 @@ export interface DataRelayOptions {
  * Reads the store's change feed ONCE per process and fans each change out to the connections
  * subscribed to its (app, scope, collection). Every change gets the next sequence number of its
  * scope key within this relay's epoch, so clients detect gaps and resynchronize. Connections
- * that answer 410 (gone) are removed from the registry.
+ * that answer 410 (gone), or that were closed after pushes kept failing, are removed from the
+ * registry.
  */
 export class DataRelay {
   readonly epoch: string;
@@ -48,8 +52,12 @@ export class DataRelay {
   private feed: ReturnType<DocumentStore['watch']> | null = null;
   private running: Promise<void> | null = null;
   private delivered = 0;
+  private processed = 0;
+  private processedWaiters: { count: number; resolve: () => void }[] = [];
+  private readonly deliver: Deliver;
 
   constructor(private readonly options: DataRelayOptions) {
+    this.deliver = createPushDelivery(options.pusher, { ...(options.log ? { log: options.log } : {}), ...options.delivery });
     this.epoch = options.epoch ?? `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   }
 
@@ -60,6 +68,19 @@ export class DataRelay {
 
   deliveredCount(): number {
     return this.delivered;
+  }
+
+  /** Resolves once the feed has handed this relay `count` changes to `d_` collections and each was queued or skipped (tests wait on it). */
+  untilProcessed(count: number): Promise<void> {
+    if (this.processed >= count) return Promise.resolve();
+    return new Promise((resolve) => this.processedWaiters.push({ count, resolve }));
+  }
+
+  private markProcessed(): void {
+    this.processed++;
+    const ready = this.processedWaiters.filter((waiter) => waiter.count <= this.processed);
+    this.processedWaiters = this.processedWaiters.filter((waiter) => waiter.count > this.processed);
+    for (const waiter of ready) waiter.resolve();
   }
 
   start(): void {
@@ -74,6 +95,7 @@ export class DataRelay {
         } catch (error) {
           this.options.log?.(`data relay: ${error instanceof Error ? error.message : String(error)}`);
         }
+        this.markProcessed();
       }
     })();
   }
@@ -88,6 +110,20 @@ export class DataRelay {
 
   async unsubscribe(connectionId: string, key: Pick<DataScopeKey, 'appId' | 'scope' | 'collection'>): Promise<void> {
     await this.options.registry.remove(connectionId, subscriptionKey(key));
+    const outbox = this.outboxes.get(`${connectionId}\n${subscriptionKey(key)}`);
+    if (outbox) outbox.pending.length = 0;
+  }
+
+  /** Ends a subscription whose permission is gone: queued changes are dropped, then the client is told. */
+  async revoke(connectionId: string, key: Pick<DataScopeKey, 'appId' | 'scope' | 'collection'>, reason: string): Promise<void> {
+    await this.unsubscribe(connectionId, key);
+    const { appId, scope, collection } = key;
+    const outcome = await this.deliver(connectionId, {
+      type: 'subscription.revoked',
+      subscription: { kind: 'data', appId, scope, collection },
+      reason,
+    });
+    if (outcome !== 'sent') await this.forget(connectionId);
   }
 
   async dropConnection(connectionId: string): Promise<void> {
@@ -133,18 +169,25 @@ export class DataRelay {
         batch.length === 1 && batch[0]
           ? { type: 'data.changed', appId, scope, collection, change: batch[0] }
           : { type: 'data.changes', appId, scope, collection, changes: batch };
-      const outcome = await this.options.pusher.post(outbox.connectionId, message).catch(() => 'gone' as const);
-      if (outcome === 'gone') {
-        for (const [otherId, other] of this.outboxes) if (other.connectionId === outbox.connectionId) this.outboxes.delete(otherId);
-        await this.options.registry
-          .removeConnection(outbox.connectionId)
-          .catch((error: unknown) => this.options.log?.(`registry: ${String(error)}`));
+      const outcome = await this.deliver(outbox.connectionId, message);
+      if (outcome !== 'sent') {
+        await this.forget(outbox.connectionId);
         return;
       }
       this.delivered += batch.length;
     }
     outbox.sending = false;
     this.outboxes.delete(id);
+  }
+
+  /** Drops a connection that is gone or was closed: its queues and its registry entries. */
+  private async forget(connectionId: string): Promise<void> {
+    for (const [otherId, other] of this.outboxes) {
+      if (other.connectionId !== connectionId) continue;
+      other.pending.length = 0;
+      this.outboxes.delete(otherId);
+    }
+    await this.options.registry.removeConnection(connectionId).catch((error: unknown) => this.options.log?.(`registry: ${String(error)}`));
   }
 
   async stop(): Promise<void> {

@@ -5,9 +5,10 @@ import type { DataScopeKey, ServerMessage } from '@hangar/protocol';
 import { createMemoryConnectionRegistry } from '../adapters/memory-connection-registry';
 import { createSqliteDocumentStore } from '../adapters/sqlite/sqlite-document-store';
 import { physicalCollectionName } from '../domain/data-service';
-import type { ConnectionPusher } from '../ports/connection-pusher';
+import { PushFailedError, type ConnectionPusher } from '../ports/connection-pusher';
+import type { ConnectionRegistry } from '../ports/connection-registry';
 import { subscriptionKey } from './data-relay';
-import { createDocumentDbRelay, type DocumentDbChangeEvent } from './documentdb-relay';
+import { createDocumentDbRelay, RelayBatchFailedError, type DocumentDbChangeEvent } from './documentdb-relay';
 
 const scope: DataScopeKey = { workspaceId: 'wsp_one', appId: 'app_one', scope: 'draft', collection: 'leads' };
 
@@ -16,27 +17,36 @@ async function recordedBatch(): Promise<DocumentDbChangeEvent> {
   return JSON.parse(text.replaceAll('__LEADS__', await physicalCollectionName(scope))) as DocumentDbChangeEvent;
 }
 
-function setup(options: { failOn?: (message: ServerMessage) => boolean; gone?: string[] } = {}) {
+function setup(
+  options: {
+    failPush?: (message: ServerMessage) => boolean;
+    gone?: string[];
+    registry?: (inner: ConnectionRegistry) => ConnectionRegistry;
+  } = {},
+) {
   const store = createSqliteDocumentStore({ filename: ':memory:' });
-  const registry = createMemoryConnectionRegistry();
+  const inner = createMemoryConnectionRegistry();
+  const registry = options.registry ? options.registry(inner) : inner;
   const sent: [string, ServerMessage][] = [];
+  const disconnected: string[] = [];
   const pusher: ConnectionPusher = {
     post(connectionId, data) {
       const message = data as ServerMessage;
-      if (options.failOn?.(message)) return Promise.reject(new Error('management API unavailable'));
+      if (options.failPush?.(message)) return Promise.reject(new PushFailedError('management API unavailable', true, 503));
       if (options.gone?.includes(connectionId)) return Promise.resolve('gone');
       sent.push([connectionId, message]);
       return Promise.resolve('sent');
     },
-    disconnect: () => Promise.resolve(),
+    disconnect: (connectionId) => Promise.resolve(void disconnected.push(connectionId)),
   };
   const relay = createDocumentDbRelay({
     store,
     registry,
     pusher,
+    delivery: { sleep: () => Promise.resolve() },
     scopeOf: async (collection) => (collection === (await physicalCollectionName(scope)) ? scope : null),
   });
-  return { store, registry, sent, relay };
+  return { store, registry: inner, sent, disconnected, relay };
 }
 
 const changes = (sent: [string, ServerMessage][]) =>
@@ -48,8 +58,7 @@ describe('DocumentDB change-stream relay (Lambda)', () => {
   it('relays a recorded batch to subscribers with durable sequence numbers and plain JSON documents', async () => {
     const { store, registry, sent, relay } = setup();
     await registry.add({ connectionId: 'conn-a', key: subscriptionKey(scope), userId: 'usr_a', subscribedAt: new Date().toISOString() });
-    const result = await relay(await recordedBatch());
-    expect(result).toEqual({ batchItemFailures: [] });
+    await relay(await recordedBatch());
     expect(changes(sent)).toEqual([
       ['conn-a', 'insert', 1, 42],
       ['conn-a', 'update', 2, 42],
@@ -70,22 +79,54 @@ describe('DocumentDB change-stream relay (Lambda)', () => {
     await store.close();
   });
 
-  it('reports the failed change and every later one, then completes on retry', async () => {
-    let failing = true;
+  it('throws at the first failure (DocumentDB has no partial batches), and the redelivered batch completes', async () => {
+    let failures = 1;
     const { store, registry, sent, relay } = setup({
-      failOn: (message) => failing && message.type === 'data.changed' && message.change.operation === 'update',
+      registry: (inner) => ({
+        ...inner,
+        connectionsFor: async (key) => {
+          // The second change of the batch meets a registry outage once.
+          if (sent.length === 1 && failures-- > 0) throw new Error('registry unavailable');
+          return inner.connectionsFor(key);
+        },
+      }),
     });
     await registry.add({ connectionId: 'conn-a', key: subscriptionKey(scope), userId: 'usr_a', subscribedAt: new Date().toISOString() });
     const batch = await recordedBatch();
-    const first = await relay(batch);
-    expect(first.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
-      batch.events.slice(1).map((item) => item.event._id._data),
-    );
-    failing = false;
-    expect(await relay({ ...batch, events: batch.events.slice(1) })).toEqual({ batchItemFailures: [] });
+    await expect(relay(batch)).rejects.toBeInstanceOf(RelayBatchFailedError);
+    expect(sent).toHaveLength(1);
+    // Lambda redelivers the whole batch: the insert is skipped by its resume token.
+    await relay(batch);
     // The retried update took a new number: the subscriber sees 1, 3, 4 and resynchronizes at the gap.
     expect(changes(sent).map((entry) => entry?.[2])).toEqual([1, 3, 4]);
     await store.close();
+  });
+
+  it('retries a transient push failure, then closes the connection instead of skipping the change', async () => {
+    let transient = 2;
+    const retried = setup({ failPush: () => transient-- > 0 });
+    await retried.registry.add({
+      connectionId: 'conn-a',
+      key: subscriptionKey(scope),
+      userId: 'usr_a',
+      subscribedAt: new Date().toISOString(),
+    });
+    await retried.relay(await recordedBatch());
+    expect(changes(retried.sent).map((entry) => entry?.[2])).toEqual([1, 2, 3]);
+    expect(retried.disconnected).toEqual([]);
+    await retried.store.close();
+
+    const broken = setup({ failPush: () => true });
+    await broken.registry.add({
+      connectionId: 'conn-b',
+      key: subscriptionKey(scope),
+      userId: 'usr_a',
+      subscribedAt: new Date().toISOString(),
+    });
+    await broken.relay(await recordedBatch());
+    expect(broken.disconnected).toEqual(['conn-b']);
+    expect(await broken.registry.keysFor('conn-b')).toEqual([]);
+    await broken.store.close();
   });
 
   it('removes connections that answer 410 Gone', async () => {

@@ -5,6 +5,7 @@ import type { ConnectionPusher } from '../ports/connection-pusher';
 import type { ConnectionRegistry } from '../ports/connection-registry';
 import { DuplicateKeyError, type DocumentStore, type StoredDocument } from '../ports/document-store';
 import { subscriptionKey } from './data-relay';
+import { createPushDelivery, type PushDeliveryOptions } from './push-delivery';
 
 /** The event a DocumentDB change stream event source mapping hands to Lambda. */
 export interface DocumentDbChangeEvent {
@@ -21,8 +22,18 @@ export interface DocumentDbChangeEvent {
   }[];
 }
 
-export interface BatchResult {
-  batchItemFailures: { itemIdentifier: string }[];
+/** Thrown when a batch could not be relayed; Lambda then retries the whole batch, in order. */
+export class RelayBatchFailedError extends Error {
+  constructor(
+    readonly failedToken: string,
+    options: { cause: unknown },
+  ) {
+    super(
+      `relaying change ${failedToken} failed: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}`,
+      options,
+    );
+    this.name = 'RelayBatchFailedError';
+  }
 }
 
 interface SequenceRecord extends StoredDocument {
@@ -36,17 +47,20 @@ export const documentDbRelayEpoch = 'docdb';
  * The relay as a Lambda handler for DocumentDB change-stream batches: maps each change to its
  * subscription key, gives it the next durable sequence number of that key, and pushes it to the
  * registered connections (410 → removed). Idempotent: a change whose resume token was already
- * relayed is skipped. On a failure, that change and every later one are reported as failed so
- * Lambda retries them in order; a retried change may take a new number, which subscribers see as a
- * gap and answer with a resync.
+ * relayed is skipped. The DocumentDB event source mapping has no partial-batch response: on a
+ * failure the handler throws, and Lambda retries the whole batch until it succeeds. Changes that
+ * were already relayed are skipped by their resume token; a retried change may take a new
+ * number, which subscribers see as a gap and answer with a resync.
  */
 export function createDocumentDbRelay(deps: {
   store: DocumentStore;
   registry: ConnectionRegistry;
   pusher: ConnectionPusher;
   scopeOf: (collection: string) => Promise<DataScopeKey | null>;
+  delivery?: PushDeliveryOptions;
   log?: (message: string) => void;
 }) {
+  const deliver = createPushDelivery(deps.pusher, { ...(deps.log ? { log: deps.log } : {}), ...deps.delivery });
   const processed = () => deps.store.collection('relay_processed');
   const sequences = () => deps.store.collection<SequenceRecord>('relay_sequences');
 
@@ -93,7 +107,7 @@ export function createDocumentDbRelay(deps: {
         change: { operation, documentId, document, epoch: documentDbRelayEpoch, seq: await nextSeq(key) },
       };
       for (const connectionId of await deps.registry.connectionsFor(key)) {
-        if ((await deps.pusher.post(connectionId, message)) === 'gone') await deps.registry.removeConnection(connectionId);
+        if ((await deliver(connectionId, message)) !== 'sent') await deps.registry.removeConnection(connectionId);
       }
     }
     await processed()
@@ -103,21 +117,16 @@ export function createDocumentDbRelay(deps: {
       });
   }
 
-  const relay = async (event: DocumentDbChangeEvent): Promise<BatchResult> => {
-    const failures: { itemIdentifier: string }[] = [];
+  /** Relays a batch in order; throws `RelayBatchFailedError` at the first failure so nothing is acknowledged and lost. */
+  const relay = async (event: DocumentDbChangeEvent): Promise<void> => {
     for (const { event: change } of event.events) {
-      if (failures.length > 0) {
-        failures.push({ itemIdentifier: change._id._data });
-        continue;
-      }
       try {
         await relayOne(change);
       } catch (error) {
         deps.log?.(`relay failed for ${change._id._data}: ${error instanceof Error ? error.message : String(error)}`);
-        failures.push({ itemIdentifier: change._id._data });
+        throw new RelayBatchFailedError(change._id._data, { cause: error });
       }
     }
-    return { batchItemFailures: failures };
   };
   /** The durable sequence number a key has reached (what a new subscriber starts after). */
   const sequenceOf = async (key: string): Promise<number> => (await sequences().findOne({ _id: key }))?.seq ?? 0;

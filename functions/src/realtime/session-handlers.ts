@@ -1,34 +1,35 @@
 import { ClientMessage, limits, type ServerMessage } from '@hangar/protocol';
 import type { Authenticated, Authenticator } from '../auth/authenticator';
 import { sessionCookieName } from '../auth/session-cookie';
-import { collections } from '../domain/records';
 import type { Clock } from '../ports/clock';
 import type { ConnectionPusher } from '../ports/connection-pusher';
-import type { DocumentStore, StoredDocument } from '../ports/document-store';
+import type { DocumentStore } from '../ports/document-store';
+import { InvalidEventIdError } from '../ports/run-event-log';
 import type { DataService } from '../domain/data-service';
 import { HangarError } from '../domain/errors';
+import { hostAllowed, originAllowed, type HostAllowList, type OriginAllowList } from '../http/request-policy';
+import { connectionRecords } from './connection-records';
 import type { DataRelay } from './data-relay';
-import type { RunSubscriptionHub } from './run-subscriptions';
+import type { Deliver } from './push-delivery';
+import type { RunStreams } from './run-streams';
 import type { WebSocketEvent, WebSocketHandlers, WebSocketResult } from './websocket-event';
-
-interface ConnectionRecord extends StoredDocument {
-  userId: string;
-  email: string;
-  via: 'cookie' | 'bearer';
-  connectedAt: string;
-}
 
 export interface SessionHandlerDependencies {
   authenticator: Authenticator;
+  /** Closes connections that send before they are known (e.g. after a `$connect` record was lost). */
   pusher: ConnectionPusher;
+  /** Sends answers with the product's push policy. */
+  deliver: Deliver;
   store: DocumentStore;
   clock: Clock;
-  /** Run streaming, with the check that an identity may read a run; absent without the builder. */
-  runs?: { hub: RunSubscriptionHub; canRead: (identityId: string, email: string, workspaceId: string, runId: string) => Promise<boolean> };
-  /** Live app data: the relay and the access rules; absent without the data API. */
-  data?: { relay: DataRelay; service: DataService };
-  /** Origins besides the connection's own host that may open cookie-authenticated sockets. */
-  trustedOrigins?: string[];
+  /** Run streaming, with the check that a person may read a run. */
+  runs: { streams: RunStreams; canRead: (userId: string, workspaceId: string, runId: string) => Promise<boolean> };
+  /** Live app data: the relay and the access rules. */
+  data: { relay: DataRelay; service: DataService };
+  /** The origins whose pages may open cookie-authenticated sockets (configured, never the request's own Host). */
+  allowedOrigins: OriginAllowList;
+  /** Host names the server answers for; null where the platform routes by domain (API Gateway). */
+  allowedHosts: HostAllowList | null;
   log?: (message: string) => void;
 }
 
@@ -55,14 +56,16 @@ const status = (statusCode: number): WebSocketResult => ({ statusCode });
  * with the session cookie (plus the tab's `identity` query parameter) or a bearer `token`.
  */
 export function createSessionHandlers(deps: SessionHandlerDependencies): WebSocketHandlers {
-  const connections = () => deps.store.collection<ConnectionRecord>(collections.connections);
+  const connections = () => connectionRecords(deps.store);
   const log = deps.log ?? (() => undefined);
   const send = async (connectionId: string, message: ServerMessage) => {
-    if ((await deps.pusher.post(connectionId, message)) === 'gone') await connections().deleteOne({ _id: connectionId });
+    if ((await deps.deliver(connectionId, message)) !== 'sent') await connections().deleteOne({ _id: connectionId });
   };
 
   return {
     async connect(event) {
+      // DNS rebinding: a page on another name that resolves to this host gets nothing, not even a 401.
+      if (!hostAllowed(deps.allowedHosts, header(event, 'host'))) return status(403);
       const query = event.queryStringParameters ?? {};
       let auth: Authenticated | null;
       try {
@@ -77,10 +80,8 @@ export function createSessionHandlers(deps: SessionHandlerDependencies): WebSock
       if (!auth) return status(401);
       if (auth.via === 'cookie') {
         // Cookies ride along on cross-site WebSocket handshakes: only our own pages may use them.
-        const origin = header(event, 'origin');
-        const host = header(event, 'host') ?? event.requestContext.domainName;
-        const allowed = origin !== undefined && (deps.trustedOrigins?.includes(origin) || new URL(origin).host === host);
-        if (!allowed) return status(403);
+        // `null`, non-URL and wrong-scheme origins are simply not on the list.
+        if (!originAllowed(deps.allowedOrigins, header(event, 'origin'))) return status(403);
       }
       await connections().insertOne({
         _id: event.requestContext.connectionId,
@@ -128,8 +129,8 @@ export function createSessionHandlers(deps: SessionHandlerDependencies): WebSock
           });
           return status(200);
         case 'run.subscribe': {
-          const allowed = deps.runs && (await deps.runs.canRead(connection.userId, connection.email, message.workspaceId, message.runId));
-          if (!deps.runs || !allowed) {
+          const allowed = await deps.runs.canRead(connection.userId, message.workspaceId, message.runId);
+          if (!allowed) {
             // Same answer for "no such run" and "not yours": existence is not revealed.
             await send(connectionId, {
               type: 'session.error',
@@ -139,18 +140,25 @@ export function createSessionHandlers(deps: SessionHandlerDependencies): WebSock
             });
             return status(404);
           }
-          await deps.runs.hub.subscribe(connectionId, message.runId, message.after, message.id);
+          try {
+            await deps.runs.streams.subscribe(connectionId, connection.userId, message.runId, message.after, message.id);
+          } catch (error) {
+            if (!(error instanceof InvalidEventIdError)) throw error;
+            await send(connectionId, {
+              type: 'session.error',
+              ...(message.id ? { id: message.id } : {}),
+              code: 'bad_request',
+              message: 'after must be an event id from this run.',
+            });
+            return status(400);
+          }
           return status(200);
         }
         case 'run.unsubscribe':
-          await deps.runs?.hub.unsubscribe(connectionId, message.runId);
+          await deps.runs.streams.unsubscribe(connectionId, message.runId);
           return status(200);
         case 'data.subscribe': {
           const replyId = message.id ? { id: message.id } : {};
-          if (!deps.data) {
-            await send(connectionId, { type: 'session.error', ...replyId, code: 'not_found', message: 'Live data is not available here.' });
-            return status(404);
-          }
           const actor = {
             identity: { id: connection.userId, email: connection.email, name: connection.email, provider: 'local' as const },
             source: 'websocket' as const,
@@ -176,7 +184,7 @@ export function createSessionHandlers(deps: SessionHandlerDependencies): WebSock
           return status(200);
         }
         case 'data.unsubscribe':
-          await deps.data?.relay.unsubscribe(connectionId, message);
+          await deps.data.relay.unsubscribe(connectionId, message);
           return status(200);
         default: {
           const unhandled: never = message;
@@ -187,8 +195,8 @@ export function createSessionHandlers(deps: SessionHandlerDependencies): WebSock
     },
 
     async disconnect(event) {
-      await deps.runs?.hub.dropConnection(event.requestContext.connectionId);
-      await deps.data?.relay.dropConnection(event.requestContext.connectionId);
+      // One registry holds data and run subscriptions alike.
+      await deps.data.relay.dropConnection(event.requestContext.connectionId);
       await connections().deleteOne({ _id: event.requestContext.connectionId });
       return status(200);
     },

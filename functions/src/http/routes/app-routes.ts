@@ -10,10 +10,7 @@ const EventsQuery = z.strictObject({ after: z.string().max(64).optional() });
 
 /** Apps and their runs: prompt, follow up, stop, retry, plan decisions, run events. */
 export function appRoutes(deps: AppDependencies) {
-  const builder = () => {
-    if (!deps.builder) throw new Error('builder not configured');
-    return deps.builder.builder;
-  };
+  const builder = () => deps.builder.builder;
   return new Hono<AppEnv>()
     .get('/:w/apps', async (c) =>
       c.json({ items: await builder().listApps(requireActor(c), pathId(c, 'w', 'Workspace')), nextCursor: null }),

@@ -22,8 +22,8 @@ const contentTypes: Record<string, string> = {
 export function previewRoutes(deps: AppDependencies) {
   return new Hono<AppEnv>().get('/:token/*', async (c) => {
     const notFound = () => c.text('Not found', 404, { 'cache-control': 'no-store' });
-    const capability = deps.builder?.tokens.verify(c.req.param('token'), 'preview');
-    if (!deps.builder || !capability) return c.text('This preview link has expired. Reload the app page.', 403);
+    const capability = deps.builder.tokens.verify(c.req.param('token'), 'preview');
+    if (!capability) return c.text('This preview link has expired. Reload the app page.', 403);
     const prefix = `/preview/${c.req.param('token')}/`;
     let pathname: string;
     try {

@@ -11,10 +11,7 @@ const previewTtlSeconds = 3600;
 
 /** Versions: list, files, file text, diff, restore, and preview links. */
 export function versionRoutes(deps: AppDependencies) {
-  const builder = () => {
-    if (!deps.builder) throw new Error('builder not configured');
-    return deps.builder;
-  };
+  const builder = () => deps.builder;
   const ids = (c: Parameters<typeof pathId>[0]) => [pathId(c, 'w', 'Workspace'), pathId(c, 'a', 'App')] as const;
   return new Hono<AppEnv>()
     .get('/:w/apps/:a/versions', async (c) =>

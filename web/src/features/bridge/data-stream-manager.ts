@@ -127,6 +127,13 @@ export class DataStreamManager {
       if (message.code === 'subscription_failed') this.resubscribeAll();
       return;
     }
+    if (message.type === 'subscription.revoked') {
+      // Access was withdrawn server-side: the feed is over, and the app shows why.
+      const stream = message.subscription.kind === 'data' ? this.streams.get(streamKey(message.subscription)) : undefined;
+      if (!stream) return;
+      stream.state = 'error';
+      return this.emit(stream, { type: 'error', code: 'forbidden', message: message.reason });
+    }
     if (message.type !== 'data.subscribed' && message.type !== 'data.changed' && message.type !== 'data.changes') return;
     const stream = this.streams.get(streamKey(message));
     if (!stream) return;

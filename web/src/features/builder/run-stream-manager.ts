@@ -155,6 +155,12 @@ export class RunStreamManager {
         if (message.code === 'subscription_failed') for (const each of this.runs.values()) this.subscribe(each);
         return;
       }
+      case 'subscription.revoked': {
+        // Access was withdrawn: the server sends nothing more for this run; say so instead of going quiet.
+        const stream = message.subscription.kind === 'run' ? this.runs.get(message.subscription.runId) : undefined;
+        if (stream) this.publish(Object.assign(stream, { error: message.reason }));
+        return;
+      }
       case 'session.pong':
       case 'session.notice':
       case 'data.subscribed':

@@ -1,0 +1,191 @@
+import type { Hono } from 'hono';
+import { CapabilityTokens } from '../auth/capability-tokens';
+import { createAgentServices, type AgentServices } from '../domain/agents/agent-services';
+import { BuilderService } from '../domain/builder-service';
+import { DataService, dataScopesCollection } from '../domain/data-service';
+import { hasPermission } from '../domain/permissions';
+import { builderCollections, type RunRecord } from '../domain/records';
+import { RunLifecycle } from '../domain/run-lifecycle';
+import { RunWorkerService } from '../domain/run-worker-service';
+import { createServices, type Services } from '../domain/services';
+import { VersionService } from '../domain/version-service';
+import type { AppEnv } from '../http/app-env';
+import { createApp } from '../http/create-app';
+import { originAllowList } from '../http/request-policy';
+import { createInProcessDomainEvents, type DomainEvents } from '../ports/domain-events';
+import { connectionIdsOf } from '../realtime/connection-records';
+import { DataRelay, subscriptionKey } from '../realtime/data-relay';
+import { createDocumentDbRelay, documentDbRelayEpoch, type DocumentDbChangeEvent } from '../realtime/documentdb-relay';
+import { createPushDelivery } from '../realtime/push-delivery';
+import { RunStreams, runSubscriptionKey } from '../realtime/run-streams';
+import { createSessionHandlers } from '../realtime/session-handlers';
+import { createSubscriptionRevalidator } from '../realtime/subscription-revalidator';
+import type { WebSocketHandlers } from '../realtime/websocket-event';
+import type { ControlPlaneConfig, ControlPlanePorts } from './control-plane-ports';
+
+/** The whole product, built from ports: what every composition root serves. */
+export interface ControlPlane {
+  /** Every HTTP route: the console API, app data, builder, versions, the internal worker API and previews. */
+  app: Hono<AppEnv>;
+  /** `$connect`, `$disconnect`, `$default`: pings, run streams and live data. */
+  websocketHandlers: WebSocketHandlers;
+  /** A DocumentDB change-stream batch → pushes (the relay Lambda); throws so Lambda retries the batch. */
+  relayDocumentDbChanges: (event: DocumentDbChangeEvent) => Promise<void>;
+  services: Services;
+  data: DataService;
+  worker: RunWorkerService;
+  agents: AgentServices;
+  domainEvents: DomainEvents;
+  /** Starts the in-process data feed when the configuration asks for one; idempotent. */
+  start(): void;
+  /** Stops what `start` started. The ports belong to the root, which closes them. */
+  stop(): Promise<void>;
+}
+
+/** Run tokens outlive the longest run. */
+const runTokenSeconds = 6 * 3600;
+
+/**
+ * Builds every service, route group, relay, run stream and WebSocket handler from ports and a
+ * typed configuration. The local host, the Lambda entry points and the test harness all call
+ * this; they only choose adapters (decision 0010).
+ */
+export async function composeControlPlane(ports: ControlPlanePorts, config: ControlPlaneConfig): Promise<ControlPlane> {
+  const { store, registry, clock, ids, log } = { ...ports, log: config.log };
+  const domainEvents = createInProcessDomainEvents((error, event) =>
+    log(`reacting to ${event.type} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  );
+  const services = await createServices({ store, ids, clock, events: domainEvents });
+  const deliver = createPushDelivery(ports.pusher, { log, ...config.delivery });
+
+  // Every append, by any service, is pushed to the run's subscribers (push on append).
+  const runStreams = new RunStreams({ events: ports.runEvents, registry, deliver, log });
+  const events = runStreams.log;
+  const tokens = new CapabilityTokens(ports.capabilitySecret);
+  const lifecycle = new RunLifecycle(store, events, clock);
+  const worker = new RunWorkerService(store, lifecycle, events, ports.blobs, ids, clock);
+  const builder = new BuilderService({
+    store,
+    access: services.access,
+    audit: services.audit,
+    events,
+    lifecycle,
+    launcher: ports.launcher,
+    issueRunToken: (runId) => tokens.issue({ kind: 'run', runId }, runTokenSeconds).token,
+    controlPlaneUrl: () => config.internalApiUrl,
+    ids,
+    clock,
+  });
+  await builder.ensureIndexes();
+  const versions = new VersionService(store, services.access, services.audit, builder, worker, ports.blobs);
+  ports.launcher.onWorkerExit?.((runId, detail) => {
+    worker.workerExited(runId, detail).catch((error: unknown) => log(`worker exit handling failed: ${String(error)}`));
+  });
+
+  const data = new DataService(store, services.access, services.audit, ids, clock);
+  const scopeOf = (name: string) => data.scopeOf(name);
+  const documentDbRelay = createDocumentDbRelay({
+    store,
+    registry,
+    pusher: ports.pusher,
+    scopeOf,
+    log,
+    ...(config.delivery ? { delivery: config.delivery } : {}),
+  });
+  const relay = new DataRelay({
+    store,
+    registry,
+    pusher: ports.pusher,
+    scopeOf,
+    log,
+    ...(config.delivery ? { delivery: config.delivery } : {}),
+    // With a separate relay, sequence numbers are durable and shared, so subscribers start after them.
+    ...(config.dataFeed === 'documentdb-stream' ? { epoch: documentDbRelayEpoch, sequenceOf: documentDbRelay.sequenceOf } : {}),
+  });
+
+  const runOf = (runId: string) => store.collection<RunRecord>(builderCollections.runs).findOne({ _id: runId });
+  const canReadRun = async (userId: string, workspaceId: string, runId: string) => {
+    const membership = await services.access.membershipOf(workspaceId, userId);
+    if (!membership || !hasPermission(membership.role, 'apps.read')) return false;
+    return (await store.collection<RunRecord>(builderCollections.runs).findOne({ _id: runId, workspaceId })) !== null;
+  };
+  domainEvents.subscribe(
+    createSubscriptionRevalidator({
+      registry,
+      connectionsOf: (userId) => connectionIdsOf(store, userId),
+      keysOfApp: async (appId) => {
+        const scopes = await store
+          .collection<{ _id: string; appId: string; scope: 'draft' | 'published'; collection: string }>(dataScopesCollection)
+          .find({ appId }, { limit: 1000 });
+        const runs = await store.collection<RunRecord>(builderCollections.runs).find({ appId }, { limit: 1000 });
+        return [...scopes.items.map((scope) => subscriptionKey(scope)), ...runs.items.map((run) => runSubscriptionKey(run._id))];
+      },
+      mayReadData: (userId, appId, scope) => data.mayRead(userId, appId, scope),
+      mayReadRun: async (userId, runId) => {
+        const run = await runOf(runId);
+        return run !== null && (await canReadRun(userId, run.workspaceId, runId));
+      },
+      revokeData: (connectionId, key, reason) => relay.revoke(connectionId, key, reason),
+      revokeRun: (connectionId, runId, reason) => runStreams.revoke(connectionId, runId, reason),
+    }),
+  );
+
+  const agents = await createAgentServices({
+    store,
+    access: services.access,
+    audit: services.audit,
+    blobs: ports.blobs,
+    builder,
+    worker,
+    cipher: ports.secretCipher,
+    outbound: ports.outbound,
+    ids,
+    clock,
+  });
+
+  const allowedOrigins = originAllowList(config.allowedOrigins);
+  const app = createApp({
+    services,
+    authenticator: ports.authenticator,
+    sessionCodec: ports.sessionCodec,
+    builder: { builder, versions, worker, tokens, blobs: ports.blobs, info: config.builderInfo },
+    data,
+    agents,
+    config: {
+      version: config.version,
+      storeKind: store.kind,
+      allowedOrigins,
+      allowedHosts: config.allowedHosts,
+      ...(config.oidc ? { oidc: config.oidc } : {}),
+      ...(config.rateLimits ? { rateLimits: config.rateLimits } : {}),
+    },
+    ...(config.clientAddress ? { clientAddress: config.clientAddress } : {}),
+  });
+  const websocketHandlers = createSessionHandlers({
+    authenticator: ports.authenticator,
+    pusher: ports.pusher,
+    deliver,
+    store,
+    clock,
+    log,
+    runs: { streams: runStreams, canRead: canReadRun },
+    data: { relay, service: data },
+    allowedOrigins,
+    allowedHosts: config.allowedHosts,
+  });
+
+  return {
+    app,
+    websocketHandlers,
+    relayDocumentDbChanges: documentDbRelay,
+    services,
+    data,
+    worker,
+    agents,
+    domainEvents,
+    start() {
+      if (config.dataFeed === 'in-process') relay.start();
+    },
+    stop: () => relay.stop(),
+  };
+}

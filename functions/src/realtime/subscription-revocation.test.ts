@@ -1,0 +1,200 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { ClientMessage, CreateAppResponse, MeResponse, ServerMessage, WorkspaceSummary } from '@hangar/protocol';
+import { startLocalHost, type LocalHost } from '../entrypoints/local-host';
+import { RecordingLauncher } from '../http/testing';
+
+/** A person signed in over HTTP, with one WebSocket that records every message in order. */
+interface Person {
+  me: MeResponse;
+  cookie: string;
+  call(method: string, path: string, body?: unknown): Promise<Response>;
+  socket: WebSocket;
+  messages: ServerMessage[];
+  /** Resolves with the first message from index `from` on that matches. */
+  next(match: (message: ServerMessage) => boolean, from?: number): Promise<ServerMessage>;
+  send(message: ClientMessage): void;
+}
+
+describe('access changes revoke open subscriptions at once (real sockets through the local gateway)', () => {
+  let host: LocalHost;
+  let dataDir: string;
+  const launcher = new RecordingLauncher();
+  let owner: Person;
+  let admin: Person;
+  let member: Person;
+  let workspace: WorkspaceSummary;
+  let created: CreateAppResponse;
+
+  async function signIn(name: string, email: string): Promise<Omit<Person, 'socket' | 'messages' | 'next' | 'send'>> {
+    const response = await fetch(`${host.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { origin: host.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ name, email }),
+    });
+    const me = (await response.json()) as MeResponse;
+    const cookie = /hangar_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0] ?? '';
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(`${host.url}${path}`, {
+        method,
+        headers: { cookie, origin: host.url, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    return { me, cookie, call };
+  }
+
+  async function connect(person: Omit<Person, 'socket' | 'messages' | 'next' | 'send'>): Promise<Person> {
+    const socket = new WebSocket(`${host.url.replace('http', 'ws')}/ws?identity=${person.me.identity.id}`, {
+      headers: { cookie: person.cookie, origin: host.url },
+    });
+    const messages: ServerMessage[] = [];
+    const waiters = new Set<() => void>();
+    socket.on('message', (data: Buffer) => {
+      messages.push(JSON.parse(data.toString('utf8')) as ServerMessage);
+      for (const wake of [...waiters]) wake();
+    });
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    const next = (match: (message: ServerMessage) => boolean, from = 0) =>
+      new Promise<ServerMessage>((resolve) => {
+        const check = () => {
+          const found = messages.slice(from).find(match);
+          if (!found) return;
+          waiters.delete(check);
+          resolve(found);
+        };
+        waiters.add(check);
+        check();
+      });
+    return { ...person, socket, messages, next, send: (message) => socket.send(JSON.stringify(message)) };
+  }
+
+  /** What a socket received after `from` and before its answer to a fresh ping: proof of what did not arrive. */
+  async function receivedBeforePing(person: Person, from: number, id: string): Promise<ServerMessage[]> {
+    person.send({ type: 'session.ping', id });
+    const pong = await person.next((message) => message.type === 'session.pong' && message.id === id, from);
+    return person.messages.slice(from, person.messages.indexOf(pong));
+  }
+
+  const worker = (path: string, body: unknown) => {
+    const spec = launcher.launched.find((candidate) => candidate.runId === created.run.id);
+    return fetch(`${host.url}/internal/runs/${created.run.id}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${spec?.runToken ?? ''}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  };
+  const appendRunEvent = async (text: string) =>
+    expect((await worker('/events', { events: [{ type: 'text.delta', text }] })).status).toBe(200);
+  const insert = async (person: Person, scope: 'draft' | 'published', name: string) =>
+    expect((await person.call('POST', `/api/workspaces/${workspace.id}/apps/${created.app.id}/data/${scope}/leads`, { name })).status).toBe(
+      201,
+    );
+  const subscribeData = async (person: Person, scope: 'draft' | 'published') => {
+    const id = `data-${scope}-${person.me.identity.id}`;
+    person.send({ type: 'data.subscribe', id, workspaceId: workspace.id, appId: created.app.id, scope, collection: 'leads' });
+    expect(await person.next((message) => 'id' in message && message.id === id)).toMatchObject({ type: 'data.subscribed' });
+  };
+  const subscribeRun = async (person: Person) => {
+    const id = `run-${person.me.identity.id}`;
+    person.send({ type: 'run.subscribe', id, workspaceId: workspace.id, runId: created.run.id });
+    expect(await person.next((message) => 'id' in message && message.id === id)).toMatchObject({ type: 'run.subscribed' });
+  };
+  const isRevoked = (kind: 'data' | 'run') => (message: ServerMessage) =>
+    message.type === 'subscription.revoked' && message.subscription.kind === kind;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'hangar-revoke-'));
+    host = await startLocalHost({ port: 0, dataDir, launcher, log: () => undefined });
+    const olive = await signIn('Olive', 'olive@example.com');
+    workspace = (await (await olive.call('POST', '/api/workspaces', { name: 'Ops' })).json()) as WorkspaceSummary;
+    await olive.call('POST', `/api/workspaces/${workspace.id}/invitations`, { email: 'ada@example.com', role: 'admin' });
+    await olive.call('POST', `/api/workspaces/${workspace.id}/invitations`, { email: 'max@example.com', role: 'member' });
+    // Signing in accepts the pending invitations.
+    const [ada, max] = [await signIn('Ada', 'ada@example.com'), await signIn('Max', 'max@example.com')];
+    created = (await (
+      await olive.call('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'a tracker for leads' })
+    ).json()) as CreateAppResponse;
+    expect((await worker('/started', { workerId: 'test-worker', provider: 'scripted', model: 'test' })).status).toBeLessThan(300);
+    [owner, admin, member] = [await connect(olive), await connect(ada), await connect(max)];
+    await insert(owner, 'draft', 'first');
+    await insert(owner, 'published', 'first');
+  });
+  afterAll(async () => {
+    for (const person of [owner, admin, member]) person.socket.close();
+    await host.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('demotion from admin ends draft data for that person only; their run stream and everyone else stay live', async () => {
+    await subscribeData(owner, 'draft');
+    await subscribeData(admin, 'draft');
+    await subscribeRun(admin);
+    const from = admin.messages.length;
+    expect((await owner.call('PATCH', `/api/workspaces/${workspace.id}/members/${admin.me.identity.id}`, { role: 'member' })).status).toBe(
+      200,
+    );
+    // Revoked before the PATCH answered: the message is already on its way or here.
+    const revoked = await admin.next(isRevoked('data'), from);
+    expect(revoked).toMatchObject({ subscription: { kind: 'data', appId: created.app.id, scope: 'draft', collection: 'leads' } });
+    const ownerFrom = owner.messages.length;
+    await insert(owner, 'draft', 'after demotion');
+    await owner.next((message) => message.type === 'data.changed', ownerFrom);
+    await appendRunEvent('still streaming to members');
+    await admin.next((message) => message.type === 'run.event', from);
+    const after = await receivedBeforePing(admin, admin.messages.indexOf(revoked) + 1, 'ping-demoted');
+    expect(after.filter((message) => message.type === 'data.changed' || message.type === 'data.changes')).toEqual([]);
+    expect(after.filter(isRevoked('run'))).toEqual([]);
+  });
+
+  it('demotion to viewer ends the run stream (drafts and code diffs) but keeps published data', async () => {
+    await subscribeRun(owner);
+    await subscribeRun(member);
+    await subscribeData(member, 'published');
+    const from = member.messages.length;
+    expect((await owner.call('PATCH', `/api/workspaces/${workspace.id}/members/${member.me.identity.id}`, { role: 'viewer' })).status).toBe(
+      200,
+    );
+    const revoked = await member.next(isRevoked('run'), from);
+    expect(revoked).toMatchObject({ subscription: { kind: 'run', runId: created.run.id } });
+    const ownerFrom = owner.messages.length;
+    await appendRunEvent('not for viewers');
+    await owner.next(
+      (message) =>
+        message.type === 'run.event' && message.event.event.type === 'text.delta' && message.event.event.text === 'not for viewers',
+      ownerFrom,
+    );
+    await insert(owner, 'published', 'viewers read this');
+    await member.next((message) => message.type === 'data.changed', from);
+    // Everything after the revocation (the run's backlog came before it).
+    const after = await receivedBeforePing(member, member.messages.indexOf(revoked) + 1, 'ping-viewer');
+    expect(after.filter((message) => message.type === 'run.event')).toEqual([]);
+    expect(after.filter(isRevoked('data'))).toEqual([]);
+  });
+
+  it('removal ends every stream of the removed person at once', async () => {
+    await subscribeData(admin, 'published');
+    const from = admin.messages.length;
+    expect((await owner.call('DELETE', `/api/workspaces/${workspace.id}/members/${admin.me.identity.id}`)).status).toBe(204);
+    await admin.next(isRevoked('run'), from);
+    await admin.next(isRevoked('data'), from);
+    const ownerFrom = owner.messages.length;
+    await appendRunEvent('after removal');
+    await insert(owner, 'published', 'after removal');
+    await owner.next((message) => message.type === 'run.event', ownerFrom);
+    await member.next((message) => message.type === 'data.changed' && message.change.document?.['name'] === 'after removal');
+    const after = await receivedBeforePing(admin, from, 'ping-removed');
+    expect(after.map((message) => message.type)).toEqual(['subscription.revoked', 'subscription.revoked']);
+    // Subscribing again is refused like any stranger's request.
+    admin.send({ type: 'run.subscribe', id: 'again', workspaceId: workspace.id, runId: created.run.id });
+    expect(await admin.next((message) => 'id' in message && message.id === 'again')).toMatchObject({
+      type: 'session.error',
+      code: 'not_found',
+    });
+  });
+});
