@@ -6,7 +6,15 @@ import type { DocumentStore } from '../ports/document-store';
 import type { RunEventLog } from '../ports/run-event-log';
 import type { HangarError } from './errors';
 import type { AppRecord, RunRecord } from './records';
-import { canTransition, isActive, RunLifecycle, runTransitions, RunTransitionConflictError, type RunTransition, zeroUsage } from './run-lifecycle';
+import {
+  canTransition,
+  isActive,
+  RunLifecycle,
+  runTransitions,
+  RunTransitionConflictError,
+  type RunTransition,
+  zeroUsage,
+} from './run-lifecycle';
 
 const clock = { now: () => new Date('2026-12-01T10:00:00Z') };
 

@@ -116,7 +116,11 @@ export class RunLifecycle {
     );
     if (!updated) {
       const current = await this.get(runId);
-      throw new RunTransitionConflictError(current.status, transition, `The run changed meanwhile (it is ${describeStatus(current.status)}); reload it.`);
+      throw new RunTransitionConflictError(
+        current.status,
+        transition,
+        `The run changed meanwhile (it is ${describeStatus(current.status)}); reload it.`,
+      );
     }
     await this.apps().updateOne(
       { _id: run.appId, latestRunId: runId },

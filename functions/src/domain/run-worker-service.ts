@@ -1,4 +1,12 @@
-import { activeRunStatuses, isActiveRunStatus, snapshotLimits, type PlanCard, type RunEventBody, type RunOutcome, type VersionFile } from '@hangar/protocol';
+import {
+  activeRunStatuses,
+  isActiveRunStatus,
+  snapshotLimits,
+  type PlanCard,
+  type RunEventBody,
+  type RunOutcome,
+  type VersionFile,
+} from '@hangar/protocol';
 import type { BlobStore } from '../ports/blob-store';
 import type { Clock } from '../ports/clock';
 import { DuplicateKeyError, type DocumentStore } from '../ports/document-store';
