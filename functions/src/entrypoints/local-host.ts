@@ -48,7 +48,7 @@ export interface LocalHost {
   url: string;
   port: number;
   /** The local worker launcher when the builder is on (tests kill workers through it). */
-  launcher: { running(): string[]; kill(runId: string): boolean } | null;
+  launcher: Pick<ReturnType<typeof createLocalProcessLauncher>, 'running' | 'kill' | 'detach'> | null;
   close(): Promise<void>;
 }
 
