@@ -90,7 +90,9 @@ describe('worker resilience: real worker, real host', () => {
       prompt: 'Survive a restart',
     });
     // The worker finished its first turn and now "thinks" until the sentinel exists.
-    await until('the first tool call', async () => ((await test.events(run.id)).some((e) => e.event.type === 'tool.finished') ? true : undefined));
+    await until('the first tool call', async () =>
+      (await test.events(run.id)).some((e) => e.event.type === 'tool.finished') ? true : undefined,
+    );
     const worker = test.host().launcher?.detach(run.id);
     expect(worker).toBeTruthy();
     cleanups.push(() => void worker?.kill());

@@ -154,7 +154,12 @@ export class ControlPlaneClient {
     const parsed = schema.safeParse(body);
     if (parsed.success) return parsed.data;
     const where = parsed.error.issues[0]?.path.join('.') ?? '';
-    throw new ControlPlaneError(`The control plane's answer to ${method} ${path} is not valid (${where || 'body'}).`, 200, 'invalid_response', false);
+    throw new ControlPlaneError(
+      `The control plane's answer to ${method} ${path} is not valid (${where || 'body'}).`,
+      200,
+      'invalid_response',
+      false,
+    );
   }
 
   /** The run, its app, earlier prompts and the latest version to restore from. */

@@ -38,7 +38,14 @@ describe('HttpRunSink', () => {
     const huge = 'x'.repeat(50 * 1024 * 1024);
     for (let index = 0; index < 30; index++) await sink.event(toolStarted(`call_${index}`, { text: 'y'.repeat(1000) }));
     await sink.event(toolStarted('call_huge', { path: 'src/huge.txt', content: huge }));
-    await sink.event({ type: 'tool.finished', callId: 'call_huge', name: 'write_file', ok: false, summary: 'too large', output: 'The file is too large.' });
+    await sink.event({
+      type: 'tool.finished',
+      callId: 'call_huge',
+      name: 'write_file',
+      ok: false,
+      summary: 'too large',
+      output: 'The file is too large.',
+    });
     await sink.flush();
     expect(sink.failure).toBeNull();
     expect(summaryOf(plane.stored)).toEqual([...Array.from({ length: 30 }, (_, index) => `call_${index}`), 'call_huge', 'tool.finished']);

@@ -79,7 +79,13 @@ export class HttpRunSink implements RunSink {
 
   private enqueue(body: RunEventBody): void {
     const last = this.pending.at(-1);
-    if (last && isText(body) && isText(last.body) && last.body.type === body.type && last.body.text.length + body.text.length <= textPieceChars) {
+    if (
+      last &&
+      isText(body) &&
+      isText(last.body) &&
+      last.body.type === body.type &&
+      last.body.text.length + body.text.length <= textPieceChars
+    ) {
       last.body = { type: body.type, text: last.body.text + body.text };
       const bytes = jsonBytes(last.body);
       this.pendingBytes += bytes - last.bytes;
