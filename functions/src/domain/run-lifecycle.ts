@@ -11,13 +11,14 @@ export const zeroUsage: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
  * The run state machine. Every status change is one named transition with the states it may
  * start from:
  *
- *            start              proposePlan
- *   queued ────────▶ running ◀────────────▶ awaiting_approval
- *     │               │   ▲     decidePlan          │
- *     │               │   └─────────────────────────┘
- *     │               ├── succeed ──▶ succeeded
- *     └── fail/stop ──┴── fail ─────▶ failed     ◀── fail ── (awaiting_approval)
- *                         stop ─────▶ stopped    ◀── stop ── (awaiting_approval)
+ *              start              proposePlan
+ *   queued ────────────▶ running ──────────────▶ awaiting_approval
+ *                         │   ▲      decidePlan          │
+ *                         │   └──────────────────────────┘
+ *                         └── succeed ──▶ succeeded
+ *
+ *   fail:  queued | running | awaiting_approval ──▶ failed
+ *   stop:  queued | running | awaiting_approval ──▶ stopped
  *
  * `fail` and `stop` apply to every active state; terminal states have no way out (retry makes
  * a new run).
