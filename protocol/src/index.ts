@@ -14,3 +14,4 @@ export * from './bridge';
 export * from './agents';
 export * from './agents-policy';
 export * from './agent-runs';
+export * from './internal';

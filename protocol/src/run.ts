@@ -15,6 +15,10 @@ export const RunStatus = z.enum(['queued', 'running', 'awaiting_approval', 'succ
 export type RunStatus = z.infer<typeof RunStatus>;
 
 export const terminalRunStatuses: readonly RunStatus[] = ['succeeded', 'failed', 'stopped'];
+/** The one definition of an active run: it holds its app (no second run starts) and its worker may still report. */
+export const activeRunStatuses: readonly RunStatus[] = ['queued', 'running', 'awaiting_approval'];
+/** True while a run is queued, running or awaiting approval. */
+export const isActiveRunStatus = (status: RunStatus): boolean => activeRunStatuses.includes(status);
 
 export const Usage = z.strictObject({
   inputTokens: z.number().int().nonnegative(),

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { readWorkerEnvironment } from '@hangar/protocol';
 import { runAgentLoop } from './agent/agent-loop';
 import { presentPlanTool, renameAppTool } from './agent/control-tools';
 import { createBuilderTools } from './build/builder-tools';
@@ -14,19 +15,14 @@ import { builderSystemPrompt } from './worker/system-prompt';
 
 /**
  * The worker entry point, the same for a local child process and a Fargate task: one run per
- * process. Environment: HANGAR_RUN_ID, HANGAR_RUN_TOKEN, HANGAR_CONTROL_PLANE_URL,
- * HANGAR_WORKSPACES_DIR, HANGAR_TEMPLATE_DIR, HANGAR_DEPENDENCY_CACHE_DIR, and the model
+ * process. Environment: `workerEnvironmentVariables` (protocol/src/internal.ts) and the model
  * provider variables (see worker/provider-config.ts).
  */
 async function main(): Promise<number> {
-  const env = (name: string) => {
-    const value = process.env[name];
-    if (!value) throw new Error(`${name} is required`);
-    return value;
-  };
-  const runId = env('HANGAR_RUN_ID');
-  const client = new ControlPlaneClient(env('HANGAR_CONTROL_PLANE_URL'), runId, env('HANGAR_RUN_TOKEN'));
+  const config = readWorkerEnvironment(process.env);
+  const runId = config.runId;
   const log = (message: string) => console.log(`[worker ${runId}] ${message}`);
+  const client = new ControlPlaneClient(config.controlPlaneUrl, runId, config.runToken, fetch, { log });
   const controller = new AbortController();
   process.once('SIGTERM', () => controller.abort());
 
@@ -35,20 +31,28 @@ async function main(): Promise<number> {
   await client.started({ workerId: `${hostname()}:${process.pid}`, provider: provider.name, model });
 
   // Heartbeats tell the control plane we are alive; its answer tells us when the run was stopped.
+  // One at a time: a control plane that is restarting gets the next one when it is back.
+  let beating = false;
   const heartbeat = setInterval(() => {
-    client.heartbeat().then(
-      (answer) => {
-        if (!answer.continue) controller.abort();
-      },
-      (error: unknown) => log(`heartbeat failed: ${String(error)}`),
-    );
+    if (beating) return;
+    beating = true;
+    client
+      .heartbeat()
+      .then(
+        (answer) => {
+          if (!answer.continue) controller.abort();
+        },
+        (error: unknown) => log(`heartbeat failed: ${String(error)}`),
+      )
+      .finally(() => (beating = false));
   }, 5000);
 
-  const sink = new HttpRunSink(client);
+  // Events that cannot be delivered end the run with that reason (not as a model failure).
+  const sink = new HttpRunSink(client, { log, onFailure: () => controller.abort() });
   const usageZero = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   try {
-    const workspaceDir = path.join(env('HANGAR_WORKSPACES_DIR'), context.appId);
-    const templateDir = env('HANGAR_TEMPLATE_DIR');
+    const workspaceDir = path.join(config.workspacesDir, context.appId);
+    const templateDir = config.templateDir;
     const latest = context.latestVersion;
     // The workspace is prepared while the model plans: only workspace tools wait for it.
     const workspaceReady = (async () => {
@@ -58,7 +62,7 @@ async function main(): Promise<number> {
       }
       const cache = await ensureDependencyCache({
         templateDir,
-        cacheRoot: env('HANGAR_DEPENDENCY_CACHE_DIR'),
+        cacheRoot: config.dependencyCacheDir,
         signal: controller.signal,
         log,
       });
@@ -110,7 +114,10 @@ async function main(): Promise<number> {
     await sink.flush();
     // A workspace that could not be prepared is the real cause, whatever the loop saw.
     await workspaceReady;
-    if (outcome.status === 'stopped') return 0;
+    if (outcome.status === 'stopped') {
+      await client.finish({ status: 'stopped', usage: outcome.usage }).catch((error: unknown) => log(String(error)));
+      return 0;
+    }
     await client.finish(
       outcome.status === 'succeeded'
         ? { status: 'succeeded', summary: outcome.summary, usage: outcome.usage }
@@ -118,11 +125,12 @@ async function main(): Promise<number> {
     );
     return 0;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // Undelivered events are the real cause when they happened: the loop only saw the abort.
+    const reason = sink.failure?.message ?? `The worker failed: ${error instanceof Error ? error.message : String(error)}`;
     log(`failed: ${reason}`);
     await sink.flush().catch(() => undefined);
-    if (!controller.signal.aborted)
-      await client.finish({ status: 'failed', reason: `The worker failed: ${reason}`, usage: usageZero }).catch(() => undefined);
+    if (!controller.signal.aborted || sink.failure)
+      await client.finish({ status: 'failed', reason, usage: usageZero }).catch(() => undefined);
     return 1;
   } finally {
     clearInterval(heartbeat);

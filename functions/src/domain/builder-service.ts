@@ -8,7 +8,7 @@ import type { AuditLog } from './audit-log';
 import { toApp, toRun, toVersion, nameFromPrompt } from './builder-mappers';
 import { ConflictError, NotFoundError } from './errors';
 import { builderCollections, type AppRecord, type RunRecord, type VersionRecord } from './records';
-import { isActive, zeroUsage, type RunLifecycle } from './run-lifecycle';
+import { zeroUsage, type RunLifecycle } from './run-lifecycle';
 import { auditActorOf, type Actor, type WorkspaceAccess } from './workspace-access';
 
 /** Issues the bearer token a worker uses for one run. */
@@ -121,7 +121,7 @@ export class BuilderService {
   async stop(actor: Actor, workspaceId: string, runId: string): Promise<Run> {
     await this.deps.access.require(workspaceId, actor, 'apps.build');
     await this.run(actor, workspaceId, runId);
-    const stopped = await this.deps.lifecycle.transition(runId, 'stopped', {}, { type: 'run.stopped', by: actor.identity.email });
+    const stopped = await this.deps.lifecycle.transition(runId, 'stop', {}, { type: 'run.stopped', by: actor.identity.email });
     await this.deps.launcher.stop(runId);
     await this.auditRun(actor, stopped, 'run.stopped');
     return toRun(stopped);
@@ -136,12 +136,13 @@ export class BuilderService {
     return this.startRun(actor, app, previous.prompt, previous._id);
   }
 
+  /** Accepts or amends the proposed plan; a run that is not awaiting approval answers 409. */
   async decidePlan(actor: Actor, workspaceId: string, runId: string, decision: 'accept' | 'amend', note?: string): Promise<Run> {
     await this.deps.access.require(workspaceId, actor, 'apps.build');
     await this.run(actor, workspaceId, runId);
     const decided = await this.deps.lifecycle.transition(
       runId,
-      'running',
+      'decidePlan',
       {},
       {
         type: 'plan.decided',
@@ -160,13 +161,19 @@ export class BuilderService {
     return page.items.map(toVersion);
   }
 
+  /**
+   * Starts a run for an app. The app is claimed first with a conditional update (only an app with
+   * no active run can be claimed), so concurrent messages to one app start one run; the others
+   * get 409.
+   */
   private async startRun(actor: Actor, app: AppRecord, prompt: string, retryOf: string | null): Promise<Run> {
-    if (app.latestRunStatus && isActive(app.latestRunStatus)) {
+    const now = this.deps.clock.now().toISOString();
+    const runId = this.deps.ids('run');
+    if (!(await this.deps.lifecycle.claimApp(app._id, runId, now))) {
       throw new ConflictError('A run is already in progress for this app. Wait for it, or stop it first.');
     }
-    const now = this.deps.clock.now().toISOString();
     const run: RunRecord = {
-      _id: this.deps.ids('run'),
+      _id: runId,
       workspaceId: app.workspaceId,
       appId: app._id,
       status: 'queued',
@@ -183,9 +190,15 @@ export class BuilderService {
       usage: zeroUsage,
       versionId: null,
       retryOf,
+      workerId: null,
+      workerEventSequence: 0,
     };
-    await this.runs().insertOne(run);
-    await this.apps().updateOne({ _id: app._id }, { $set: { latestRunId: run._id, latestRunStatus: 'queued', updatedAt: now } });
+    try {
+      await this.runs().insertOne(run);
+    } catch (error) {
+      await this.deps.lifecycle.releaseApp(app._id, runId, { latestRunId: app.latestRunId, latestRunStatus: app.latestRunStatus });
+      throw error;
+    }
     await this.deps.events.append(run._id, { type: 'message.user', text: prompt });
     await this.deps.events.append(run._id, { type: 'run.queued', prompt });
     await this.auditRun(actor, run, retryOf ? 'run.retried' : 'run.created');
@@ -200,7 +213,7 @@ export class BuilderService {
     } catch (error) {
       const reason = `The worker could not be started: ${error instanceof Error ? error.message : String(error)}`;
       return toRun(
-        await this.deps.lifecycle.transition(run._id, 'failed', { failureReason: reason }, { type: 'run.failed', reason, retryable: true }),
+        await this.deps.lifecycle.transition(run._id, 'fail', { failureReason: reason }, { type: 'run.failed', reason, retryable: true }),
       );
     }
     return toRun(await this.deps.lifecycle.get(run._id));

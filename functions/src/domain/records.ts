@@ -78,6 +78,10 @@ export interface RunRecord extends StoredDocument {
   usage: Usage;
   versionId: string | null;
   retryOf: string | null;
+  /** The worker that reported `started` (a repeated `started` from it is a no-op). */
+  workerId?: string | null;
+  /** How many sequenced events the worker has delivered: the next batch's `first` (dedupes resent batches). */
+  workerEventSequence?: number;
 }
 
 export interface VersionRecord extends StoredDocument {

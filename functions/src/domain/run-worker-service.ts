@@ -1,4 +1,12 @@
-import type { PlanCard, RunEventBody, Usage, VersionFile } from '@hangar/protocol';
+import {
+  activeRunStatuses,
+  isActiveRunStatus,
+  snapshotLimits,
+  type PlanCard,
+  type RunEventBody,
+  type RunOutcome,
+  type VersionFile,
+} from '@hangar/protocol';
 import type { BlobStore } from '../ports/blob-store';
 import type { Clock } from '../ports/clock';
 import { DuplicateKeyError, type DocumentStore } from '../ports/document-store';
@@ -8,8 +16,12 @@ import { BadRequestError, ConflictError, NotFoundError } from './errors';
 import { builderCollections, type AppRecord, type RunRecord, type VersionRecord } from './records';
 import type { RunLifecycle } from './run-lifecycle';
 
-/** Caps on one snapshot: explicit errors, never a partial version. */
-export const snapshotLimits = { maxFiles: 2000, maxFileBytes: 2 * 1024 * 1024, maxTotalBytes: 32 * 1024 * 1024 } as const;
+export { snapshotLimits };
+
+/** A worker's events are accepted while its run is running or awaiting approval (after `started`). */
+const acceptsWorkerEvents = (status: RunRecord['status']) => status === 'running' || status === 'awaiting_approval';
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** A worker is declared lost when it has not sent a heartbeat for this long. */
 export const heartbeatTimeoutMs = 20_000;
@@ -51,12 +63,15 @@ export class RunWorkerService {
     return { run, app, history: earlier.items.filter((r) => r._id !== runId).map((r) => r.prompt), latestVersion };
   }
 
+  /** The worker is up. Idempotent for the same worker: a `started` resent after a lost answer is a no-op. */
   async started(runId: string, details: { workerId: string; provider: string; model: string }): Promise<void> {
+    const run = await this.lifecycle.get(runId);
+    if (run.workerId === details.workerId && acceptsWorkerEvents(run.status)) return;
     const now = this.clock.now().toISOString();
     await this.lifecycle.transition(
       runId,
-      'running',
-      { provider: details.provider, model: details.model, heartbeatAt: now },
+      'start',
+      { provider: details.provider, model: details.model, heartbeatAt: now, workerId: details.workerId },
       { type: 'run.started', ...details },
     );
   }
@@ -64,20 +79,58 @@ export class RunWorkerService {
   /** Records a heartbeat; answers whether the worker should keep going (false once stopped). */
   async heartbeat(runId: string): Promise<{ continue: boolean; status: RunRecord['status'] }> {
     const run = await this.lifecycle.get(runId);
-    if (run.status === 'running' || run.status === 'queued' || run.status === 'awaiting_approval') {
+    if (isActiveRunStatus(run.status)) {
       await this.lifecycle.runs().updateOne({ _id: runId }, { $set: { heartbeatAt: this.clock.now().toISOString() } });
       return { continue: true, status: run.status };
     }
     return { continue: false, status: run.status };
   }
 
-  async appendEvents(runId: string, bodies: RunEventBody[]): Promise<StoredRunEvent[]> {
-    const run = await this.lifecycle.get(runId);
-    if (!['running', 'awaiting_approval'].includes(run.status))
-      throw new ConflictError(`The run is ${run.status}; no more events are accepted.`);
-    const stored: StoredRunEvent[] = [];
-    for (const body of bodies) stored.push(await this.events.append(runId, body));
-    return stored;
+  /**
+   * Appends a worker's events. With `first` (the worker's sequence number of the first event),
+   * each number is stored once: the part of a batch already stored (a resend after a lost
+   * answer, or a concurrent duplicate) is skipped. The range is claimed on the run record before
+   * the events are appended, so two copies of one batch cannot both append it.
+   */
+  async appendEvents(runId: string, bodies: RunEventBody[], first?: number): Promise<{ stored: StoredRunEvent[]; received: number }> {
+    for (let attempt = 0; ; attempt++) {
+      const run = await this.lifecycle.get(runId);
+      if (!acceptsWorkerEvents(run.status)) throw new ConflictError(`The run is ${run.status}; no more events are accepted.`);
+      const received = run.workerEventSequence ?? 0;
+      if (first === undefined) {
+        const stored: StoredRunEvent[] = [];
+        for (const body of bodies) stored.push(await this.events.append(runId, body));
+        return { stored, received };
+      }
+      if (first > received) throw new ConflictError(`Events ${received} to ${first - 1} never arrived; send from ${received}.`);
+      const fresh = bodies.slice(received - first);
+      if (fresh.length === 0) return { stored: [], received };
+      const claimed = await this.lifecycle
+        .runs()
+        .updateOne(
+          { _id: runId, workerEventSequence: run.workerEventSequence === undefined ? { $exists: false } : received },
+          { $set: { workerEventSequence: received + fresh.length } },
+        );
+      if (!claimed) {
+        // Another copy of this batch claimed it meanwhile: look again (bounded).
+        if (attempt < 3) continue;
+        throw new ConflictError('Events for this run are being stored concurrently; send again.');
+      }
+      const stored: StoredRunEvent[] = [];
+      try {
+        for (const body of fresh) stored.push(await this.events.append(runId, body));
+      } catch (error) {
+        // Give back the part that was not stored, so the worker's resend fills exactly that gap.
+        await this.lifecycle
+          .runs()
+          .updateOne(
+            { _id: runId, workerEventSequence: received + fresh.length },
+            { $set: { workerEventSequence: received + stored.length } },
+          );
+        throw error;
+      }
+      return { stored, received: received + fresh.length };
+    }
   }
 
   async readEvents(runId: string, after?: string): Promise<StoredRunEvent[]> {
@@ -89,8 +142,11 @@ export class RunWorkerService {
     return this.versions().findOne({ _id: versionId, workspaceId, appId });
   }
 
+  /** Moves the run to awaiting approval. The same plan sent again (a resend after a lost answer) is a no-op. */
   async proposePlan(runId: string, plan: PlanCard): Promise<void> {
-    await this.lifecycle.transition(runId, 'awaiting_approval', { plan }, { type: 'plan.proposed', plan });
+    const run = await this.lifecycle.get(runId);
+    if (acceptsWorkerEvents(run.status) && run.plan && sameJson(run.plan, plan)) return;
+    await this.lifecycle.transition(runId, 'proposePlan', { plan }, { type: 'plan.proposed', plan });
   }
 
   async renameApp(runId: string, name: string): Promise<void> {
@@ -102,6 +158,10 @@ export class RunWorkerService {
   async recordVersion(runId: string, files: VersionFile[]): Promise<VersionRecord> {
     const run = await this.lifecycle.get(runId);
     if (run.status !== 'running') throw new ConflictError(`The run is ${run.status}; it cannot record a version.`);
+    // A manifest resent after a lost answer names the version it already made.
+    const previous = run.versionId ? await this.versions().findOne({ _id: run.versionId }) : null;
+    const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
+    if (previous && sameJson(previous.files, sorted)) return previous;
     return this.createVersion(run.workspaceId, run.appId, files, { runId, restoredFrom: null });
   }
 
@@ -157,24 +217,31 @@ export class RunWorkerService {
     }
   }
 
-  async finish(
-    runId: string,
-    outcome: { status: 'succeeded'; summary: string; usage: Usage } | { status: 'failed'; reason: string; usage: Usage },
-  ): Promise<void> {
+  /**
+   * The worker's outcome. Idempotent: an outcome the run already has is a no-op. `stopped` only
+   * confirms a stop (recording the usage spent); a run that was stopped ignores any other outcome.
+   */
+  async finish(runId: string, outcome: RunOutcome): Promise<void> {
     const run = await this.lifecycle.get(runId);
+    if (run.status === outcome.status) {
+      if (outcome.status === 'stopped') await this.lifecycle.runs().updateOne({ _id: runId }, { $set: { usage: outcome.usage } });
+      return;
+    }
     if (run.status === 'stopped') return;
+    if (outcome.status === 'stopped') throw new ConflictError(`The run is ${run.status}; only a stopped run can be confirmed as stopped.`);
+    this.lifecycle.assertCan(run, outcome.status === 'succeeded' ? 'succeed' : 'fail');
     await this.events.append(runId, { type: 'usage', usage: outcome.usage });
     if (outcome.status === 'succeeded') {
       await this.lifecycle.transition(
         runId,
-        'succeeded',
+        'succeed',
         { usage: outcome.usage },
         { type: 'run.succeeded', summary: outcome.summary, ...(run.versionId ? { versionId: run.versionId } : {}) },
       );
     } else {
       await this.lifecycle.transition(
         runId,
-        'failed',
+        'fail',
         { usage: outcome.usage, failureReason: outcome.reason },
         { type: 'run.failed', reason: outcome.reason, retryable: true },
       );
@@ -184,10 +251,10 @@ export class RunWorkerService {
   /** A worker process ended: if its run is still active, it failed (crash, kill, lost machine). */
   async workerExited(runId: string, detail: string): Promise<boolean> {
     const run = await this.lifecycle.get(runId).catch(() => null);
-    if (!run || !['queued', 'running', 'awaiting_approval'].includes(run.status)) return false;
+    if (!run || !isActiveRunStatus(run.status)) return false;
     const reason = `The worker ended unexpectedly (${detail}). Retry to continue from the latest version.`;
     try {
-      await this.lifecycle.transition(runId, 'failed', { failureReason: reason }, { type: 'run.failed', reason, retryable: true });
+      await this.lifecycle.transition(runId, 'fail', { failureReason: reason }, { type: 'run.failed', reason, retryable: true });
       return true;
     } catch (error) {
       if (error instanceof ConflictError) return false;
@@ -200,12 +267,12 @@ export class RunWorkerService {
     const cutoff = new Date(this.clock.now().getTime() - heartbeatTimeoutMs).toISOString();
     const stale = await this.lifecycle
       .runs()
-      .find({ status: { $in: ['queued', 'running', 'awaiting_approval'] }, heartbeatAt: { $lt: cutoff } }, { limit: 100 });
+      .find({ status: { $in: [...activeRunStatuses] }, heartbeatAt: { $lt: cutoff } }, { limit: 100 });
     const failed: string[] = [];
     for (const run of stale.items) {
       const reason = `The worker stopped responding (no heartbeat for ${heartbeatTimeoutMs / 1000} s). Retry to continue from the latest version.`;
       try {
-        await this.lifecycle.transition(run._id, 'failed', { failureReason: reason }, { type: 'run.failed', reason, retryable: true });
+        await this.lifecycle.transition(run._id, 'fail', { failureReason: reason }, { type: 'run.failed', reason, retryable: true });
         failed.push(run._id);
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;

@@ -54,8 +54,8 @@ export interface LocalHostOptions {
 export interface LocalHost {
   url: string;
   port: number;
-  /** The local worker launcher (tests kill workers through it); null when a launcher was given. */
-  launcher: { running(): string[]; kill(runId: string): boolean } | null;
+  /** The local worker launcher (tests kill and detach workers through it); null when a launcher was given. */
+  launcher: Pick<ReturnType<typeof createLocalProcessLauncher>, 'running' | 'kill' | 'detach'> | null;
   /** Every route the host serves (method and path pattern), for parity checks against other roots. */
   routes: readonly { method: string; path: string }[];
   close(): Promise<void>;

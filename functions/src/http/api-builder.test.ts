@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PutBlobResponse, RecordVersionResponse } from '@hangar/protocol';
 import type { App, AppVersion, CreateAppResponse, PreviewLink, Run, RunEvent, VersionDiff, WorkspaceSummary } from '@hangar/protocol';
 import type { RunLauncher, RunSpec } from '../ports/run-launcher';
 import { createTestApp, testOrigin, type TestClient } from './testing';
@@ -60,13 +61,13 @@ describe('builder control plane', () => {
     const manifest = [];
     for (const [path, text] of Object.entries(files)) {
       const bytes = new TextEncoder().encode(text);
-      const put = await json<{ sha256: string }>(call('PUT', '/blobs', undefined, bytes));
+      const put = PutBlobResponse.parse(await (await call('PUT', '/blobs', undefined, bytes)).json());
       expect(put.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
       manifest.push({ path, sha256: put.sha256, size: bytes.byteLength });
     }
     const response = await call('POST', '/versions', { files: manifest });
     expect(response.status).toBe(201);
-    return (await response.json()) as AppVersion;
+    return RecordVersionResponse.parse(await response.json());
   }
 
   it('runs a prompt end to end: queued, started, plan, events, version, succeeded; preview served sandboxed', async () => {

@@ -1,80 +1,214 @@
-import type { AppVersion, PlanCard, RunEvent, RunEventBody, RunStatus, Usage, VersionFile } from '@hangar/protocol';
+import {
+  AppendEventsResponse,
+  ErrorBody,
+  HeartbeatResponse,
+  MissingBlobsResponse,
+  PutBlobResponse,
+  ReadEventsResponse,
+  RecordVersionResponse,
+  RunContextResponse,
+  type AppVersion,
+  type AppendEventsRequest,
+  type PlanCard,
+  type RunEvent,
+  type RunEventBody,
+  type RunOutcome,
+  type VersionFile,
+  type WorkerStartedRequest,
+} from '@hangar/protocol';
+import type { z } from 'zod';
 
-export interface RunContextResponse {
-  runId: string;
-  appId: string;
-  appName: string;
-  prompt: string;
-  status: RunStatus;
-  history: string[];
-  latestVersion: (AppVersion & { files: VersionFile[] }) | null;
+export type { RunContextResponse };
+
+/** How the client retries a call that failed for a transient reason. */
+export interface RetryPolicy {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** Stop retrying once this long has passed since the first attempt (longer than the heartbeat window). */
+  giveUpAfterMs: number;
+  /** Each attempt is abandoned (and retried) after this long. */
+  attemptTimeoutMs: number;
 }
 
-/** The worker's only way to the control plane: its internal API, with a token for one run. */
+export const defaultRetryPolicy: RetryPolicy = { initialDelayMs: 250, maxDelayMs: 4000, giveUpAfterMs: 60_000, attemptTimeoutMs: 30_000 };
+
+/** A failed call to the control plane. `retryable` is the one thing retry decisions read. */
+export class ControlPlaneError extends Error {
+  override readonly name = 'ControlPlaneError';
+  constructor(
+    message: string,
+    /** The HTTP status, or null when no answer arrived (refused, reset, timed out). */
+    readonly status: number | null,
+    readonly code: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** Statuses that say "try again later": timeouts, rate limits, and the server's own trouble. */
+const retryableStatus = (status: number) => status === 408 || status === 425 || status === 429 || status >= 500;
+
+interface CallOptions {
+  body?: unknown;
+  raw?: Uint8Array;
+  /** Overrides the client's policy for this call (heartbeats retry briefly: the next one is due soon). */
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface ControlPlaneClientOptions {
+  retry?: Partial<RetryPolicy>;
+  /** Where retries are reported (the worker's log). */
+  log?: (message: string) => void;
+}
+
+/**
+ * The worker's only way to the control plane: its internal API, with a token for one run. Every
+ * answer is parsed with its protocol/ schema. Transient failures (no answer, 408/429/5xx) are
+ * retried with exponential backoff and jitter until the policy gives up; every call is safe to
+ * resend, because the control plane deduplicates (events by sequence number, the rest by state).
+ */
 export class ControlPlaneClient {
+  private readonly policy: RetryPolicy;
+  private readonly log: (message: string) => void;
+
   constructor(
     private readonly baseUrl: string,
     private readonly runId: string,
     private readonly token: string,
     private readonly fetchImpl: typeof fetch = fetch,
-  ) {}
+    options: ControlPlaneClientOptions = {},
+  ) {
+    this.policy = { ...defaultRetryPolicy, ...options.retry };
+    this.log = options.log ?? (() => undefined);
+  }
 
-  private async call(method: string, path: string, body?: unknown, raw?: Uint8Array): Promise<Response> {
-    const response = await this.fetchImpl(`${this.baseUrl}/internal/runs/${this.runId}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.token}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(raw ? { 'content-type': 'application/octet-stream' } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      ...(raw ? { body: raw } : {}),
-      signal: AbortSignal.timeout(30_000),
-    });
-    if (!response.ok) {
-      const text = await response.text();
-      throw new Error(`control plane ${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
+  private async attempt(method: string, path: string, options: CallOptions, timeoutMs: number): Promise<Response> {
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.baseUrl}/internal/runs/${this.runId}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(options.raw ? { 'content-type': 'application/octet-stream' } : {}),
+        },
+        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+        ...(options.raw ? { body: options.raw } : {}),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      const reason = error instanceof Error ? `${error.message}${cause}` : String(error);
+      throw new ControlPlaneError(`The control plane did not answer ${method} ${path} (${reason}).`, null, 'unreachable', true);
     }
-    return response;
+    if (response.ok) return response;
+    const text = await response.text().catch(() => '');
+    const parsed = ErrorBody.safeParse(safeJson(text));
+    const code = parsed.success ? parsed.data.error.code : 'http_error';
+    const detail = parsed.success ? parsed.data.error.message : text.slice(0, 300);
+    throw new ControlPlaneError(
+      `The control plane answered ${method} ${path} with ${response.status}: ${detail}`,
+      response.status,
+      code,
+      retryableStatus(response.status),
+    );
   }
 
-  async context(): Promise<RunContextResponse> {
-    return (await (await this.call('GET', '/context')).json()) as RunContextResponse;
+  /** Runs one request (answer read included) with the retry policy. */
+  private async withRetry<R>(method: string, path: string, options: CallOptions, read: (response: Response) => Promise<R>): Promise<R> {
+    const policy = { ...this.policy, ...options.retry };
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await this.attempt(method, path, options, policy.attemptTimeoutMs);
+        return await read(response).catch((error: unknown) => {
+          if (error instanceof ControlPlaneError) throw error;
+          // The connection broke while the answer was read: the request may have been applied; resending is safe.
+          throw new ControlPlaneError(`The answer to ${method} ${path} was cut off (${String(error)}).`, null, 'unreachable', true);
+        });
+      } catch (error) {
+        if (!(error instanceof ControlPlaneError) || !error.retryable) throw error;
+        const delay = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+        if (Date.now() - started + delay > policy.giveUpAfterMs) throw error;
+        this.log(`${error.message} Retrying in ${Math.round(delay)} ms (attempt ${attempt + 1}).`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
-  async started(details: { workerId: string; provider: string; model: string }): Promise<void> {
-    await this.call('POST', '/started', details);
+
+  private call(method: string, path: string, options: CallOptions = {}): Promise<void> {
+    return this.withRetry(method, path, options, async (response) => {
+      await response.body?.cancel();
+    });
   }
-  async heartbeat(): Promise<{ continue: boolean; status: RunStatus }> {
-    return (await (await this.call('POST', '/heartbeat', {})).json()) as { continue: boolean; status: RunStatus };
+
+  private callJson<T extends z.ZodType>(method: string, path: string, schema: T, options: CallOptions = {}): Promise<z.infer<T>> {
+    return this.withRetry(method, path, options, async (response) => {
+      const text = await response.text();
+      return this.parse(method, path, schema, safeJson(text));
+    });
   }
-  async appendEvents(events: RunEventBody[]): Promise<void> {
-    await this.call('POST', '/events', { events });
+
+  private parse<T extends z.ZodType>(method: string, path: string, schema: T, body: unknown): z.infer<T> {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    const where = parsed.error.issues[0]?.path.join('.') ?? '';
+    throw new ControlPlaneError(
+      `The control plane's answer to ${method} ${path} is not valid (${where || 'body'}).`,
+      200,
+      'invalid_response',
+      false,
+    );
+  }
+
+  /** The run, its app, earlier prompts and the latest version to restore from. */
+  context(): Promise<RunContextResponse> {
+    return this.callJson('GET', '/context', RunContextResponse);
+  }
+  async started(details: WorkerStartedRequest): Promise<void> {
+    await this.call('POST', '/started', { body: details });
+  }
+  /** Keeps the run alive; answers whether to keep going. Retries only briefly: the next heartbeat is due soon. */
+  heartbeat(retry: Partial<RetryPolicy> = { giveUpAfterMs: 4000 }): Promise<HeartbeatResponse> {
+    return this.callJson('POST', '/heartbeat', HeartbeatResponse, { body: {}, retry });
+  }
+  /** Appends events numbered from `first`; a resend of numbers already stored is skipped by the control plane. */
+  appendEvents(events: RunEventBody[], first?: number): Promise<AppendEventsResponse> {
+    const body: AppendEventsRequest = { events, ...(first === undefined ? {} : { first }) };
+    return this.callJson('POST', '/events', AppendEventsResponse, { body });
   }
   async readEvents(after?: string): Promise<RunEvent[]> {
     const query = after ? `?after=${encodeURIComponent(after)}` : '';
-    return ((await (await this.call('GET', `/events${query}`)).json()) as { items: RunEvent[] }).items;
+    return (await this.callJson('GET', `/events${query}`, ReadEventsResponse)).items;
   }
   async proposePlan(plan: PlanCard): Promise<void> {
-    await this.call('POST', '/plan', { plan });
+    await this.call('POST', '/plan', { body: { plan } });
   }
   async renameApp(name: string): Promise<void> {
-    await this.call('POST', '/rename', { name });
+    await this.call('POST', '/rename', { body: { name } });
   }
   async missingBlobs(sha256: string[]): Promise<string[]> {
-    return ((await (await this.call('POST', '/missing-blobs', { sha256 })).json()) as { missing: string[] }).missing;
+    return (await this.callJson('POST', '/missing-blobs', MissingBlobsResponse, { body: { sha256 } })).missing;
   }
   async putBlob(bytes: Uint8Array): Promise<string> {
-    return ((await (await this.call('PUT', '/blobs', undefined, bytes)).json()) as { sha256: string }).sha256;
+    return (await this.callJson('PUT', '/blobs', PutBlobResponse, { raw: bytes })).sha256;
   }
-  async getBlob(sha256: string): Promise<Uint8Array> {
-    return new Uint8Array(await (await this.call('GET', `/blobs/${sha256}`)).arrayBuffer());
+  getBlob(sha256: string): Promise<Uint8Array> {
+    return this.withRetry('GET', `/blobs/${sha256}`, {}, async (response) => new Uint8Array(await response.arrayBuffer()));
   }
-  async recordVersion(files: VersionFile[]): Promise<AppVersion> {
-    return (await (await this.call('POST', '/versions', { files })).json()) as AppVersion;
+  recordVersion(files: VersionFile[]): Promise<AppVersion> {
+    return this.callJson('POST', '/versions', RecordVersionResponse, { body: { files } });
   }
-  async finish(
-    outcome: { status: 'succeeded'; summary: string; usage: Usage } | { status: 'failed'; reason: string; usage: Usage },
-  ): Promise<void> {
-    await this.call('POST', '/finish', outcome);
+  async finish(outcome: RunOutcome): Promise<void> {
+    await this.call('POST', '/finish', { body: outcome });
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

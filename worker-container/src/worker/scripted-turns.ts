@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ModelEvent } from '../model/model-provider';
 import { ScriptedProvider, textTurn, toolCallTurn, type ScriptedTurn } from '../model/scripted-provider';
@@ -7,10 +7,17 @@ import { ScriptedProvider, textTurn, toolCallTurn, type ScriptedTurn } from '../
  * A file of scripted model turns, keyed by the run's prompt, for integration tests of the real
  * worker process (`HANGAR_MODEL_PROVIDER=scripted`, `HANGAR_SCRIPTED_TURNS=<file>`).
  * A turn is text, tool calls, or `hang` (waits until the run is stopped or the worker killed).
+ * `waitForFile` holds a turn until that file exists: a sentinel the test creates, so a test can
+ * act (restart the control plane) while the model is "thinking".
  */
+const waitForFile = z.string().min(1).optional();
 const Turn = z.union([
-  z.strictObject({ text: z.string() }),
-  z.strictObject({ text: z.string().optional(), tools: z.array(z.strictObject({ name: z.string(), input: z.unknown() })).min(1) }),
+  z.strictObject({ text: z.string(), waitForFile }),
+  z.strictObject({
+    text: z.string().optional(),
+    tools: z.array(z.strictObject({ name: z.string(), input: z.unknown() })).min(1),
+    waitForFile,
+  }),
   z.strictObject({ hang: z.literal(true) }),
 ]);
 const ScriptFile = z.record(z.string(), z.array(Turn));
@@ -24,6 +31,18 @@ function hang(): ScriptedTurn {
     })();
 }
 
+/** Plays `events` once `file` exists (checked every 50 ms), or ends when the request is aborted. */
+function afterFile(file: string, events: readonly ModelEvent[]): ScriptedTurn {
+  return (request) =>
+    (async function* (): AsyncGenerator<ModelEvent> {
+      while (!existsSync(file)) {
+        if (request.signal?.aborted) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      yield* events;
+    })();
+}
+
 export function scriptedProviderFromFile(path: string, prompt: string): ScriptedProvider {
   const script = ScriptFile.parse(JSON.parse(readFileSync(path, 'utf8')));
   const turns = script[prompt] ?? script['*'];
@@ -32,12 +51,14 @@ export function scriptedProviderFromFile(path: string, prompt: string): Scripted
   return new ScriptedProvider(
     turns.map((turn) => {
       if ('hang' in turn) return hang();
-      if ('tools' in turn)
-        return toolCallTurn(
-          turn.tools.map((call) => ({ id: `call_${++callNumber}`, ...call })),
-          turn.text ? { text: turn.text } : {},
-        );
-      return textTurn(turn.text);
+      const events =
+        'tools' in turn
+          ? toolCallTurn(
+              turn.tools.map((call) => ({ id: `call_${++callNumber}`, ...call })),
+              turn.text ? { text: turn.text } : {},
+            )
+          : textTurn(turn.text);
+      return turn.waitForFile ? afterFile(turn.waitForFile, events) : events;
     }),
   );
 }

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { AppVersion, VersionFile } from '@hangar/protocol';
+import { snapshotLimits as limits, type AppVersion, type VersionFile } from '@hangar/protocol';
 import type { ControlPlaneClient } from './control-plane-client';
 
 /** Marks which version a workspace was last synchronised with. */
 export const versionMarker = '.hangar-version';
 const skipped = new Set(['node_modules', '.git', versionMarker]);
-const limits = { maxFiles: 2000, maxFileBytes: 2 * 1024 * 1024, maxTotalBytes: 32 * 1024 * 1024 };
 
 export class SnapshotTooLargeError extends Error {}
 

@@ -1,29 +1,36 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { PlanCard, RunEventBody, Usage, VersionFile } from '@hangar/protocol';
-import { z } from 'zod';
+import {
+  AppendEventsRequest,
+  HeartbeatRequest,
+  internalLimits,
+  MissingBlobsRequest,
+  ProposePlanRequest,
+  ReadEventsQuery,
+  RecordVersionRequest,
+  RenameAppRequest,
+  RunOutcome,
+  snapshotLimits,
+  WorkerStartedRequest,
+  type AppendEventsResponse,
+  type HeartbeatResponse,
+  type MissingBlobsResponse,
+  type PutBlobResponse,
+  type ReadEventsResponse,
+  type RecordVersionResponse,
+  type RunContextResponse,
+} from '@hangar/protocol';
 import { toVersion } from '../../domain/builder-mappers';
 import { NotFoundError, PayloadTooLargeError, UnauthenticatedError } from '../../domain/errors';
-import { snapshotLimits } from '../../domain/run-worker-service';
 import { sha256Pattern } from '../../ports/blob-store';
 import type { AppDependencies, AppEnv } from '../app-env';
-import { pathId, readJson } from '../validation';
-
-const StartedBody = z.strictObject({ workerId: z.string().max(100), provider: z.string().max(100), model: z.string().max(200) });
-const EventsBody = z.strictObject({ events: z.array(RunEventBody).min(1).max(200) });
-const PlanBody = z.strictObject({ plan: PlanCard });
-const VersionBody = z.strictObject({ files: z.array(VersionFile).min(1).max(snapshotLimits.maxFiles) });
-const MissingBody = z.strictObject({ sha256: z.array(z.string().regex(sha256Pattern)).max(snapshotLimits.maxFiles) });
-const RenameBody = z.strictObject({ name: z.string().trim().min(1).max(60) });
-const FinishBody = z.discriminatedUnion('status', [
-  z.strictObject({ status: z.literal('succeeded'), summary: z.string().max(4000), usage: Usage }),
-  z.strictObject({ status: z.literal('failed'), reason: z.string().max(4000), usage: Usage }),
-]);
+import { pathId, readJson, readQuery } from '../validation';
 
 /**
  * The internal API workers call with a run-scoped bearer token. It is the worker's only way to
- * the control plane: the worker never touches the database.
+ * the control plane: the worker never touches the database. Request and response schemas live in
+ * protocol/src/internal.ts; the worker parses every answer with them.
  */
 export function internalRoutes(deps: AppDependencies) {
   const builder = () => {
@@ -50,6 +57,7 @@ export function internalRoutes(deps: AppDependencies) {
     )
     .get('/runs/:r/context', async (c) => {
       const context = await builder().worker.context(runOf(c));
+      const latest = context.latestVersion;
       return c.json({
         runId: context.run._id,
         appId: context.app._id,
@@ -57,49 +65,63 @@ export function internalRoutes(deps: AppDependencies) {
         prompt: context.run.prompt,
         status: context.run.status,
         history: context.history,
-        latestVersion: context.latestVersion ? { ...toVersion(context.latestVersion), files: context.latestVersion.files } : null,
-      });
+        latestVersion: latest ? { ...toVersion(latest), files: latest.files } : null,
+      } satisfies RunContextResponse);
     })
-    .get('/runs/:r/status', async (c) => c.json(await builder().worker.heartbeat(runOf(c))))
+    .get('/runs/:r/status', async (c) => c.json((await builder().worker.heartbeat(runOf(c))) satisfies HeartbeatResponse))
     .post('/runs/:r/started', async (c) => {
       const runId = runOf(c);
-      await builder().worker.started(runId, await readJson(c, StartedBody));
+      await builder().worker.started(runId, await readJson(c, WorkerStartedRequest));
       return c.body(null, 204);
     })
-    .post('/runs/:r/heartbeat', async (c) => c.json(await builder().worker.heartbeat(runOf(c))))
-    .post('/runs/:r/events', async (c) => {
+    .post('/runs/:r/heartbeat', async (c) => {
       const runId = runOf(c);
-      const { events } = await readJson(c, EventsBody);
-      const stored = await builder().worker.appendEvents(runId, events);
-      return c.json({ ids: stored.map((event) => event.id) });
+      await readJson(c, HeartbeatRequest, { emptyAs: {} });
+      return c.json((await builder().worker.heartbeat(runId)) satisfies HeartbeatResponse);
     })
+    .post(
+      '/runs/:r/events',
+      // Batches have their own, smaller cap: a worker splits a batch refused with 413.
+      bodyLimit({
+        maxSize: internalLimits.maxEventBatchBytes,
+        onError: () => {
+          throw new PayloadTooLargeError(internalLimits.maxEventBatchBytes);
+        },
+      }),
+      async (c) => {
+        const runId = runOf(c);
+        const { events, first } = await readJson(c, AppendEventsRequest);
+        const { stored, received } = await builder().worker.appendEvents(runId, events, first);
+        return c.json({ ids: stored.map((event) => event.id), received } satisfies AppendEventsResponse);
+      },
+    )
     .get('/runs/:r/events', async (c) => {
       const runId = runOf(c);
-      const after = c.req.query('after');
-      return c.json({ items: await builder().worker.readEvents(runId, after) });
+      const { after } = readQuery(c, ReadEventsQuery);
+      return c.json({ items: await builder().worker.readEvents(runId, after) } satisfies ReadEventsResponse);
     })
     .post('/runs/:r/plan', async (c) => {
       const runId = runOf(c);
-      await builder().worker.proposePlan(runId, (await readJson(c, PlanBody)).plan);
+      await builder().worker.proposePlan(runId, (await readJson(c, ProposePlanRequest)).plan);
       return c.body(null, 204);
     })
     .post('/runs/:r/rename', async (c) => {
       const runId = runOf(c);
-      await builder().worker.renameApp(runId, (await readJson(c, RenameBody)).name);
+      await builder().worker.renameApp(runId, (await readJson(c, RenameAppRequest)).name);
       return c.body(null, 204);
     })
     .post('/runs/:r/missing-blobs', async (c) => {
       runOf(c);
-      const { sha256 } = await readJson(c, MissingBody);
+      const { sha256 } = await readJson(c, MissingBlobsRequest);
       const missing: string[] = [];
       for (const key of sha256) if (!(await builder().blobs.has(key))) missing.push(key);
-      return c.json({ missing });
+      return c.json({ missing } satisfies MissingBlobsResponse);
     })
     .put('/runs/:r/blobs', async (c) => {
       runOf(c);
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       if (bytes.byteLength > snapshotLimits.maxFileBytes) throw new PayloadTooLargeError(snapshotLimits.maxFileBytes);
-      return c.json({ sha256: await builder().blobs.put(bytes) });
+      return c.json({ sha256: await builder().blobs.put(bytes) } satisfies PutBlobResponse);
     })
     .get('/runs/:r/blobs/:sha', async (c) => {
       runOf(c);
@@ -110,12 +132,12 @@ export function internalRoutes(deps: AppDependencies) {
     })
     .post('/runs/:r/versions', async (c) => {
       const runId = runOf(c);
-      const { files } = await readJson(c, VersionBody);
-      return c.json(toVersion(await builder().worker.recordVersion(runId, files)), 201);
+      const { files } = await readJson(c, RecordVersionRequest);
+      return c.json(toVersion(await builder().worker.recordVersion(runId, files)) satisfies RecordVersionResponse, 201);
     })
     .post('/runs/:r/finish', async (c) => {
       const runId = runOf(c);
-      await builder().worker.finish(runId, await readJson(c, FinishBody));
+      await builder().worker.finish(runId, await readJson(c, RunOutcome));
       return c.body(null, 204);
     });
 }
