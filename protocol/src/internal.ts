@@ -1,3 +1,4 @@
+import { AgentRunSpec } from './agent-runs';
 import { z } from 'zod';
 import { AppVersion, VersionFile } from './app';
 import { Id } from './common';
@@ -80,6 +81,8 @@ export const RunContextResponse = z.strictObject({
   /** Earlier prompts of this app, oldest first. */
   history: z.array(z.string()),
   latestVersion: z.strictObject({ ...AppVersion.shape, files: z.array(VersionFile) }).nullable(),
+  /** Set for an app-agent run: the worker runs the agent loop with the app-agent toolset instead of the builder. */
+  agentRun: AgentRunSpec.nullable(),
 });
 export type RunContextResponse = z.infer<typeof RunContextResponse>;
 

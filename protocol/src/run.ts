@@ -68,6 +68,20 @@ export const RunEventBody = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('run.succeeded'), versionId: Id.optional(), summary: z.string().max(4000) }),
   z.strictObject({ type: z.literal('run.failed'), reason: z.string().max(4000), retryable: z.boolean() }),
   z.strictObject({ type: z.literal('run.stopped'), by: z.string() }),
+  /** App agents, the rule of two: a state-changing call waits for a person (the preview never holds a secret). */
+  z.strictObject({
+    type: z.literal('agent.call_approval_requested'),
+    approvalId: z.string(),
+    tool: z.string(),
+    preview: z.record(z.string(), z.unknown()),
+    host: z.string().nullable(),
+  }),
+  z.strictObject({
+    type: z.literal('agent.call_decided'),
+    approvalId: z.string(),
+    decision: z.enum(['approved', 'rejected']),
+    by: z.string(),
+  }),
 ]);
 export type RunEventBody = z.infer<typeof RunEventBody>;
 export type RunEventType = RunEventBody['type'];

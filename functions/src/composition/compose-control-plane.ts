@@ -139,6 +139,12 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     worker,
     cipher: ports.secretCipher,
     outbound: ports.outbound,
+    data,
+    lifecycle,
+    events,
+    launcher: ports.launcher,
+    issueRunToken: (runId) => tokens.issue({ kind: 'run', runId }, runTokenSeconds).token,
+    controlPlaneUrl: () => config.internalApiUrl,
     ids,
     clock,
   });

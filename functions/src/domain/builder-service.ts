@@ -102,7 +102,7 @@ export class BuilderService {
 
   async listRuns(actor: Actor, workspaceId: string, appId: string): Promise<Run[]> {
     await this.app(actor, workspaceId, appId);
-    const page = await this.runs().find({ workspaceId, appId }, { sort: { _id: 1 }, limit: 500 });
+    const page = await this.runs().find({ workspaceId, appId, kind: { $ne: 'agent' } }, { sort: { _id: 1 }, limit: 500 });
     return page.items.map(toRun);
   }
 

@@ -76,8 +76,11 @@ export class DataService {
     return key;
   }
 
-  /** The physical collection; only writes register it, so reads of unused names leave no trace. */
-  private async documents(key: DataScopeKey, mode: 'read' | 'write' = 'read') {
+  /**
+   * The physical collection; only writes register it, so reads of unused names leave no trace.
+   * Public for `AgentDataAccess`, which checks an agent's declared collections instead of a person.
+   */
+  async documents(key: DataScopeKey, mode: 'read' | 'write' = 'read') {
     const name = await physicalCollectionName(key);
     if (mode === 'write' && !this.known.has(name)) {
       const scopes = this.store.collection<ScopeRecord>(dataScopesCollection);

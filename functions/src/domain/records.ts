@@ -1,4 +1,4 @@
-import type { InvitationStatus, PlanCard, Role, RunStatus, Usage, VersionFile } from '@hangar/protocol';
+import type { AgentRunSpec, InvitationStatus, PlanCard, Role, RunStatus, Usage, VersionFile } from '@hangar/protocol';
 import type { StoredDocument } from '../ports/document-store';
 
 /** Stored shapes of the foundation's collections. Every workspace record carries `workspaceId`. */
@@ -82,6 +82,10 @@ export interface RunRecord extends StoredDocument {
   workerId?: string | null;
   /** How many sequenced events the worker has delivered: the next batch's `first` (dedupes resent batches). */
   workerEventSequence?: number;
+  /** Builder runs change the app; agent runs act on its data (absent on runs made before agents existed: builder). */
+  kind?: 'build' | 'agent';
+  /** What an agent run runs: the agent, its tools, whether they are live, the input. */
+  agent?: AgentRunSpec;
 }
 
 export interface VersionRecord extends StoredDocument {

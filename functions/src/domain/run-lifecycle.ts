@@ -17,6 +17,8 @@ export const zeroUsage: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
  *                         │   └──────────────────────────┘
  *                         └── succeed ──▶ succeeded
  *
+ *   (app agents) running ── requestCallApproval ──▶ awaiting_approval ── decideCall ──▶ running
+ *
  *   fail:  queued | running | awaiting_approval ──▶ failed
  *   stop:  queued | running | awaiting_approval ──▶ stopped
  *
@@ -27,6 +29,9 @@ export const runTransitions = {
   start: { from: ['queued'], to: 'running' },
   proposePlan: { from: ['running'], to: 'awaiting_approval' },
   decidePlan: { from: ['awaiting_approval'], to: 'running' },
+  /** App agents: a call that needs a person's approval pauses the run, the decision resumes it. */
+  requestCallApproval: { from: ['running'], to: 'awaiting_approval' },
+  decideCall: { from: ['awaiting_approval'], to: 'running' },
   succeed: { from: ['running'], to: 'succeeded' },
   fail: { from: activeRunStatuses, to: 'failed' },
   stop: { from: activeRunStatuses, to: 'stopped' },
@@ -45,6 +50,8 @@ const verbs: Record<RunTransition, string> = {
   start: 'be started',
   proposePlan: 'propose a plan',
   decidePlan: 'take a plan decision',
+  requestCallApproval: 'wait for a call approval',
+  decideCall: 'take a call decision',
   succeed: 'succeed',
   fail: 'fail',
   stop: 'be stopped',

@@ -60,7 +60,7 @@ export class RunWorkerService {
     if (!app) throw new NotFoundError('App not found.');
     const earlier = await this.lifecycle.runs().find({ appId: run.appId, status: 'succeeded' }, { sort: { _id: 1 }, limit: 50 });
     const latestVersion = app.latestVersionId ? await this.versions().findOne({ _id: app.latestVersionId }) : null;
-    return { run, app, history: earlier.items.filter((r) => r._id !== runId).map((r) => r.prompt), latestVersion };
+    return { run, app, history: earlier.items.filter((r) => r._id !== runId && r.kind !== 'agent').map((r) => r.prompt), latestVersion };
   }
 
   /** The worker is up. Idempotent for the same worker: a `started` resent after a lost answer is a no-op. */

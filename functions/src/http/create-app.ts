@@ -6,6 +6,7 @@ import type { AppDependencies, AppEnv } from './app-env';
 import { mapError, notFound } from './error-mapper';
 import { authentication, csrfProtection, hostCheck, mutating, rateLimit, requireActor } from './middleware';
 import { agentRoutes } from './routes/agent-routes';
+import { internalAgentRoutes } from './routes/internal-agent-routes';
 import { appRoutes } from './routes/app-routes';
 import { auditRoutes } from './routes/audit-routes';
 import { dataRoutes } from './routes/data-routes';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.route('/api/workspaces', dataRoutes(deps));
   app.route('/api/workspaces', agentRoutes(deps.agents));
   app.route('/internal', internalRoutes(deps));
+  app.route('/internal', internalAgentRoutes(deps, deps.agents));
   app.route('/preview', previewRoutes(deps));
   // Unknown API and internal paths answer JSON on every method, before a root's catch-all (the console's HTML).
   app.all('/api/*', notFound);

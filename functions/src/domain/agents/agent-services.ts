@@ -7,8 +7,14 @@ import type { SecretCipher } from '../../ports/secret-cipher';
 import type { AuditLog } from '../audit-log';
 import type { BuilderService } from '../builder-service';
 import type { RunWorkerService } from '../run-worker-service';
+import type { DataService } from '../data-service';
+import type { RunLifecycle } from '../run-lifecycle';
+import type { RunEventLog } from '../../ports/run-event-log';
+import type { RunLauncher } from '../../ports/run-launcher';
 import type { WorkspaceAccess } from '../workspace-access';
 import { AgentConfigService } from './agent-config-service';
+import { AgentDataAccess } from './agent-data-access';
+import { AgentRunService } from './agent-run-service';
 import { AgentSettingsService } from './agent-settings-service';
 import { SecretService } from './secret-service';
 import { ToolExecutor } from './tool-executor';
@@ -19,6 +25,8 @@ export interface AgentServices {
   secrets: SecretService;
   settings: AgentSettingsService;
   tools: ToolExecutor;
+  runs: AgentRunService;
+  dataAccess: AgentDataAccess;
   builder: BuilderService;
   access: WorkspaceAccess;
   audit: AuditLog;
@@ -33,19 +41,30 @@ export async function createAgentServices(ports: {
   worker: RunWorkerService;
   cipher: SecretCipher;
   outbound: OutboundHttp;
+  data: DataService;
+  lifecycle: RunLifecycle;
+  events: RunEventLog;
+  launcher: RunLauncher;
+  issueRunToken: (runId: string) => string;
+  controlPlaneUrl: () => string;
   ids: IdGenerator;
   clock: Clock;
 }): Promise<AgentServices> {
   const settings = new AgentSettingsService(ports.store);
   const secrets = new SecretService(ports.store, ports.access, ports.audit, ports.cipher, ports.clock);
   const config = new AgentConfigService({ ...ports, settings });
+  const tools = new ToolExecutor(secrets, ports.outbound, ports.audit);
+  const runs = new AgentRunService({ ...ports, config, settings, tools });
   await secrets.ensureIndexes();
   await config.ensureIndexes();
+  await runs.ensureIndexes();
   return {
     config,
     secrets,
     settings,
-    tools: new ToolExecutor(secrets, ports.outbound, ports.audit),
+    tools,
+    runs,
+    dataAccess: new AgentDataAccess(ports.data, ports.audit, ports.ids, ports.clock),
     builder: ports.builder,
     access: ports.access,
     audit: ports.audit,

@@ -1,6 +1,15 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ApproveAgentsBody, SecretName, SetSecretBody, UpdateAgentsBody, ValidateAgentsBody } from '@hangar/protocol';
+import {
+  AgentId,
+  ApproveAgentsBody,
+  CallDecisionBody,
+  SecretName,
+  SetSecretBody,
+  StartAgentRunBody,
+  UpdateAgentsBody,
+  ValidateAgentsBody,
+} from '@hangar/protocol';
 import type { AgentServices } from '../../domain/agents/agent-services';
 import { NotFoundError } from '../../domain/errors';
 import type { AppEnv } from '../app-env';
@@ -37,6 +46,20 @@ export function agentRoutes(agents: AgentServices) {
     .post('/:w/apps/:a/agents/approve', async (c) => {
       const { hash } = await readJson(c, ApproveAgentsBody);
       return c.json(await agents.config.approve(requireActor(c), ...ids(c), hash));
+    })
+    .post('/:w/apps/:a/agents/:agentId/runs', async (c) => {
+      const agentId = AgentId.safeParse(c.req.param('agentId'));
+      if (!agentId.success) throw new NotFoundError('No such agent in this app.');
+      const { input, scope } = await readJson(c, StartAgentRunBody, { emptyAs: {} });
+      return c.json(await agents.runs.start(requireActor(c), ...ids(c), agentId.data, input, scope ?? 'draft'), 201);
+    })
+    .get('/:w/apps/:a/agent-runs', async (c) => c.json({ items: await agents.runs.list(requireActor(c), ...ids(c)), nextCursor: null }))
+    .get('/:w/apps/:a/call-approvals', async (c) =>
+      c.json({ items: await agents.runs.listApprovals(requireActor(c), ...ids(c)), nextCursor: null }),
+    )
+    .post('/:w/call-approvals/:id/decision', async (c) => {
+      const { decision } = await readJson(c, CallDecisionBody);
+      return c.json(await agents.runs.decide(requireActor(c), pathId(c, 'w', 'Workspace'), pathId(c, 'id', 'Approval'), decision));
     })
     .get('/:w/apps/:a/secrets', async (c) => c.json({ items: await agents.secrets.list(requireActor(c), ...ids(c)), nextCursor: null }))
     .put('/:w/apps/:a/secrets/:name', async (c) => {

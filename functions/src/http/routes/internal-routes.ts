@@ -66,6 +66,7 @@ export function internalRoutes(deps: AppDependencies) {
         status: context.run.status,
         history: context.history,
         latestVersion: latest ? { ...toVersion(latest), files: latest.files } : null,
+        agentRun: context.run.kind === 'agent' && context.run.agent ? context.run.agent : null,
       } satisfies RunContextResponse);
     })
     .get('/runs/:r/status', async (c) => c.json((await builder().worker.heartbeat(runOf(c))) satisfies HeartbeatResponse))

@@ -97,6 +97,10 @@ function foldEvents(events: readonly RunEvent[]): TranscriptItem[] {
       case 'run.started':
       case 'usage':
         break;
+      // Only app-agent runs have call approvals; the builder chat never shows those runs.
+      case 'agent.call_approval_requested':
+      case 'agent.call_decided':
+        break;
       default: {
         const unexpected: never = event;
         void unexpected;
