@@ -99,7 +99,7 @@ export async function benchRunStream(): Promise<void> {
 
   printTable(`Run event latency, append → WebSocket client, ${events} events one at a time`, [
     [
-      'log append → change feed → hub → SDK PostToConnection → gateway → client',
+      'log append → registry → SDK PostToConnection → gateway → client',
       `p50 ${format(percentile(pipeline, 50), 2)} ms, p99 ${format(percentile(pipeline, 99), 2)} ms`,
     ],
     ['  baseline: raw ws send → client', `p50 ${format(percentile(raw, 50), 3)} ms, p99 ${format(percentile(raw, 99), 3)} ms`],

@@ -51,7 +51,8 @@ const runTokenSeconds = 6 * 3600;
  * this; they only choose adapters (decision 0010).
  */
 export async function composeControlPlane(ports: ControlPlanePorts, config: ControlPlaneConfig): Promise<ControlPlane> {
-  const { store, registry, clock, ids, log } = { ...ports, log: config.log };
+  const { store, registry, clock, ids } = ports;
+  const { log } = config;
   const domainEvents = createInProcessDomainEvents((error, event) =>
     log(`reacting to ${event.type} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   );

@@ -36,6 +36,14 @@ describe('HTTP Lambda entry point (API Gateway v2 events)', () => {
     expect(cookies).toMatch(/hangar_session=.+Secure/);
   });
 
+  it('retries a cold start that failed instead of failing every later invocation', async () => {
+    let attempts = 0;
+    const handler = createHttpLambdaHandler(() => (++attempts === 1 ? Promise.reject(new Error('store not reachable yet')) : test.app));
+    await expect(handler(fixture('apigw-v2-get-health.json'), context)).rejects.toThrow('store not reachable yet');
+    const result = (await handler(fixture('apigw-v2-get-health.json'), context)) as APIGatewayProxyStructuredResultV2;
+    expect([result.statusCode, attempts]).toEqual([200, 2]);
+  });
+
   it('answers bad input from API Gateway with a 4xx JSON error', async () => {
     const handler = createHttpLambdaHandler(() => test.app);
     const event = { ...fixture('apigw-v2-post-sign-in.json'), body: '{"name":', isBase64Encoded: false };

@@ -66,6 +66,16 @@ describe('DataStreamManager', () => {
     ]);
   });
 
+  it('ends a stream the server revoked with an error and ignores anything after it', () => {
+    const { manager, server, events, target, subscribed, changed } = setup();
+    server().onOpen();
+    manager.acquire(target, (event) => events.push(event));
+    server().onMessage(subscribed('e1', 0));
+    server().onMessage({ type: 'subscription.revoked', subscription: { kind: 'data', ...target }, reason: 'Your access changed.' });
+    server().onMessage(changed('e1', 1));
+    expect(events).toEqual([{ type: 'subscribed' }, { type: 'error', code: 'forbidden', message: 'Your access changed.' }]);
+  });
+
   it('resubscribes after a reconnect and asks for a resync once the server confirms', () => {
     const { sent, manager, server, events, target, subscribed, changed } = setup();
     server().onOpen();

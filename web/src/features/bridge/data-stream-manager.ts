@@ -148,6 +148,8 @@ export class DataStreamManager {
       }
       return;
     }
+    // A refused or revoked stream takes nothing more, even a push that was already in flight.
+    if (stream.state === 'error') return;
     // A batch is the same as its changes one by one; the first gap ends it with a resync.
     for (const change of message.type === 'data.changes' ? message.changes : [message.change]) {
       if (this.sequences.check(stream.key, change) !== 'in-order') return this.emit(stream, { type: 'resync' });
