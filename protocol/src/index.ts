@@ -11,3 +11,4 @@ export * from './run';
 export * from './app';
 export * from './data';
 export * from './bridge';
+export * from './model-gateway';
