@@ -13,6 +13,7 @@ export const errorCodes = [
   'not_found',
   'conflict',
   'rate_limited',
+  'spend_limit_reached',
   'method_not_allowed',
   'unavailable',
   'internal',

@@ -8,15 +8,15 @@ import { prepareWorkspace } from './build/prepare-workspace';
 import type { BuilderTool } from './workspace/tool';
 import { ControlPlaneClient } from './worker/control-plane-client';
 import { HttpRunSink } from './worker/http-run-sink';
-import { chooseProvider } from './worker/provider-config';
+import { GatewayModelProvider } from './model/gateway-model-provider';
 import { recordSnapshot, restoreWorkspace, workspaceVersion } from './worker/snapshot';
 import { builderSystemPrompt } from './worker/system-prompt';
 
 /**
  * The worker entry point, the same for a local child process and a Fargate task: one run per
  * process. Environment: HANGAR_RUN_ID, HANGAR_RUN_TOKEN, HANGAR_CONTROL_PLANE_URL,
- * HANGAR_WORKSPACES_DIR, HANGAR_TEMPLATE_DIR, HANGAR_DEPENDENCY_CACHE_DIR, and the model
- * provider variables (see worker/provider-config.ts).
+ * HANGAR_WORKSPACES_DIR, HANGAR_TEMPLATE_DIR, HANGAR_DEPENDENCY_CACHE_DIR. No model key: model
+ * calls go through the control plane's model gateway (model/gateway-model-provider.ts).
  */
 async function main(): Promise<number> {
   const env = (name: string) => {
@@ -31,8 +31,10 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => controller.abort());
 
   const context = await client.context();
-  const { provider, model } = chooseProvider(process.env, context.prompt);
-  await client.started({ workerId: `${hostname()}:${process.pid}`, provider: provider.name, model });
+  // Model calls go through the control plane, which holds the key and chooses the model.
+  const provider = new GatewayModelProvider({ controlPlaneUrl: env('HANGAR_CONTROL_PLANE_URL'), runId, runToken: env('HANGAR_RUN_TOKEN') });
+  const { provider: providerName, model } = await provider.choice();
+  await client.started({ workerId: `${hostname()}:${process.pid}`, provider: providerName, model });
 
   // Heartbeats tell the control plane we are alive; its answer tells us when the run was stopped.
   const heartbeat = setInterval(() => {
