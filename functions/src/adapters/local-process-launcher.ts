@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { modelVariables } from '@hangar/protocol';
 import type { RunLauncher, RunSpec } from '../ports/run-launcher';
 
 export interface LocalProcessLauncherOptions {
@@ -38,8 +39,7 @@ export function createLocalProcessLauncher(
       const child = spawn(process.execPath, ['--import', 'tsx', options.workerEntry], {
         cwd: options.cwd,
         env: {
-          ...process.env,
-          ...options.env,
+          ...withoutModelSettings({ ...process.env, ...options.env }),
           HANGAR_RUN_ID: spec.runId,
           HANGAR_RUN_TOKEN: spec.runToken,
           HANGAR_CONTROL_PLANE_URL: spec.controlPlaneUrl,
@@ -69,4 +69,10 @@ export function createLocalProcessLauncher(
       await Promise.all([...children.keys()].map(stop));
     },
   };
+}
+
+/** The worker holds no model key or model setting: its model calls go through the control plane's gateway. */
+export function withoutModelSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const names = new Set<string>([...Object.values(modelVariables), 'AWS_BEARER_TOKEN_BEDROCK']);
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !names.has(name)));
 }

@@ -13,6 +13,8 @@ import type { IdGenerator } from '../ports/id-generator';
 import type { RunEventLog } from '../ports/run-event-log';
 import type { RunLauncher } from '../ports/run-launcher';
 import { hasPermission } from '../domain/permissions';
+import { ModelGatewayService } from '../domain/model-gateway';
+import { modelConfigurationFromEnvironment, type ModelConfiguration } from './model-configuration';
 
 export interface BuilderPorts {
   store: DocumentStore;
@@ -24,7 +26,8 @@ export interface BuilderPorts {
   ids: IdGenerator;
   clock: Clock;
   controlPlaneUrl: () => string;
-  info: BuilderInfo;
+  /** The model configuration: the console's builder info and the gateway's provider come from it. */
+  models: ModelConfiguration;
 }
 
 /** Builds the builder's services from ports; shared by every composition root. */
@@ -50,24 +53,16 @@ export async function composeBuilder(
   });
   await builder.ensureIndexes();
   const versions = new VersionService(store, services.access, services.audit, builder, worker, blobs);
+  const models = new ModelGatewayService(store, ports.models.catalog, ids, clock, { monthlySpendLimitUsd: ports.models.monthlySpendLimitUsd });
   const canReadRun = async (userId: string, workspaceId: string, runId: string) => {
     const membership = await services.access.membershipOf(workspaceId, userId);
     if (!membership || !hasPermission(membership.role, 'apps.read')) return false;
     return (await lifecycle.runs().findOne({ _id: runId, workspaceId })) !== null;
   };
-  return { builder, versions, worker, tokens, blobs, info: ports.info, canReadRun };
+  return { builder, versions, worker, tokens, blobs, models, info: ports.models.info, canReadRun };
 }
 
-/** What the console shows about the model: from the same variables the worker reads. */
+/** What the console shows about the model: the same selection the model gateway calls (`model-configuration.ts`). */
 export function builderInfoFromEnvironment(env: Record<string, string | undefined> = process.env): BuilderInfo {
-  const provider = env.HANGAR_MODEL_PROVIDER ?? (env.ANTHROPIC_API_KEY ? 'anthropic' : 'offline');
-  if (provider === 'offline') {
-    return {
-      provider,
-      model: 'offline-generator-1',
-      offline: true,
-      note: 'Apps are built by the offline generator: describe a tracker or list with its fields ("a tracker for customer leads with name, email, company, status and next call date"), then ask to "add a field priority" or "rename the app to …". Set ANTHROPIC_API_KEY for the full agent.',
-    };
-  }
-  return { provider, model: env.HANGAR_MODEL ?? 'default', offline: false, note: '' };
+  return modelConfigurationFromEnvironment(env).info;
 }

@@ -26,7 +26,8 @@ import { createFileBlobStore } from '../adapters/file-blob-store';
 import { createLocalProcessLauncher } from '../adapters/local-process-launcher';
 import { createDocumentRunEventLog } from '../adapters/document-run-event-log';
 import { CapabilityTokens } from '../auth/capability-tokens';
-import { builderInfoFromEnvironment, composeBuilder } from './builder-composition';
+import { composeBuilder } from './builder-composition';
+import { modelConfigurationFromEnvironment } from './model-configuration';
 import { createStaticHandler } from './static-files';
 
 export interface LocalHostOptions {
@@ -117,7 +118,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       ids: sortableIdGenerator,
       clock: systemClock,
       controlPlaneUrl: () => `http://127.0.0.1:${port}`,
-      info: builderInfoFromEnvironment({ ...process.env, ...settings.env }),
+      models: modelConfigurationFromEnvironment({ ...process.env, ...settings.env }),
     });
     const worker = builder.worker;
     workerExited = (runId, detail) =>

@@ -10,6 +10,7 @@ import { auditRoutes } from './routes/audit-routes';
 import { dataRoutes } from './routes/data-routes';
 import { authRoutes } from './routes/auth-routes';
 import { healthRoutes } from './routes/health-routes';
+import { internalModelRoutes } from './routes/internal-model-routes';
 import { internalRoutes } from './routes/internal-routes';
 import { invitationRoutes } from './routes/invitation-routes';
 import { memberRoutes } from './routes/member-routes';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     app.route('/api/workspaces', appRoutes(deps));
     app.route('/api/workspaces', versionRoutes(deps));
     if (deps.data) app.route('/api/workspaces', dataRoutes({ ...deps, data: deps.data }));
+    app.route('/internal', internalModelRoutes(deps));
     app.route('/internal', internalRoutes(deps));
     app.route('/preview', previewRoutes(deps));
   }

@@ -9,6 +9,7 @@ import { createFileBlobStore } from '../adapters/file-blob-store';
 import { createMemoryRunEventLog } from '../adapters/memory-run-event-log';
 import { CapabilityTokens } from '../auth/capability-tokens';
 import { composeBuilder } from '../entrypoints/builder-composition';
+import { modelConfigurationFromEnvironment, type ModelConfiguration } from '../entrypoints/model-configuration';
 import { DataService } from '../domain/data-service';
 import { systemClock, type Clock } from '../ports/clock';
 import type { RunEventLog } from '../ports/run-event-log';
@@ -41,7 +42,7 @@ export interface TestApp {
 export async function createTestApp(
   options: {
     rateLimits?: { authPerMinute: number; mutationsPerMinute: number };
-    builder?: { launcher: RunLauncher; clock?: Clock; blobDir: string };
+    builder?: { launcher: RunLauncher; clock?: Clock; blobDir: string; models?: ModelConfiguration };
   } = {},
 ): Promise<TestApp & { builder: Awaited<ReturnType<typeof composeBuilder>> | null; events: RunEventLog }> {
   const store = createSqliteDocumentStore({ filename: ':memory:' });
@@ -60,7 +61,7 @@ export async function createTestApp(
         ids: sortableIdGenerator,
         clock,
         controlPlaneUrl: () => testOrigin,
-        info: { provider: 'scripted', model: 'test', offline: false, note: '' },
+        models: options.builder.models ?? modelConfigurationFromEnvironment({ HANGAR_MODEL_PROVIDER: 'offline' }),
       })
     : null;
   const app = createApp({
