@@ -73,6 +73,8 @@ export function createLocalProcessLauncher(
 
 /** The worker holds no model key or model setting: its model calls go through the control plane's gateway. */
 export function withoutModelSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  // AWS_REGION stays: it is not a secret and other AWS clients read it.
   const names = new Set<string>([...Object.values(modelVariables), 'AWS_BEARER_TOKEN_BEDROCK']);
+  names.delete(modelVariables.awsRegion);
   return Object.fromEntries(Object.entries(env).filter(([name]) => !names.has(name)));
 }

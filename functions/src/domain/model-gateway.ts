@@ -67,7 +67,7 @@ export class SpendLimitReachedError extends HangarError {
     super(
       402,
       'spend_limit_reached',
-      `This workspace has used $${spentUsd.toFixed(2)} of its $${limitUsd.toFixed(2)} model budget for ${month}, so no more model calls are made this month. An administrator can raise the limit.`,
+      `This workspace has used ${dollars(spentUsd)} of its ${dollars(limitUsd)} model budget for ${month}, so no more model calls are made this month. An administrator can raise the limit.`,
       { retryable: false, details: { spentUsd, limitUsd, month } },
     );
   }
@@ -210,6 +210,11 @@ export class ModelGatewayService {
     if (terminalRunStatuses.includes(run.status)) throw new ConflictError(`The run is ${run.status}: it makes no more model calls.`);
     return run;
   }
+}
+
+/** `$12.34`, or two significant digits for amounts under a cent. */
+function dollars(amount: number): string {
+  return amount >= 0.01 || amount === 0 ? `$${amount.toFixed(2)}` : `$${amount.toPrecision(2)}`;
 }
 
 function workspaceMonthKey(workspaceId: string, month: string): string {

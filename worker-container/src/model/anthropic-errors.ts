@@ -14,8 +14,9 @@ export function toModelError(error: unknown, signal: AbortSignal | undefined, pr
   if (error instanceof APIError) {
     const detail = providerMessage(error.error);
     const status: unknown = error.status;
+    const headers: Headers | undefined = error.headers instanceof Headers ? error.headers : undefined;
     if (typeof status === 'number') {
-      return modelErrorFromStatus(status, detail, { provider, retryAfterMs: retryAfterFromHeaders(error.headers), cause: error });
+      return modelErrorFromStatus(status, detail, { provider, retryAfterMs: retryAfterFromHeaders(headers), cause: error });
     }
     // An `event: error` inside a stream that had already answered 200 (for Bedrock, an
     // exception frame, named by its AWS exception type).
