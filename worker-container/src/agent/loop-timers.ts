@@ -30,6 +30,7 @@ export const systemTimers: LoopTimers = {
   random: Math.random,
 };
 
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new Error('aborted');
+/** The rejection of an aborted sleep: always an Error, the signal's reason as its cause. */
+export function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('The wait was aborted.', { cause: signal.reason });
 }

@@ -1,4 +1,4 @@
-import type { LoopTimers } from '../loop-timers';
+import { abortReason, type LoopTimers } from '../loop-timers';
 
 interface PendingSleep {
   ms: number;
@@ -24,7 +24,7 @@ export class ManualTimers implements LoopTimers {
   sleep(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal.aborted) {
-        reject(signal.reason);
+        reject(abortReason(signal));
         return;
       }
       const sleep: PendingSleep = {
@@ -36,7 +36,7 @@ export class ManualTimers implements LoopTimers {
       };
       const onAbort = () => {
         this.#pending = this.#pending.filter((pending) => pending !== sleep);
-        reject(signal.reason);
+        reject(abortReason(signal));
       };
       signal.addEventListener('abort', onAbort, { once: true });
       this.requested.push(ms);
