@@ -18,6 +18,10 @@ import {
   type Responder,
 } from '@hangar/worker-container/model/testing/local-model-server';
 import { drain, sampleRequest } from '@hangar/worker-container/model/testing/sample-request';
+import { anthropicSse } from '@hangar/worker-container/model/testing/anthropic-sse';
+import { runAgentLoop } from '@hangar/worker-container/agent/agent-loop';
+import { RecordingRunSink } from '@hangar/worker-container/agent/run-sink';
+import { ManualTimers } from '@hangar/worker-container/agent/testing/manual-timers';
 import { modelConfigurationFromEnvironment } from '../entrypoints/model-configuration';
 import type { RunLauncher, RunSpec } from '../ports/run-launcher';
 import { createTestApp, testOrigin } from './testing';
@@ -296,5 +300,51 @@ describe('model gateway over HTTP', () => {
     const error = await failure(drain(gateway.provider().stream(sampleRequest())));
     expect(error).toMatchObject({ kind: 'not_configured', retryable: false });
     expect(error.message).toBe('HANGAR_MODEL_PROVIDER=anthropic needs ANTHROPIC_API_KEY on the control plane.');
+  });
+
+  it('runs the agent loop through the gateway: an overloaded call is retried visibly, and both calls are counted', async () => {
+    let calls = 0;
+    const api = await fakeModelApi((_request, response) => {
+      if (++calls === 1) {
+        answerJson(response, 529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(anthropicSse({ text: 'Your tracker is ready.', inputTokens: 1000, outputTokens: 20 }));
+    });
+    const gateway = await startGateway(anthropic(api));
+    const timers = new ManualTimers(0.5);
+    const sink = new RecordingRunSink();
+    const provider = gateway.provider();
+    const choice = await provider.choice();
+    const run = runAgentLoop({
+      provider,
+      model: choice.model,
+      system: 'You build apps.',
+      prompt: 'A tracker for leads',
+      tools: [],
+      workspaceDir: tmpdir(),
+      sink,
+      signal: new AbortController().signal,
+      timers,
+    });
+    await timers.fire(1500);
+    expect(await run).toMatchObject({ status: 'succeeded', summary: 'Your tracker is ready.', usage: { inputTokens: 1000, outputTokens: 20 } });
+    expect(sink.events.find((event) => event.type === 'model.retrying')).toEqual({
+      type: 'model.retrying',
+      attempt: 1,
+      maxAttempts: 6,
+      delayMs: 1500,
+      reason: 'Anthropic is overloaded (HTTP 529). It said: Overloaded.',
+    });
+    expect(await gateway.test.builder!.models.runUsage(gateway.spec.runId)).toMatchObject({ calls: 2, inputTokens: 1000, outputTokens: 20 });
+
+    // The control plane's event route accepts what the loop emitted, retry notice included.
+    const posted = await gateway.test.app.request(`${testOrigin}/internal/runs/${gateway.spec.runId}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gateway.spec.runToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events: sink.events }),
+    });
+    expect(posted.status).toBe(200);
   });
 });
