@@ -9,7 +9,7 @@ import { z } from 'zod';
  */
 
 /** Largest request the gateway accepts (the Anthropic Messages API's own limit is 32 MB). */
-export const modelGatewayLimits = { maxRequestBytes: 32 * 1024 * 1024, maxEventLineBytes: 64 * 1024 * 1024 } as const;
+export const modelGatewayLimits = { maxRequestBytes: 32 * 1024 * 1024, maxEventLineChars: 64 * 1024 * 1024 } as const;
 
 const text = z.string();
 

@@ -20,6 +20,8 @@ export interface AgentLoopOptions {
   /** Consecutive failed `done_building` calls before the run gives up. */
   maxFailedBuilds?: number;
   maxTokens?: number;
+  /** A tool call whose JSON input is longer is not run (the file tools write at most 256 KB). */
+  maxToolInputChars?: number;
   /** Responses cut off inside a tool call in a row before the run gives up. */
   maxTruncatedTurns?: number;
   /** Overrides of the model call retry policy (attempts, backoff, retry-after cap, silence). */
@@ -35,6 +37,7 @@ export type AgentOutcome =
   | { status: 'stopped'; usage: Usage };
 
 const fileChangingTools = new Set(['write_file', 'edit_file', 'add_dependency']);
+const defaultMaxToolInputChars = 1024 * 1024;
 
 /**
  * The builder agent loop: stream a model turn (retried as `model-turn.ts` says), forward text
@@ -63,6 +66,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutc
   let truncatedTurns = 0;
   const maxTokens = options.maxTokens ?? 8192;
   const maxTruncatedTurns = options.maxTruncatedTurns ?? 3;
+  const maxToolInputChars = options.maxToolInputChars ?? defaultMaxToolInputChars;
 
   for (let turn = 0; turn < maxTurns; turn++) {
     if (options.signal.aborted) return { status: 'stopped', usage: usage() };
@@ -136,11 +140,17 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutc
     const results: ToolResultBlock[] = [];
     for (const call of calls) {
       await options.sink.event({ type: 'tool.started', callId: call.id, name: call.name, input: call.input });
-      const result: ToolResult = await runToolByName(options.tools, call.name, call.input, {
-        workspaceDir: options.workspaceDir,
-        signal: options.signal,
-        ...(options.log ? { log: options.log } : {}),
-      });
+      const inputChars = JSON.stringify(call.input ?? {}).length;
+      const oversized = inputChars > maxToolInputChars;
+      const result: ToolResult = oversized
+        ? oversizedInputResult(call.name, inputChars, maxToolInputChars)
+        : await runToolByName(options.tools, call.name, call.input, {
+            workspaceDir: options.workspaceDir,
+            signal: options.signal,
+            ...(options.log ? { log: options.log } : {}),
+          });
+      // The conversation keeps a placeholder: resending megabytes would overflow every later request.
+      if (oversized) call.input = { omitted: `${megabytes(inputChars)} of input, not run` };
       if (options.signal.aborted) return { status: 'stopped', usage: usage() };
       if (result.ok && fileChangingTools.has(call.name)) changedSinceBuild = true;
       await options.sink.event({
@@ -184,4 +194,16 @@ function truncatedCallNote(name: string, calls: number, maxTokens: number): stri
     `so that call was not run.${others} Make the call again with a smaller input: write a large file as a shorter first version ` +
     `and add the rest with edit_file, or split the work into several calls.`
   );
+}
+
+function megabytes(chars: number): string {
+  return `${(chars / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function oversizedInputResult(name: string, chars: number, limit: number): ToolResult {
+  return {
+    ok: false,
+    summary: `Input too large (${megabytes(chars)})`,
+    output: `The input of this ${name} call was ${megabytes(chars)}, over the ${megabytes(limit)} limit for one tool call, so it was not run. Write large files in parts: a first version with write_file, then additions with edit_file.`,
+  };
 }

@@ -62,7 +62,7 @@ export class GatewayModelProvider implements ModelProvider {
     if (!response.body) throw new ModelError('network', `${capitalized(gatewayLabel)} answered without a response body.`);
     let stopped = false;
     try {
-      for await (const line of readNdjsonLines(response.body, modelGatewayLimits.maxEventLineBytes)) {
+      for await (const line of readNdjsonLines(response.body, modelGatewayLimits.maxEventLineChars)) {
         const event = parseLine(line);
         if (event.type === 'error') throw modelErrorFromStreamEvent(event);
         yield event;
@@ -71,7 +71,7 @@ export class GatewayModelProvider implements ModelProvider {
     } catch (error) {
       if (error instanceof ModelError) throw error;
       if (signal?.aborted) throw abortedError(signal.reason);
-      if (error instanceof LineTooLongError) throw new ModelError('unknown', `${capitalized(gatewayLabel)} sent an event larger than ${error.maxLineBytes} bytes.`, { retryable: false });
+      if (error instanceof LineTooLongError) throw new ModelError('unknown', `${capitalized(gatewayLabel)} sent an event larger than ${error.maxLineChars} characters.`, { retryable: false });
       throw new ModelError('network', `The connection to ${gatewayLabel} dropped in the middle of the response.`, { cause: error });
     }
     if (signal?.aborted) throw abortedError(signal.reason);
