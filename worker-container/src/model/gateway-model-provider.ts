@@ -9,6 +9,7 @@ import {
 import { abortedError, ModelError, modelErrorFromStreamEvent, retryAfterFromHeaders } from './model-error';
 import type { ModelEvent, ModelProvider, ModelRequest } from './model-provider';
 import { LineTooLongError, readNdjsonLines } from './ndjson-lines';
+import { streamChunks } from './stream-chunks';
 
 export interface GatewayModelProviderOptions {
   /** The control plane, e.g. `http://127.0.0.1:8787`. */
@@ -62,7 +63,7 @@ export class GatewayModelProvider implements ModelProvider {
     if (!response.body) throw new ModelError('network', `${capitalized(gatewayLabel)} answered without a response body.`);
     let stopped = false;
     try {
-      for await (const line of readNdjsonLines(response.body, modelGatewayLimits.maxEventLineChars)) {
+      for await (const line of readNdjsonLines(streamChunks(response.body), modelGatewayLimits.maxEventLineChars)) {
         const event = parseLine(line);
         if (event.type === 'error') throw modelErrorFromStreamEvent(event);
         yield event;

@@ -1,6 +1,7 @@
 import { ChatCompletionChunk, ChatCompletionEventMapper } from './openai-compatible-events';
 import { toChatCompletionRequest } from './openai-compatible-request';
 import { abortedError, ModelError, modelErrorFromStatus, retryAfterFromHeaders } from './model-error';
+import { streamChunks } from './stream-chunks';
 import type { ModelEvent, ModelProvider, ModelRequest } from './model-provider';
 import { parseServerSentEvents } from './server-sent-events';
 
@@ -38,7 +39,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     const mapper = new ChatCompletionEventMapper();
     let done = false;
     try {
-      for await (const event of parseServerSentEvents(body)) {
+      for await (const event of parseServerSentEvents(streamChunks(body))) {
         if (event.data === '[DONE]') {
           done = true;
           break;
