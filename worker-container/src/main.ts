@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { runAgentLoop } from './agent/agent-loop';
+import { modelRetryPolicyFromEnvironment } from './agent/model-turn';
 import { presentPlanTool, renameAppTool } from './agent/control-tools';
 import { createBuilderTools } from './build/builder-tools';
 import { ensureDependencyCache } from './build/dependency-cache';
@@ -107,6 +108,7 @@ async function main(): Promise<number> {
       workspaceDir,
       sink,
       signal: controller.signal,
+      retryPolicy: modelRetryPolicyFromEnvironment(process.env),
       log,
     });
     await sink.flush();

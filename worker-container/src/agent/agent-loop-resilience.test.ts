@@ -11,6 +11,7 @@ import { answerJson, startLocalModelServer, type LocalModelServer, type Received
 import { fileTools } from '../workspace/file-tools';
 import type { BuilderTool } from '../workspace/tool';
 import { runAgentLoop, type AgentLoopOptions } from './agent-loop';
+import { modelRetryPolicyFromEnvironment } from './model-turn';
 import { RecordingRunSink } from './run-sink';
 import { ManualTimers } from './testing/manual-timers';
 
@@ -252,5 +253,11 @@ describe('agent loop against a fake Messages API: retries, silence, truncation, 
   it('does not report a refusal as a success', async () => {
     const outcome = await loop([sse(anthropicSse({ text: 'I can’t help with that.', stopReason: 'refusal' }))]);
     expect(outcome).toMatchObject({ status: 'failed', reason: 'The model declined to continue with this request. It said: I can’t help with that.' });
+  });
+
+  it('reads the silence interval from the worker environment', () => {
+    expect(modelRetryPolicyFromEnvironment({ HANGAR_MODEL_STREAM_IDLE_MS: '90000' })).toEqual({ idleTimeoutMs: 90_000 });
+    expect(modelRetryPolicyFromEnvironment({ HANGAR_MODEL_STREAM_IDLE_MS: 'soon' })).toEqual({});
+    expect(modelRetryPolicyFromEnvironment({})).toEqual({});
   });
 });

@@ -24,6 +24,15 @@ export const defaultModelRetryPolicy: ModelRetryPolicy = {
   idleTimeoutMs: 60_000,
 };
 
+/** The worker's variable for the silence interval, in milliseconds (tests and slow local models). */
+export const modelStreamIdleVariable = 'HANGAR_MODEL_STREAM_IDLE_MS';
+
+/** The retry policy with the silence interval from the environment, when it is a positive number. */
+export function modelRetryPolicyFromEnvironment(env: Record<string, string | undefined>): Partial<ModelRetryPolicy> {
+  const idle = Number(env[modelStreamIdleVariable]);
+  return Number.isFinite(idle) && idle > 0 ? { idleTimeoutMs: idle } : {};
+}
+
 /** One complete model response, as the loop keeps it. */
 export interface ModelTurn {
   content: AssistantContentBlock[];
