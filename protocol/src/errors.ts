@@ -14,6 +14,7 @@ export const errorCodes = [
   'conflict',
   'rate_limited',
   'limit_reached',
+  'spend_limit_reached',
   'method_not_allowed',
   'unavailable',
   'internal',

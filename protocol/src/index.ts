@@ -15,3 +15,4 @@ export * from './agents';
 export * from './agents-policy';
 export * from './agent-runs';
 export * from './internal';
+export * from './model-gateway';

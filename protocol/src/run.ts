@@ -65,6 +65,14 @@ export const RunEventBody = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('version.created'), versionId: Id, number: z.number().int().positive(), fileCount: z.number().int() }),
   z.strictObject({ type: z.literal('usage'), usage: Usage }),
+  /** A model call failed in a way that may pass; the loop waits `delayMs` and tries again. */
+  z.strictObject({
+    type: z.literal('model.retrying'),
+    attempt: z.number().int().positive(),
+    maxAttempts: z.number().int().positive(),
+    delayMs: z.number().int().nonnegative(),
+    reason: z.string().max(1000),
+  }),
   z.strictObject({ type: z.literal('run.succeeded'), versionId: Id.optional(), summary: z.string().max(4000) }),
   z.strictObject({ type: z.literal('run.failed'), reason: z.string().max(4000), retryable: z.boolean() }),
   z.strictObject({ type: z.literal('run.stopped'), by: z.string() }),

@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { readWorkerEnvironment } from '@hangar/protocol';
-import { runAgentLoop } from './agent/agent-loop';
+import { runAgentLoop, type AgentOutcome } from './agent/agent-loop';
+import { runAppAgent } from './agents/run-app-agent';
+import { modelRetryPolicyFromEnvironment } from './agent/model-turn';
 import { presentPlanTool, renameAppTool } from './agent/control-tools';
 import { createBuilderTools } from './build/builder-tools';
 import { ensureDependencyCache } from './build/dependency-cache';
@@ -9,14 +11,14 @@ import { prepareWorkspace } from './build/prepare-workspace';
 import type { BuilderTool } from './workspace/tool';
 import { ControlPlaneClient } from './worker/control-plane-client';
 import { HttpRunSink } from './worker/http-run-sink';
-import { chooseProvider } from './worker/provider-config';
+import { GatewayModelProvider } from './model/gateway-model-provider';
 import { recordSnapshot, restoreWorkspace, workspaceVersion } from './worker/snapshot';
 import { builderSystemPrompt } from './worker/system-prompt';
 
 /**
  * The worker entry point, the same for a local child process and a Fargate task: one run per
- * process. Environment: `workerEnvironmentVariables` (protocol/src/internal.ts) and the model
- * provider variables (see worker/provider-config.ts).
+ * process. Environment: `workerEnvironmentVariables` (protocol/src/internal.ts). No model key:
+ * model calls go through the control plane's model gateway (model/gateway-model-provider.ts).
  */
 async function main(): Promise<number> {
   const config = readWorkerEnvironment(process.env);
@@ -27,8 +29,10 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => controller.abort());
 
   const context = await client.context();
-  const { provider, model } = chooseProvider(process.env, context.prompt);
-  await client.started({ workerId: `${hostname()}:${process.pid}`, provider: provider.name, model });
+  // Model calls go through the control plane, which holds the key and chooses the model.
+  const provider = new GatewayModelProvider({ controlPlaneUrl: config.controlPlaneUrl, runId, runToken: config.runToken });
+  const { provider: providerName, model } = await provider.choice();
+  await client.started({ workerId: `${hostname()}:${process.pid}`, provider: providerName, model });
 
   // Heartbeats tell the control plane we are alive; its answer tells us when the run was stopped.
   // One at a time: a control plane that is restarting gets the next one when it is back.
@@ -50,7 +54,38 @@ async function main(): Promise<number> {
   // Events that cannot be delivered end the run with that reason (not as a model failure).
   const sink = new HttpRunSink(client, { log, onFailure: () => controller.abort() });
   const usageZero = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const finishWith = async (outcome: AgentOutcome): Promise<number> => {
+    await sink.flush();
+    if (outcome.status === 'stopped') {
+      await client.finish({ status: 'stopped', usage: outcome.usage }).catch((error: unknown) => log(String(error)));
+      return 0;
+    }
+    await client.finish(
+      outcome.status === 'succeeded'
+        ? { status: 'succeeded', summary: outcome.summary, usage: outcome.usage }
+        : { status: 'failed', reason: outcome.reason, usage: outcome.usage },
+    );
+    return 0;
+  };
   try {
+    if (context.agentRun) {
+      // An app agent: no workspace and no build, only its approved tools and data (through the control plane).
+      return await finishWith(
+        await runAppAgent({
+          spec: context.agentRun,
+          client,
+          controlPlaneUrl: config.controlPlaneUrl,
+          runId,
+          runToken: config.runToken,
+          provider,
+          model,
+          sink,
+          signal: controller.signal,
+          retryPolicy: modelRetryPolicyFromEnvironment(process.env),
+          log,
+        }),
+      );
+    }
     const workspaceDir = path.join(config.workspacesDir, context.appId);
     const templateDir = config.templateDir;
     const latest = context.latestVersion;
@@ -109,21 +144,13 @@ async function main(): Promise<number> {
       workspaceDir,
       sink,
       signal: controller.signal,
+      retryPolicy: modelRetryPolicyFromEnvironment(process.env),
       log,
     });
     await sink.flush();
     // A workspace that could not be prepared is the real cause, whatever the loop saw.
     await workspaceReady;
-    if (outcome.status === 'stopped') {
-      await client.finish({ status: 'stopped', usage: outcome.usage }).catch((error: unknown) => log(String(error)));
-      return 0;
-    }
-    await client.finish(
-      outcome.status === 'succeeded'
-        ? { status: 'succeeded', summary: outcome.summary, usage: outcome.usage }
-        : { status: 'failed', reason: outcome.reason, usage: outcome.usage },
-    );
-    return 0;
+    return await finishWith(outcome);
   } catch (error) {
     // Undelivered events are the real cause when they happened: the loop only saw the abort.
     const reason = sink.failure?.message ?? `The worker failed: ${error instanceof Error ? error.message : String(error)}`;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { workerEnvironmentVariables as names } from '@hangar/protocol';
+import { modelVariables } from '@hangar/protocol';
 import type { RunLauncher, RunSpec } from '../ports/run-launcher';
 
 export interface LocalProcessLauncherOptions {
@@ -51,8 +52,7 @@ export function createLocalProcessLauncher(options: LocalProcessLauncherOptions)
       const child = spawn(process.execPath, ['--import', 'tsx', options.workerEntry], {
         cwd: options.cwd,
         env: {
-          ...process.env,
-          ...options.env,
+          ...withoutModelSettings({ ...process.env, ...options.env }),
           [names.runId]: spec.runId,
           [names.runToken]: spec.runToken,
           [names.controlPlaneUrl]: spec.controlPlaneUrl,
@@ -98,4 +98,12 @@ export function createLocalProcessLauncher(options: LocalProcessLauncherOptions)
       await Promise.all([...children.keys()].map(stop));
     },
   };
+}
+
+/** The worker holds no model key or model setting: its model calls go through the control plane's gateway. */
+export function withoutModelSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  // AWS_REGION stays: it is not a secret and other AWS clients read it.
+  const names = new Set<string>([...Object.values(modelVariables), 'AWS_BEARER_TOKEN_BEDROCK']);
+  names.delete(modelVariables.awsRegion);
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !names.has(name)));
 }

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { CapabilityTokens } from '../auth/capability-tokens';
 import { createAgentServices, type AgentServices } from '../domain/agents/agent-services';
 import { BuilderService } from '../domain/builder-service';
+import { ModelGatewayService } from '../domain/model-gateway';
 import { DataService, dataScopesCollection } from '../domain/data-service';
 import { hasPermission } from '../domain/permissions';
 import { builderCollections, type RunRecord } from '../domain/records';
@@ -35,6 +36,8 @@ export interface ControlPlane {
   data: DataService;
   worker: RunWorkerService;
   agents: AgentServices;
+  /** The model gateway: model calls of workers, usage and spend. */
+  models: ModelGatewayService;
   domainEvents: DomainEvents;
   /** Starts the in-process data feed when the configuration asks for one; idempotent. */
   start(): void;
@@ -78,6 +81,9 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     clock,
   });
   await builder.ensureIndexes();
+  const models = new ModelGatewayService(store, config.models.catalog, ids, clock, {
+    monthlySpendLimitUsd: config.models.monthlySpendLimitUsd,
+  });
   const versions = new VersionService(store, services.access, services.audit, builder, worker, ports.blobs);
   ports.launcher.onWorkerExit?.((runId, detail) => {
     worker.workerExited(runId, detail).catch((error: unknown) => log(`worker exit handling failed: ${String(error)}`));
@@ -155,7 +161,7 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     services,
     authenticator: ports.authenticator,
     sessionCodec: ports.sessionCodec,
-    builder: { builder, versions, worker, tokens, blobs: ports.blobs, info: config.builderInfo },
+    builder: { builder, versions, worker, tokens, blobs: ports.blobs, models, info: config.models.info },
     data,
     agents,
     config: {
@@ -189,6 +195,7 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     data,
     worker,
     agents,
+    models,
     domainEvents,
     start() {
       if (config.dataFeed === 'in-process') relay.start();

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { BuilderInfo } from '@hangar/protocol';
+import type { ModelConfiguration } from '../entrypoints/model-configuration';
 import type { Authenticator } from '../auth/authenticator';
 import type { SessionCodec } from '../auth/session-cookie';
 import type { AppEnv } from '../http/app-env';
@@ -51,7 +51,8 @@ export interface ControlPlaneConfig {
   version: string;
   /** The internal API base URL workers are given, e.g. `http://127.0.0.1:8787`. */
   internalApiUrl: string;
-  builderInfo: BuilderInfo;
+  /** Which provider and model runs builds and agents: the console's info and the model gateway both come from it. */
+  models: ModelConfiguration;
   /** Origins whose pages may use cookie sessions (CSRF and WebSocket checks); e.g. `http://localhost:8787`. */
   allowedOrigins: readonly string[];
   /** Host names the server answers for (DNS rebinding); null where the platform routes by domain. */

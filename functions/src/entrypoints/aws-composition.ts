@@ -8,7 +8,7 @@ import { createRedisConnectionRegistry } from '../adapters/redis-connection-regi
 import { createRedisRunEventLog } from '../adapters/redis-run-event-log';
 import { createOidcAuthenticator } from '../auth/authenticator';
 import { createOidcVerifier } from '../auth/oidc-verifier';
-import { builderInfoFromEnvironment } from '../composition/builder-info';
+import { modelConfigurationFromEnvironment } from './model-configuration';
 import { composeControlPlane, type ControlPlane } from '../composition/compose-control-plane';
 import type { ControlPlanePorts } from '../composition/control-plane-ports';
 import { HangarError } from '../domain/errors';
@@ -118,7 +118,7 @@ export function composeAws(
   return composeControlPlane(ports, {
     version: settings.version,
     internalApiUrl: settings.internalApiUrl,
-    builderInfo: builderInfoFromEnvironment(),
+    models: modelConfigurationFromEnvironment(process.env),
     allowedOrigins: settings.allowedOrigins,
     allowedHosts: null,
     dataFeed: 'documentdb-stream',

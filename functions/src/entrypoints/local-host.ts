@@ -16,7 +16,7 @@ import { createSqliteDocumentStore } from '../adapters/sqlite/sqlite-document-st
 import { createLocalAuthenticator, createOidcAuthenticator, type Authenticator } from '../auth/authenticator';
 import { createOidcVerifier } from '../auth/oidc-verifier';
 import { SessionCodec } from '../auth/session-cookie';
-import { builderInfoFromEnvironment } from '../composition/builder-info';
+import { modelConfigurationFromEnvironment } from './model-configuration';
 import { createLocalSecretCipher, loadOrCreateSecretKey } from '../adapters/local-secret-cipher';
 import { createSafeHttpClient } from '../adapters/outbound/safe-http-client';
 import { composeControlPlane } from '../composition/compose-control-plane';
@@ -173,7 +173,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       {
         version: options.version ?? '0.1.0',
         internalApiUrl: `http://127.0.0.1:${port}`,
-        builderInfo: builderInfoFromEnvironment({ ...process.env, ...worker.env }),
+        models: modelConfigurationFromEnvironment({ ...process.env, ...worker.env }),
         allowedOrigins: origins,
         allowedHosts: hosts,
         dataFeed: 'in-process',

@@ -5,6 +5,7 @@ import type { BuilderInfo } from '@hangar/protocol';
 import type { CapabilityTokens } from '../auth/capability-tokens';
 import type { BuilderService } from '../domain/builder-service';
 import type { DataService } from '../domain/data-service';
+import type { ModelGatewayService } from '../domain/model-gateway';
 import type { RunWorkerService } from '../domain/run-worker-service';
 import type { Services } from '../domain/services';
 import type { VersionService } from '../domain/version-service';
@@ -19,6 +20,8 @@ export interface BuilderDependencies {
   worker: RunWorkerService;
   tokens: CapabilityTokens;
   blobs: BlobStore;
+  /** The model gateway: the worker's model calls, usage and spend limits. */
+  models: ModelGatewayService;
   /** Which model builds apps, for the console's "no model key" state. */
   info: BuilderInfo;
 }

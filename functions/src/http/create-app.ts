@@ -12,6 +12,7 @@ import { auditRoutes } from './routes/audit-routes';
 import { dataRoutes } from './routes/data-routes';
 import { authRoutes } from './routes/auth-routes';
 import { healthRoutes } from './routes/health-routes';
+import { internalModelRoutes } from './routes/internal-model-routes';
 import { internalRoutes } from './routes/internal-routes';
 import { invitationRoutes } from './routes/invitation-routes';
 import { memberRoutes } from './routes/member-routes';
@@ -79,6 +80,8 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.route('/api/workspaces', versionRoutes(deps));
   app.route('/api/workspaces', dataRoutes(deps));
   app.route('/api/workspaces', agentRoutes(deps.agents));
+  // Before internalRoutes: their 2 MiB body limit must not apply to model calls.
+  app.route('/internal', internalModelRoutes(deps));
   app.route('/internal', internalRoutes(deps));
   app.route('/internal', internalAgentRoutes(deps, deps.agents));
   app.route('/preview', previewRoutes(deps));

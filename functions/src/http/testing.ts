@@ -1,3 +1,4 @@
+import { modelConfigurationFromEnvironment, type ModelConfiguration } from '../entrypoints/model-configuration';
 import { createLocalSecretCipher } from '../adapters/local-secret-cipher';
 import { createSafeHttpClient } from '../adapters/outbound/safe-http-client';
 import type { OutboundHttp } from '../ports/outbound-http';
@@ -67,7 +68,7 @@ const noConnections: ConnectionPusher = { post: () => Promise.resolve('gone'), d
 export async function createTestApp(
   options: {
     rateLimits?: { authPerMinute: number; mutationsPerMinute: number };
-    builder?: { launcher?: RunLauncher; clock?: Clock; blobDir?: string };
+    builder?: { launcher?: RunLauncher; clock?: Clock; blobDir?: string; models?: ModelConfiguration };
     /** The outbound HTTP adapter app-agent tools use (tests pass one that trusts the local test integration). */
     outbound?: OutboundHttp;
     /** Origins allowed besides `testOrigin` and its https twin. */
@@ -100,7 +101,7 @@ export async function createTestApp(
     {
       version: 'test',
       internalApiUrl: testOrigin,
-      builderInfo: { provider: 'scripted', model: 'test', offline: false, note: '' },
+      models: options.builder?.models ?? modelConfigurationFromEnvironment({ HANGAR_MODEL_PROVIDER: 'offline' }),
       allowedOrigins: [testOrigin, testOrigin.replace('http:', 'https:'), ...(options.allowedOrigins ?? [])],
       allowedHosts: null,
       dataFeed: 'in-process',

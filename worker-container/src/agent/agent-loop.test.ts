@@ -153,4 +153,20 @@ describe('agent loop (scripted provider)', () => {
     const outcome = await runAgentLoop({ ...base(new ScriptedProvider(turns), [...fileTools] as BuilderTool<unknown>[]), maxTurns: 3 });
     expect(outcome).toMatchObject({ status: 'failed', reason: expect.stringMatching(/all 3 turns/) as unknown });
   });
+
+  it('does not run a tool call with an oversized input, and keeps only a placeholder of it in the conversation', async () => {
+    const huge = 'x'.repeat(2 * 1024 * 1024);
+    const provider = new ScriptedProvider([
+      toolCallTurn([{ id: 'big', name: 'write_file', input: { path: 'src/big.ts', content: huge } }]),
+      textTurn('I will write it in parts.'),
+    ]);
+    const sink = new RecordingRunSink();
+    const outcome = await runAgentLoop(base(provider, [...fileTools] as BuilderTool<unknown>[], sink));
+    expect(outcome.status).toBe('succeeded');
+    expect(() => readFileSync(join(workspaceDir, 'src/big.ts'))).toThrow();
+    expect(sink.events.find((event) => event.type === 'tool.finished')).toMatchObject({ ok: false, summary: 'Input too large (2.0 MB)' });
+    const resent = JSON.stringify(provider.requests[1]?.messages);
+    expect(resent.length).toBeLessThan(10_000);
+    expect(resent).toContain('over the 1.0 MB limit for one tool call, so it was not run');
+  });
 });

@@ -1,7 +1,8 @@
 import type { Usage } from '@hangar/protocol';
-import type { AssistantContentBlock, Message, ModelProvider, TokenUsage, ToolResultBlock } from '../model/model-provider';
+import type { Message, ModelProvider, TokenUsage, ToolResultBlock } from '../model/model-provider';
 import { estimateCost } from '../model/estimate-cost';
-import { ModelError } from '../model/model-error';
+import { systemTimers, type LoopTimers } from './loop-timers';
+import { defaultModelRetryPolicy, streamModelTurn, type ModelRetryPolicy } from './model-turn';
 import { runToolByName, toolDefinitions, type BuilderTool, type ToolResult } from '../workspace/tool';
 import type { RunSink } from './run-sink';
 
@@ -19,6 +20,14 @@ export interface AgentLoopOptions {
   /** Consecutive failed `done_building` calls before the run gives up. */
   maxFailedBuilds?: number;
   maxTokens?: number;
+  /** A tool call whose JSON input is longer is not run (the file tools write at most 256 KB). */
+  maxToolInputChars?: number;
+  /** Responses cut off inside a tool call in a row before the run gives up. */
+  maxTruncatedTurns?: number;
+  /** Overrides of the model call retry policy (attempts, backoff, retry-after cap, silence). */
+  retryPolicy?: Partial<ModelRetryPolicy>;
+  /** Time for retries and the silence watchdog; real timers by default. */
+  timers?: LoopTimers;
   log?: (message: string) => void;
 }
 
@@ -28,12 +37,15 @@ export type AgentOutcome =
   | { status: 'stopped'; usage: Usage };
 
 const fileChangingTools = new Set(['write_file', 'edit_file', 'add_dependency']);
+const defaultMaxToolInputChars = 1024 * 1024;
 
 /**
- * The builder agent loop: stream a model turn, forward text and reasoning, run the requested
- * tools, feed their results back, until the model ends its turn. Caps: turns, and consecutive
- * failed builds (the run then fails with the last errors instead of looping). Stop aborts
- * the model stream and any running tool.
+ * The builder agent loop: stream a model turn (retried as `model-turn.ts` says), forward text
+ * and reasoning, run the requested tools, feed their results back, until the model ends its
+ * turn. A response cut off by `max_tokens` inside a tool call is not run: the model is asked to
+ * redo the call. A text answer cut off the same way, or a refusal, fails the run. Caps: turns,
+ * consecutive truncated responses, and consecutive failed builds (the run then fails with the
+ * last errors instead of looping). Stop aborts the model stream and any running tool.
  */
 export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutcome> {
   const maxTurns = options.maxTurns ?? 40;
@@ -51,65 +63,61 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutc
   let lastBuildErrors: string | null = null;
   let everBuilt = false;
   let lastText = '';
+  let truncatedTurns = 0;
+  const maxTokens = options.maxTokens ?? 8192;
+  const maxTruncatedTurns = options.maxTruncatedTurns ?? 3;
+  const maxToolInputChars = options.maxToolInputChars ?? defaultMaxToolInputChars;
 
   for (let turn = 0; turn < maxTurns; turn++) {
     if (options.signal.aborted) return { status: 'stopped', usage: usage() };
-    const content: AssistantContentBlock[] = [];
-    let text = '';
-    try {
-      for await (const event of options.provider.stream({
-        model: options.model,
-        system: options.system,
-        messages,
-        tools: definitions,
-        maxTokens: options.maxTokens ?? 8192,
-        signal: options.signal,
-      })) {
-        switch (event.type) {
-          case 'text.delta':
-            text += event.text;
-            await options.sink.event({ type: 'text.delta', text: event.text });
-            break;
-          case 'reasoning.delta':
-            await options.sink.event({ type: 'reasoning.delta', text: event.text });
-            break;
-          case 'reasoning.complete':
-            content.push({
-              type: 'reasoning',
-              text: event.text,
-              ...(event.signature ? { signature: event.signature } : {}),
-              ...(event.redactedData ? { redactedData: event.redactedData } : {}),
-            });
-            break;
-          case 'tool_call.complete':
-            if (text) content.push({ type: 'text', text });
-            text = '';
-            content.push({ type: 'tool_use', id: event.id, name: event.name, input: event.input });
-            break;
-          case 'usage':
-            totals.inputTokens += event.inputTokens;
-            totals.outputTokens += event.outputTokens;
-            break;
-          case 'tool_call.start':
-          case 'tool_call.input_delta':
-          case 'message.stop':
-            break;
-          default: {
-            const unknownEvent: never = event;
-            options.log?.(`ignored model event ${JSON.stringify(unknownEvent)}`);
-          }
-        }
-      }
-    } catch (error) {
-      if (options.signal.aborted || (error instanceof ModelError && error.kind === 'aborted')) return { status: 'stopped', usage: usage() };
-      const message = error instanceof Error ? error.message : String(error);
-      return { status: 'failed', reason: `The model call failed: ${message}`, usage: usage() };
+    const outcome = await streamModelTurn({
+      provider: options.provider,
+      request: { model: options.model, system: options.system, messages, tools: definitions, maxTokens },
+      signal: options.signal,
+      policy: { ...defaultModelRetryPolicy, ...options.retryPolicy },
+      timers: options.timers ?? systemTimers,
+      emit: (event) => options.sink.event(event),
+      addUsage: (tokens) => {
+        totals.inputTokens += tokens.inputTokens;
+        totals.outputTokens += tokens.outputTokens;
+      },
+    });
+    if (outcome.status === 'stopped') return { status: 'stopped', usage: usage() };
+    if (outcome.status === 'failed') return { status: 'failed', reason: outcome.reason, usage: usage() };
+    const { content, stopReason, text } = outcome.turn;
+    if (text) lastText = text;
+
+    if (stopReason === 'refusal') {
+      const said = text ? ` It said: ${text.slice(0, 1000)}` : '';
+      return { status: 'failed', reason: `The model declined to continue with this request.${said}`, usage: usage() };
     }
-    if (text) content.push({ type: 'text', text });
-    if (text.trim()) lastText = text.trim();
+    const calls = content.filter((block) => block.type === 'tool_use');
+    if (stopReason === 'max_tokens') {
+      const cut = calls.at(-1);
+      if (!cut) {
+        return {
+          status: 'failed',
+          reason: `The model's answer was cut off at its output limit of ${maxTokens} tokens before it finished, so the run did not complete.`,
+          usage: usage(),
+        };
+      }
+      // The last call's input is cut short: it is never run, and never sent back as a tool_use.
+      if (++truncatedTurns > maxTruncatedTurns) {
+        return {
+          status: 'failed',
+          reason: `The model's responses were cut off at the output limit of ${maxTokens} tokens ${truncatedTurns} times in a row while calling ${cut.name}, so the run stopped.`,
+          usage: usage(),
+        };
+      }
+      const kept = content.filter((block) => block.type !== 'tool_use');
+      if (kept.some((block) => block.type === 'text')) messages.push({ role: 'assistant', content: kept });
+      appendUserText(messages, truncatedCallNote(cut.name, calls.length, maxTokens));
+      await options.sink.event({ type: 'text.delta', text: `\n\n(The response was cut off while writing the ${cut.name} call; asking the model to redo it in smaller parts.)\n\n` });
+      continue;
+    }
+    truncatedTurns = 0;
     messages.push({ role: 'assistant', content });
 
-    const calls = content.filter((block) => block.type === 'tool_use');
     if (calls.length === 0) {
       if (lastBuildErrors !== null) {
         const said = lastText ? `It said: ${lastText.slice(0, 1000)}\n` : '';
@@ -132,11 +140,17 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutc
     const results: ToolResultBlock[] = [];
     for (const call of calls) {
       await options.sink.event({ type: 'tool.started', callId: call.id, name: call.name, input: call.input });
-      const result: ToolResult = await runToolByName(options.tools, call.name, call.input, {
-        workspaceDir: options.workspaceDir,
-        signal: options.signal,
-        ...(options.log ? { log: options.log } : {}),
-      });
+      const inputChars = JSON.stringify(call.input ?? {}).length;
+      const oversized = inputChars > maxToolInputChars;
+      const result: ToolResult = oversized
+        ? oversizedInputResult(call.name, inputChars, maxToolInputChars)
+        : await runToolByName(options.tools, call.name, call.input, {
+            workspaceDir: options.workspaceDir,
+            signal: options.signal,
+            ...(options.log ? { log: options.log } : {}),
+          });
+      // The conversation keeps a placeholder: resending megabytes would overflow every later request.
+      if (oversized) call.input = { omitted: `${megabytes(inputChars)} of input, not run` };
       if (options.signal.aborted) return { status: 'stopped', usage: usage() };
       if (result.ok && fileChangingTools.has(call.name)) changedSinceBuild = true;
       await options.sink.event({
@@ -164,4 +178,32 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutc
     messages.push({ role: 'user', content: results });
   }
   return { status: 'failed', reason: `The agent used all ${maxTurns} turns without finishing.`, usage: usage() };
+}
+
+/** Adds text to the newest user message (tool results and a note travel together), or starts one. */
+function appendUserText(messages: Message[], text: string): void {
+  const last = messages.at(-1);
+  if (last?.role === 'user') last.content.push({ type: 'text', text });
+  else messages.push({ role: 'user', content: [{ type: 'text', text }] });
+}
+
+function truncatedCallNote(name: string, calls: number, maxTokens: number): string {
+  const others = calls > 1 ? ` None of the ${calls} calls in that response were run.` : '';
+  return (
+    `Your last response was cut off at the output limit of ${maxTokens} tokens while you were writing the input of a ${name} call, ` +
+    `so that call was not run.${others} Make the call again with a smaller input: write a large file as a shorter first version ` +
+    `and add the rest with edit_file, or split the work into several calls.`
+  );
+}
+
+function megabytes(chars: number): string {
+  return `${(chars / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function oversizedInputResult(name: string, chars: number, limit: number): ToolResult {
+  return {
+    ok: false,
+    summary: `Input too large (${megabytes(chars)})`,
+    output: `The input of this ${name} call was ${megabytes(chars)}, over the ${megabytes(limit)} limit for one tool call, so it was not run. Write large files in parts: a first version with write_file, then additions with edit_file.`,
+  };
 }

@@ -14,8 +14,9 @@ export interface AnthropicMessagesClient {
 export async function* streamAnthropicMessages(
   client: AnthropicMessagesClient,
   request: ModelRequest,
-  options: AnthropicRequestOptions,
+  options: AnthropicRequestOptions & { providerLabel?: string },
 ): AsyncGenerator<ModelEvent> {
+  const label = options.providerLabel ?? 'Anthropic';
   const { signal } = request;
   if (signal?.aborted) throw abortedError(signal.reason);
   const mapper = new AnthropicEventMapper();
@@ -27,9 +28,9 @@ export async function* streamAnthropicMessages(
       yield* mapper.map(event);
     }
   } catch (error) {
-    throw toModelError(error, signal);
+    throw toModelError(error, signal, label);
   }
   // The SDK ends an aborted stream quietly, so the abort is reported here.
   if (signal?.aborted) throw abortedError(signal.reason);
-  if (!mapper.stopped) throw new ModelError('network', 'The model stream ended before message_stop.');
+  if (!mapper.stopped) throw new ModelError('network', `The ${label} response ended before it was complete.`);
 }

@@ -33,7 +33,7 @@ export class BedrockProvider implements ModelProvider {
   }
 
   stream(request: ModelRequest): AsyncIterable<ModelEvent> {
-    return streamAnthropicMessages(this.#client, request, { promptCache: this.#promptCache });
+    return streamAnthropicMessages(this.#client, request, { promptCache: this.#promptCache, providerLabel: 'Amazon Bedrock' });
   }
 }
 

@@ -15,6 +15,11 @@ export interface ModelPrice {
  * and note that Bedrock regional endpoints and batch or priority tiers are priced differently.
  */
 export const estimatedModelPrices: Readonly<Record<string, ModelPrice>> = {
+  // Newer Sonnets (the default model is one): priced like every Sonnet since 3.5 until a
+  // published price says otherwise, so that spend limits count them rather than treat them as free.
+  'claude-sonnet-5-5': { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 },
+  'claude-sonnet-5': { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 },
+  'claude-sonnet-4-6': { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 },
   'claude-opus-4-5': { input: 5, output: 25, cacheWrite: 6.25, cacheRead: 0.5 },
   'claude-opus-4-1': { input: 15, output: 75, cacheWrite: 18.75, cacheRead: 1.5 },
   'claude-opus-4': { input: 15, output: 75, cacheWrite: 18.75, cacheRead: 1.5 },

@@ -173,7 +173,7 @@ describe('OpenAiCompatibleProvider', () => {
       [429, 'rate_limit', true],
       [503, 'overloaded', true],
       [400, 'bad_request', false],
-      [500, 'unknown', true],
+      [500, 'server', true],
     ];
     for (const [status, kind, retryable] of cases) {
       server = await startLocalModelServer((_request, response) =>

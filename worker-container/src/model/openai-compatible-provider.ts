@@ -1,6 +1,7 @@
 import { ChatCompletionChunk, ChatCompletionEventMapper } from './openai-compatible-events';
 import { toChatCompletionRequest } from './openai-compatible-request';
-import { abortedError, ModelError, modelErrorFromStatus } from './model-error';
+import { abortedError, ModelError, modelErrorFromStatus, retryAfterFromHeaders } from './model-error';
+import { streamChunks } from './stream-chunks';
 import type { ModelEvent, ModelProvider, ModelRequest } from './model-provider';
 import { parseServerSentEvents } from './server-sent-events';
 
@@ -38,7 +39,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     const mapper = new ChatCompletionEventMapper();
     let done = false;
     try {
-      for await (const event of parseServerSentEvents(body)) {
+      for await (const event of parseServerSentEvents(streamChunks(body))) {
         if (event.data === '[DONE]') {
           done = true;
           break;
@@ -50,10 +51,10 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     } catch (error) {
       if (signal?.aborted) throw abortedError(error);
       if (error instanceof ModelError) throw error;
-      throw new ModelError('network', `The ${this.name} stream failed: ${String(error)}`, { cause: error });
+      throw new ModelError('network', `The connection to ${this.name} dropped in the middle of the response.`, { cause: error });
     }
     if (signal?.aborted) throw abortedError(signal.reason);
-    if (!done && !mapper.finished) throw new ModelError('network', `The ${this.name} stream ended before a finish reason.`);
+    if (!done && !mapper.finished) throw new ModelError('network', `The ${this.name} response ended before it was complete.`);
     yield* mapper.finish();
   }
 
@@ -62,10 +63,10 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     try {
       json = JSON.parse(data);
     } catch {
-      throw new ModelError('unknown', `${this.name} sent a chunk that is not JSON: ${data.slice(0, 200)}`);
+      throw new ModelError('unknown', `${this.name} sent a stream chunk that is not JSON.`);
     }
     const chunk = ChatCompletionChunk.safeParse(json);
-    if (!chunk.success) throw new ModelError('unknown', `Unexpected chunk from ${this.name}: ${chunk.error.message}`);
+    if (!chunk.success) throw new ModelError('unknown', `${this.name} sent a stream chunk of an unexpected shape.`);
     return chunk.data;
   }
 
@@ -83,13 +84,16 @@ export class OpenAiCompatibleProvider implements ModelProvider {
       });
     } catch (error) {
       if (request.signal?.aborted) throw abortedError(error);
-      throw new ModelError('network', `Could not reach ${this.#url}: ${String(error)}`, { cause: error });
+      throw new ModelError('network', `Could not reach ${this.name} at ${this.#url}.`, { cause: error });
     }
     if (!response.ok) {
       const body = await response.text().catch(() => '');
-      throw modelErrorFromStatus(response.status, `${response.status} from ${this.name}: ${errorMessage(body)}`);
+      throw modelErrorFromStatus(response.status, errorMessage(body), {
+        provider: this.name,
+        retryAfterMs: retryAfterFromHeaders(response.headers),
+      });
     }
-    if (!response.body) throw new ModelError('network', `${this.name} answered without a body.`);
+    if (!response.body) throw new ModelError('network', `${this.name} answered without a response body.`);
     return response.body;
   }
 }

@@ -1,14 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { ModelEvent } from '../model/model-provider';
+import type { ModelEvent, ModelProvider, ModelRequest } from '../model/model-provider';
 import { ScriptedProvider, textTurn, toolCallTurn, type ScriptedTurn } from '../model/scripted-provider';
 
 /**
  * A file of scripted model turns, keyed by the run's prompt, for integration tests of the real
- * worker process (`HANGAR_MODEL_PROVIDER=scripted`, `HANGAR_SCRIPTED_TURNS=<file>`).
- * A turn is text, tool calls, or `hang` (waits until the run is stopped or the worker killed).
- * `waitForFile` holds a turn until that file exists: a sentinel the test creates, so a test can
- * act (restart the control plane) while the model is "thinking".
+ * worker process (`HANGAR_MODEL_PROVIDER=scripted`, `HANGAR_SCRIPTED_TURNS=<file>` on the
+ * control plane, whose model gateway answers with it). A turn is text, tool calls, or `hang`
+ * (waits until the call is aborted: the run stopped or the worker gone). `waitForFile` holds a
+ * turn until that file exists: a sentinel the test creates, so a test can act (restart the
+ * control plane) while the model is "thinking".
  */
 const waitForFile = z.string().min(1).optional();
 const Turn = z.union([
@@ -43,22 +44,34 @@ function afterFile(file: string, events: readonly ModelEvent[]): ScriptedTurn {
     })();
 }
 
-export function scriptedProviderFromFile(path: string, prompt: string): ScriptedProvider {
+function toScriptedTurn(turn: z.infer<typeof Turn>, index: number): ScriptedTurn {
+  if ('hang' in turn) return hang();
+  const events =
+    'tools' in turn
+      ? toolCallTurn(
+          turn.tools.map((call, position) => ({ id: `call_${index + 1}_${position + 1}`, ...call })),
+          turn.text ? { text: turn.text } : {},
+        )
+      : textTurn(turn.text);
+  return turn.waitForFile ? afterFile(turn.waitForFile, events) : events;
+}
+
+/**
+ * The scripted provider for one run. Each call answers the turn numbered by the assistant
+ * messages already in the conversation, so the provider keeps no state between the gateway's
+ * calls and a retried call gets the same turn again.
+ */
+export function scriptedProviderFromFile(path: string, prompt: string): ModelProvider {
   const script = ScriptFile.parse(JSON.parse(readFileSync(path, 'utf8')));
   const turns = script[prompt] ?? script['*'];
   if (!turns) throw new Error(`No scripted turns for prompt "${prompt}"`);
-  let callNumber = 0;
-  return new ScriptedProvider(
-    turns.map((turn) => {
-      if ('hang' in turn) return hang();
-      const events =
-        'tools' in turn
-          ? toolCallTurn(
-              turn.tools.map((call) => ({ id: `call_${++callNumber}`, ...call })),
-              turn.text ? { text: turn.text } : {},
-            )
-          : textTurn(turn.text);
-      return turn.waitForFile ? afterFile(turn.waitForFile, events) : events;
-    }),
-  );
+  const scripted = turns.map(toScriptedTurn);
+  return {
+    name: 'scripted',
+    stream(request: ModelRequest): AsyncIterable<ModelEvent> {
+      const index = request.messages.filter((message) => message.role === 'assistant').length;
+      const turn = scripted[index];
+      return new ScriptedProvider(turn ? [turn] : [], { name: 'scripted' }).stream(request);
+    },
+  };
 }

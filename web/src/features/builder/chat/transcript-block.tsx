@@ -1,5 +1,5 @@
 import type { PlanDecisionBody } from '@hangar/protocol';
-import { Brain, Check, PencilLine } from 'lucide-react';
+import { Brain, Check, Hourglass, PencilLine } from 'lucide-react';
 import { AssistantText } from './assistant-text';
 import { BuildResultCard } from './build-result-card';
 import { CollapsibleSection } from './collapsible-section';
@@ -83,6 +83,15 @@ export function TranscriptBlock({ item, context }: { item: TranscriptItem; conte
       return <RunSucceededNote summary={item.summary} />;
     case 'failed':
       return <RunFailedCallout reason={item.reason} canRetry={context.canRetry} retrying={context.retrying} onRetry={context.onRetry} />;
+    case 'model-retry':
+      return (
+        <p data-testid="chat-model-retry" className="flex items-start gap-1.5 text-[13px] text-muted-foreground">
+          <Hourglass className="mt-0.5 size-3.5 shrink-0" aria-hidden />
+          <span>
+            {item.reason} Trying again in {Math.max(1, Math.round(item.delayMs / 1000))} s (attempt {item.attempt + 1} of {item.maxAttempts}).
+          </span>
+        </p>
+      );
     case 'stopped':
       return <RunStoppedCallout by={item.by} canRetry={context.canRetry} retrying={context.retrying} onRetry={context.onRetry} />;
     default: {

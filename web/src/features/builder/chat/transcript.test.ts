@@ -39,4 +39,17 @@ describe('chat transcript', () => {
     const items = buildTranscript(events([{ type: 'tool.started', callId: 'c3', name: 'done_building', input: {} }]));
     expect(items).toEqual([expect.objectContaining({ kind: 'tool', name: 'done_building', result: null })]);
   });
+
+  it('shows a model retry and drops the partial answer that the retry streams again', () => {
+    const items = buildTranscript(
+      events([
+        { type: 'message.user', text: 'A tracker' },
+        { type: 'text.delta', text: 'Here is my pl' },
+        { type: 'model.retrying', attempt: 1, maxAttempts: 6, delayMs: 2000, reason: 'The model service is overloaded.' },
+        { type: 'text.delta', text: 'Here is my plan.' },
+      ]),
+    );
+    expect(items.map((item) => item.kind)).toEqual(['user', 'model-retry', 'text']);
+    expect(items[2]).toMatchObject({ kind: 'text', text: 'Here is my plan.' });
+  });
 });

@@ -14,6 +14,7 @@ export type TranscriptItem =
   | { kind: 'version'; key: string; versionId: string; number: number; fileCount: number }
   | { kind: 'succeeded'; key: string; summary: string }
   | { kind: 'failed'; key: string; reason: string; retryable: boolean }
+  | { kind: 'model-retry'; key: string; reason: string; attempt: number; maxAttempts: number; delayMs: number }
   | { kind: 'stopped'; key: string; by: string };
 
 /**
@@ -92,6 +93,11 @@ function foldEvents(events: readonly RunEvent[]): TranscriptItem[] {
         break;
       case 'run.stopped':
         items.push({ kind: 'stopped', key: id, by: event.by });
+        break;
+      case 'model.retrying':
+        // The interrupted attempt's partial answer is streamed again by the retry: drop it.
+        while (items.at(-1)?.kind === 'text' || items.at(-1)?.kind === 'reasoning') items.pop();
+        items.push({ kind: 'model-retry', key: id, reason: event.reason, attempt: event.attempt, maxAttempts: event.maxAttempts, delayMs: event.delayMs });
         break;
       case 'run.queued':
       case 'run.started':
