@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { BuilderTool } from '../workspace/tool';
@@ -6,6 +6,7 @@ import { ToolError } from '../workspace/tool-error';
 import { unifiedDiff } from '../workspace/unified-diff';
 import { npmOutput, quietNpmFlags, runNpm } from './npm';
 import { packageNameProblem, packageVersionProblem } from './npm-package-spec';
+import { assertRegistryDependencies, lockfileProblem, WorkspaceDependencyError } from './platform-files';
 
 export interface AddDependencyOptions {
   npmCommand?: string;
@@ -43,6 +44,15 @@ export function createAddDependencyTool(options: AddDependencyOptions = {}): Bui
       const packageJsonPath = path.join(context.workspaceDir, 'package.json');
       const before = await readFile(packageJsonPath, 'utf8').catch(() => null);
       if (before === null) throw new ToolError('not_found', 'The workspace has no package.json.');
+      // npm installs everything package.json and the lockfile list: refuse before it reads them.
+      try {
+        assertRegistryDependencies(JSON.parse(before) as Record<string, unknown>);
+      } catch (error) {
+        if (error instanceof WorkspaceDependencyError) throw new ToolError('invalid_package', error.message);
+        throw new ToolError('invalid_package', "The workspace's package.json is not valid JSON.");
+      }
+      const lockPath = path.join(context.workspaceDir, 'package-lock.json');
+      if ((await lockfileProblem(lockPath)) !== null) await rm(lockPath, { force: true });
       context.log?.(`add_dependency: npm install ${spec}`);
       const outcome = await runNpm(['install', ...quietNpmFlags, '--save', exact ? '--save-exact' : '--save-prefix=^', spec], {
         cwd: context.workspaceDir,
