@@ -102,7 +102,21 @@ export class RunWorkerService {
   async recordVersion(runId: string, files: VersionFile[]): Promise<VersionRecord> {
     const run = await this.lifecycle.get(runId);
     if (run.status !== 'running') throw new ConflictError(`The run is ${run.status}; it cannot record a version.`);
-    return this.createVersion(run.workspaceId, run.appId, files, { runId, restoredFrom: null });
+    return this.createVersion(run.workspaceId, run.appId, files, { runId, restoredFrom: null }, () => this.assertPlanDecided(run));
+  }
+
+  /** A new app's first version needs a plan a person decided on in this run (plans are enforced, not asked for). */
+  private async assertPlanDecided(run: RunRecord): Promise<void> {
+    const app = await this.lifecycle.apps().findOne({ _id: run.appId });
+    if (!app || app.latestVersionId) return;
+    let after: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const events = await this.events.read(run._id, { ...(after ? { after } : {}), limit: 1000 });
+      if (events.some((stored) => stored.event.type === 'plan.decided')) return;
+      if (events.length < 1000) break;
+      after = events.at(-1)?.id;
+    }
+    throw new ConflictError("This is a new app's run and its plan was never accepted; it cannot record a version.");
   }
 
   async createVersion(
@@ -110,6 +124,8 @@ export class RunWorkerService {
     appId: string,
     files: VersionFile[],
     origin: { runId: string | null; restoredFrom: string | null },
+    /** Checked after the manifest is validated and before anything is written. */
+    precondition?: () => Promise<void>,
   ): Promise<VersionRecord> {
     if (files.length === 0) throw new BadRequestError('A version needs at least one file.');
     if (files.length > snapshotLimits.maxFiles)
@@ -126,6 +142,7 @@ export class RunWorkerService {
     }
     if (totalBytes > snapshotLimits.maxTotalBytes)
       throw new BadRequestError(`The snapshot is ${totalBytes} bytes; the cap is ${snapshotLimits.maxTotalBytes}.`);
+    await precondition?.();
     const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
     for (let attempt = 0; ; attempt++) {
       const latest = await this.versions().find({ workspaceId, appId }, { sort: { number: -1 }, limit: 1 });
