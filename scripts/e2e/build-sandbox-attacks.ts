@@ -100,16 +100,20 @@ export function attackScript(options: { dataDir: string; hostUrl: string; marker
       },
       { text: 'Done probing.' },
     ],
+    // Each variant on its own is in worker-container/src/build/workspace-confinement.test.ts (no sandbox).
     [attackPrompts.hostFiles]: [
       { tools: [write('src/App.tsx', app("import secret from '../../../session-secret?raw';", 'secret')), build] },
       { tools: [write('src/App.tsx', app(`import secret from '${secretPath}?raw';`, 'secret')), build] },
       { tools: [write('src/App.tsx', cleanApp), build] },
-      { tools: [write('src/App.tsx', app('const secret = new URL("../../../session-secret", import.meta.url);', 'secret')), build] },
       { tools: [write('src/App.tsx', app(`import secret from '${secretPath}?url';`, 'secret')), build] },
-      { tools: [write('src/App.tsx', cleanApp), build] },
-      { tools: [write('src/index.css', `@import "../../../session-secret";\n${templateCss}`), build] },
-      { tools: [write('src/index.css', `${templateCss}\n.leak { background: url("../../../session-secret"); }\n`), build] },
-      { tools: [write('src/index.css', templateCss), build] },
+      {
+        tools: [
+          write('src/App.tsx', app('const secret = new URL("../../../session-secret", import.meta.url);', 'secret')),
+          write('src/index.css', `@import "../../../session-secret";\n${templateCss}\n.leak { background: url("../../../session-secret"); }\n`),
+          build,
+        ],
+      },
+      { tools: [write('src/App.tsx', cleanApp), write('src/index.css', templateCss), build] },
       { text: 'Done probing.' },
     ],
     [attackPrompts.plantedConfig]: [{ tools: [build] }, { text: 'Built.' }],
