@@ -65,7 +65,11 @@ type InlineLimitFunction = Exclude<ResolvedConfig['build']['assetsInlineLimit'],
 const cssFile = /\.(css|pcss|postcss|scss|sass|less|styl|stylus)$/;
 const scriptFile = /\.[cm]?[jt]sx?$/;
 
-/** Confines every file the build reads to the workspace root (plus `extraRoots`, e.g. a read-only dependency cache). */
+/**
+ * Confines every file the build reads to the workspace root, the real location of its
+ * node_modules (a shared dependency cache it may be linked to), the node_modules directories
+ * Node's resolution searches above the root, and `extraRoots`.
+ */
 export function workspaceConfinement(options: { extraRoots?: readonly string[] } = {}): Plugin {
   let roots: string[] = [];
   let config: ResolvedConfig | undefined;
@@ -88,6 +92,12 @@ export function workspaceConfinement(options: { extraRoots?: readonly string[] }
       config = resolved;
       const candidates = [resolved.root, ...(options.extraRoots ?? [])];
       roots = [...new Set(candidates.map((root) => normalizeAbsolute(root)))];
+      // Where Node's resolution looks for packages above the root (the repository's node_modules
+      // when the template itself is built): package files, never the app's or the host's data.
+      for (let parent = dirnameOf(roots[0] ?? '/'); ; parent = dirnameOf(parent)) {
+        roots.push(parent === '/' ? '/node_modules' : `${parent}/node_modules`);
+        if (parent === '/') break;
+      }
       // Assets are read, then inlined or emitted: refuse one from outside before either.
       const inlineLimit = resolved.build.assetsInlineLimit;
       const confinedInlineLimit: InlineLimitFunction = (file, content) => {
@@ -95,6 +105,13 @@ export function workspaceConfinement(options: { extraRoots?: readonly string[] }
         return typeof inlineLimit === 'function' ? inlineLimit(file, content) : content.length < inlineLimit;
       };
       resolved.build.assetsInlineLimit = confinedInlineLimit;
+    },
+    async buildStart() {
+      // A node_modules linked to a shared, read-only dependency cache is readable where it really is.
+      const root = roots[0];
+      if (!root) return;
+      const linked = await this.fs.realpath(`${root}/node_modules`).catch(() => null);
+      if (linked && !isInside(linked, roots)) roots.push(linked);
     },
     async resolveId(source, importer, resolveOptions) {
       if (source.startsWith('\0') || source.startsWith('virtual:')) return null;
