@@ -36,7 +36,7 @@ export function createAddDependencyTool(options: AddDependencyOptions = {}): Bui
   return {
     name: 'add_dependency',
     description:
-      'Install an npm package into the app (saved to package.json dependencies). The template already has react, react-dom, lucide-react, clsx, tailwind-merge, class-variance-authority and Radix UI checkbox/dialog/select/slot/tabs: only add what is missing. Install scripts do not run, so packages that need a native build step will not work.',
+      'Install an npm package into the app (saved to package.json dependencies). The template already has react, react-dom, lucide-react, clsx, tailwind-merge, class-variance-authority and Radix UI checkbox/dialog/select/slot/tabs: only add what is missing. Only npm registry packages with a version or caret range are installed (no paths, links, git or URLs; package.json itself cannot be edited). Install scripts do not run, so packages that need a native build step will not work.',
     input: AddDependencyInput,
     async execute(input, context) {
       const exact = input.version !== undefined && !input.version.startsWith('^');
