@@ -1,4 +1,5 @@
 import { benchWorkspaceBuilds } from './bench/builder.bench';
+import { benchBuildSandbox } from './bench/build-sandbox.bench';
 import { benchDocumentStore } from './bench/document-store.bench';
 import { benchLiveData } from './bench/live-data.bench';
 import { benchPromptToPreview } from './bench/prompt-to-preview.bench';
@@ -12,6 +13,7 @@ async function main() {
   await benchRunStream();
   await benchLiveData();
   await benchWorkspaceBuilds();
+  await benchBuildSandbox();
   await benchPromptToPreview();
 }
 

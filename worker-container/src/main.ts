@@ -4,9 +4,10 @@ import { readWorkerEnvironment } from '@hangar/protocol';
 import { runAgentLoop, type AgentOutcome } from './agent/agent-loop';
 import { runAppAgent } from './agents/run-app-agent';
 import { modelRetryPolicyFromEnvironment } from './agent/model-turn';
-import { presentPlanTool, renameAppTool } from './agent/control-tools';
+import { PlanGate, presentPlanTool, renameAppTool } from './agent/control-tools';
 import { createBuilderTools } from './build/builder-tools';
 import { ensureDependencyCache } from './build/dependency-cache';
+import { prepareHealthyWorkspace } from './build/heal-workspace';
 import { prepareWorkspace } from './build/prepare-workspace';
 import type { BuilderTool } from './workspace/tool';
 import { ControlPlaneClient } from './worker/control-plane-client';
@@ -101,11 +102,24 @@ async function main(): Promise<number> {
         signal: controller.signal,
         log,
       });
-      await prepareWorkspace({ templateDir, workspaceDir, cache, signal: controller.signal, log });
+      // A workspace that cannot be installed or built is reset to the last good version (build/heal-workspace.ts).
+      await prepareHealthyWorkspace({
+        workspaceDir,
+        templateDir,
+        lastGood: latest,
+        env: { VITE_HANGAR_APP_NAME: context.appName },
+        prepare: () => prepareWorkspace({ templateDir, workspaceDir, cache, signal: controller.signal, log }),
+        restoreLastGood: () => (latest ? restoreWorkspace(client, workspaceDir, latest) : Promise.resolve()),
+        announce: (text) => sink.event({ type: 'text.delta', text }),
+        signal: controller.signal,
+        log,
+      });
     })();
     workspaceReady.catch(() => undefined);
 
     const isNew = latest === null;
+    // A new app's run writes and builds only after a person decided on its plan.
+    const planGate = new PlanGate(isNew);
     const afterWorkspaceReady = (tool: BuilderTool<unknown>): BuilderTool<unknown> => ({
       ...tool,
       execute: async (input, toolContext) => {
@@ -116,6 +130,7 @@ async function main(): Promise<number> {
     const tools: BuilderTool<unknown>[] = [
       ...createBuilderTools({
         doneBuilding: {
+          templateDir,
           env: { VITE_HANGAR_APP_NAME: context.appName },
           onBuildFinished: (result) =>
             void sink.event({
@@ -131,8 +146,10 @@ async function main(): Promise<number> {
             return { versionId: version.id, summary: `Saved as version ${version.number}` };
           },
         },
-      }).map(afterWorkspaceReady),
-      presentPlanTool(sink, controller.signal),
+      })
+        .map(afterWorkspaceReady)
+        .map(planGate.guard),
+      presentPlanTool(sink, controller.signal, planGate),
       renameAppTool(sink),
     ];
     const outcome = await runAgentLoop({

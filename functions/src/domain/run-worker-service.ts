@@ -162,7 +162,21 @@ export class RunWorkerService {
     const previous = run.versionId ? await this.versions().findOne({ _id: run.versionId }) : null;
     const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
     if (previous && sameJson(previous.files, sorted)) return previous;
-    return this.createVersion(run.workspaceId, run.appId, files, { runId, restoredFrom: null });
+    return this.createVersion(run.workspaceId, run.appId, files, { runId, restoredFrom: null }, () => this.assertPlanDecided(run));
+  }
+
+  /** A new app's first version needs a plan a person decided on in this run (plans are enforced, not asked for). */
+  private async assertPlanDecided(run: RunRecord): Promise<void> {
+    const app = await this.lifecycle.apps().findOne({ _id: run.appId });
+    if (!app || app.latestVersionId) return;
+    let after: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const events = await this.events.read(run._id, { ...(after ? { after } : {}), limit: 1000 });
+      if (events.some((stored) => stored.event.type === 'plan.decided')) return;
+      if (events.length < 1000) break;
+      after = events.at(-1)?.id;
+    }
+    throw new ConflictError("This is a new app's run and its plan was never accepted; it cannot record a version.");
   }
 
   async createVersion(
@@ -170,6 +184,8 @@ export class RunWorkerService {
     appId: string,
     files: VersionFile[],
     origin: { runId: string | null; restoredFrom: string | null },
+    /** Checked after the manifest is validated and before anything is written. */
+    precondition?: () => Promise<void>,
   ): Promise<VersionRecord> {
     if (files.length === 0) throw new BadRequestError('A version needs at least one file.');
     if (files.length > snapshotLimits.maxFiles)
@@ -186,6 +202,7 @@ export class RunWorkerService {
     }
     if (totalBytes > snapshotLimits.maxTotalBytes)
       throw new BadRequestError(`The snapshot is ${totalBytes} bytes; the cap is ${snapshotLimits.maxTotalBytes}.`);
+    await precondition?.();
     const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
     for (let attempt = 0; ; attempt++) {
       const latest = await this.versions().find({ workspaceId, appId }, { sort: { number: -1 }, limit: 1 });

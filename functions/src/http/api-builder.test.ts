@@ -164,6 +164,14 @@ describe('builder control plane', () => {
     expect(retried).toMatchObject({ status: 'queued', retryOf: run.id, prompt: 'A list of tasks' });
     const call = worker(launcher.launched[1] as RunSpec);
     await call('POST', '/started', { workerId: 'w2', provider: 'scripted', model: 'test' });
+    // A new app's run records no version before a person decided on its plan.
+    const blob = await json<{ sha256: string }>(call('PUT', '/blobs', undefined, new TextEncoder().encode('x')));
+    const early = await call('POST', '/versions', { files: [{ path: 'src/App.tsx', sha256: blob.sha256, size: 1 }] });
+    expect(early.status).toBe(409);
+    expect(await early.text()).toMatch(/plan was never accepted/);
+    expect((await json<App>(owner.request('GET', `/api/workspaces/${workspace.id}/apps/${app.id}`))).latestVersionId).toBeNull();
+    await call('POST', '/plan', { plan: { title: 'Tasks', summary: 'A task list', steps: ['List'] } });
+    await owner.request('POST', `/api/workspaces/${workspace.id}/runs/${retried.id}/plan`, { decision: 'accept' });
     const v1 = await uploadAndRecord(call, { 'src/App.tsx': 'a\nb\nc\n', 'src/keep.ts': 'same\n', 'dist/index.html': '<p>1</p>' });
     const v2 = await uploadAndRecord(call, {
       'src/App.tsx': 'a\nB\nc\n',

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { BuilderTool } from '../workspace/tool';
@@ -6,6 +6,7 @@ import { ToolError } from '../workspace/tool-error';
 import { unifiedDiff } from '../workspace/unified-diff';
 import { npmOutput, quietNpmFlags, runNpm } from './npm';
 import { packageNameProblem, packageVersionProblem } from './npm-package-spec';
+import { assertRegistryDependencies, lockfileProblem, WorkspaceDependencyError } from './platform-files';
 
 export interface AddDependencyOptions {
   npmCommand?: string;
@@ -35,7 +36,7 @@ export function createAddDependencyTool(options: AddDependencyOptions = {}): Bui
   return {
     name: 'add_dependency',
     description:
-      'Install an npm package into the app (saved to package.json dependencies). The template already has react, react-dom, lucide-react, clsx, tailwind-merge, class-variance-authority and Radix UI checkbox/dialog/select/slot/tabs: only add what is missing. Install scripts do not run, so packages that need a native build step will not work.',
+      'Install an npm package into the app (saved to package.json dependencies). The template already has react, react-dom, lucide-react, clsx, tailwind-merge, class-variance-authority and Radix UI checkbox/dialog/select/slot/tabs: only add what is missing. Only npm registry packages with a version or caret range are installed (no paths, links, git or URLs; package.json itself cannot be edited). Install scripts do not run, so packages that need a native build step will not work.',
     input: AddDependencyInput,
     async execute(input, context) {
       const exact = input.version !== undefined && !input.version.startsWith('^');
@@ -43,6 +44,15 @@ export function createAddDependencyTool(options: AddDependencyOptions = {}): Bui
       const packageJsonPath = path.join(context.workspaceDir, 'package.json');
       const before = await readFile(packageJsonPath, 'utf8').catch(() => null);
       if (before === null) throw new ToolError('not_found', 'The workspace has no package.json.');
+      // npm installs everything package.json and the lockfile list: refuse before it reads them.
+      try {
+        assertRegistryDependencies(JSON.parse(before) as Record<string, unknown>);
+      } catch (error) {
+        if (error instanceof WorkspaceDependencyError) throw new ToolError('invalid_package', error.message);
+        throw new ToolError('invalid_package', "The workspace's package.json is not valid JSON.");
+      }
+      const lockPath = path.join(context.workspaceDir, 'package-lock.json');
+      if ((await lockfileProblem(lockPath)) !== null) await rm(lockPath, { force: true });
       context.log?.(`add_dependency: npm install ${spec}`);
       const outcome = await runNpm(['install', ...quietNpmFlags, '--save', exact ? '--save-exact' : '--save-prefix=^', spec], {
         cwd: context.workspaceDir,

@@ -1,6 +1,9 @@
 import { access, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { childEnvironment, runCommand, trimLog, type CommandOutcome } from './run-command';
+import { buildEnvironment } from './build-environment';
+import { defaultBuildSandbox, type BuildSandbox } from './build-sandbox';
+import { enforcePlatformFiles, WorkspaceDependencyError } from './platform-files';
+import { runCommand, trimLog, type CommandOutcome } from './run-command';
 
 export interface BuildGateOptions {
   workspaceDir: string;
@@ -9,6 +12,10 @@ export interface BuildGateOptions {
   timeoutMs?: number;
   /** Extra environment for the build, e.g. `VITE_HANGAR_APP_NAME`. */
   env?: Record<string, string>;
+  /** Where tsc and vite run; default: the strongest confinement this machine offers (build-sandbox.ts). */
+  sandbox?: BuildSandbox;
+  /** When set, the platform's build configuration is reset from this template before building. */
+  templateDir?: string;
   /** Caps on each step's reported errors. */
   maxErrorLines?: number;
   maxErrorChars?: number;
@@ -22,6 +29,8 @@ export interface BuildResult {
   /** `vite build` errors (or a missing dist/index.html), trimmed; empty when the build passed. */
   buildErrors: string;
   durationMs: number;
+  /** Platform files that were reset from the template before this build (workspace-relative). */
+  platformFilesReset?: string[];
 }
 
 /**
@@ -29,33 +38,64 @@ export interface BuildResult {
  * own node_modules, through `node`, never a shell) and reports each one's errors separately, so
  * the model can tell a type error from a syntax or bundling error. `dist/` is removed first, so a
  * passing gate always means a fresh `dist/index.html`.
+ *
+ * Both steps run model-written code, so they run confined (`sandbox`), with nothing of the
+ * worker's environment (`buildEnvironment`), and after the platform's build configuration has
+ * been reset from the template (`templateDir`): see docs/decisions/0008-build-sandbox.md.
  */
 export async function runBuildGate(options: BuildGateOptions): Promise<BuildResult> {
   const started = performance.now();
-  const { workspaceDir } = options;
+  const workspaceDir = await realpath(options.workspaceDir);
   const timeoutMs = options.timeoutMs ?? 120_000;
   const trim = (text: string) => trimLog(text, options.maxErrorLines ?? 60, options.maxErrorChars ?? 6000);
+  const elapsed = () => Math.round(performance.now() - started);
+  let platformFilesReset: string[] = [];
+  if (options.templateDir) {
+    try {
+      platformFilesReset = (await enforcePlatformFiles(options.templateDir, workspaceDir)).reset;
+    } catch (error) {
+      if (!(error instanceof WorkspaceDependencyError)) throw error;
+      return { ok: false, typecheckErrors: '', buildErrors: error.message, durationMs: elapsed() };
+    }
+  }
+  const sandbox = options.sandbox ?? (await defaultBuildSandbox());
   const distDir = path.join(workspaceDir, 'dist');
   await rm(distDir, { recursive: true, force: true });
 
-  const run = async (binary: string, args: string[], env: Record<string, string>): Promise<CommandOutcome | string> => {
+  const run = async (binary: string, args: string[], step: { env: Record<string, string>; writableDirs?: string[]; scratchDirs?: string[] }) => {
     const script = await resolveBinary(workspaceDir, binary);
     if (typeof script !== 'string') return script.problem;
-    return runCommand(process.execPath, [script, ...args], {
+    const command = await sandbox.confine({
+      file: process.execPath,
+      args: [script, ...args],
+      workspaceDir,
+      env: buildEnvironment(step.env),
+      ...(step.writableDirs ? { writableDirs: step.writableDirs } : {}),
+      ...(step.scratchDirs ? { scratchDirs: step.scratchDirs } : {}),
+    });
+    return runCommand(command.file, command.args, {
       cwd: workspaceDir,
       timeoutMs,
-      env: childEnvironment(env),
+      env: command.env,
+      ...(command.uid !== undefined ? { uid: command.uid } : {}),
+      ...(command.gid !== undefined ? { gid: command.gid } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   };
   const [typecheck, build] = await Promise.all([
-    run('tsc', ['--noEmit', '-p', 'tsconfig.json', '--pretty', 'false'], {}),
-    run('vite', ['build', '--logLevel', 'error'], { ...options.env, NODE_ENV: 'production' }),
+    // Incremental state would be written wherever tsconfig says: never, whatever tsconfig says.
+    run('tsc', ['--noEmit', '-p', 'tsconfig.json', '--pretty', 'false', '--incremental', 'false'], { env: {} }),
+    run('vite', ['build', '--logLevel', 'error'], {
+      env: { ...options.env, NODE_ENV: 'production' },
+      writableDirs: ['dist'],
+      // Vite bundles its config into node_modules/.vite-temp and keeps a cache: scratch space, discarded.
+      scratchDirs: ['node_modules/.vite-temp', 'node_modules/.vite-app'],
+    }),
   ]);
 
-  const realWorkspace = await realpath(workspaceDir);
-  const typecheckErrors = trim(withoutNoise(stepErrors('tsc', typecheck, timeoutMs), [workspaceDir, realWorkspace]));
-  let buildErrors = trim(withoutNoise(stepErrors('vite build', build, timeoutMs), [workspaceDir, realWorkspace]));
+  const paths = [...new Set([options.workspaceDir, workspaceDir])];
+  const typecheckErrors = trim(withoutNoise(stepErrors('tsc', typecheck, timeoutMs), paths));
+  let buildErrors = trim(withoutNoise(stepErrors('vite build', build, timeoutMs), paths));
   if (buildErrors === '' && !(await exists(path.join(distDir, 'index.html')))) {
     buildErrors =
       'vite build finished but dist/index.html was not written. Keep index.html at the workspace root and build.outDir set to "dist".';
@@ -64,7 +104,8 @@ export async function runBuildGate(options: BuildGateOptions): Promise<BuildResu
     ok: typecheckErrors === '' && buildErrors === '',
     typecheckErrors,
     buildErrors,
-    durationMs: Math.round(performance.now() - started),
+    durationMs: elapsed(),
+    ...(platformFilesReset.length > 0 ? { platformFilesReset } : {}),
   };
 }
 

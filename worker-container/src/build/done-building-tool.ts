@@ -8,7 +8,7 @@ export interface SnapshotRecord {
   summary?: string;
 }
 
-export interface DoneBuildingOptions extends Pick<BuildGateOptions, 'timeoutMs' | 'env' | 'maxErrorLines' | 'maxErrorChars'> {
+export interface DoneBuildingOptions extends Pick<BuildGateOptions, 'timeoutMs' | 'env' | 'maxErrorLines' | 'maxErrorChars' | 'sandbox' | 'templateDir'> {
   /** Records a snapshot of the workspace after a passing build. */
   onSuccess?: (workspaceDir: string) => Promise<SnapshotRecord>;
   /** Every gate result, passing or not (the agent loop emits `build.finished` and counts attempts). */
@@ -32,25 +32,30 @@ export function createDoneBuildingTool(options: DoneBuildingOptions = {}): Build
         ...(options.env ? { env: options.env } : {}),
         ...(options.maxErrorLines !== undefined ? { maxErrorLines: options.maxErrorLines } : {}),
         ...(options.maxErrorChars !== undefined ? { maxErrorChars: options.maxErrorChars } : {}),
+        ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+        ...(options.templateDir ? { templateDir: options.templateDir } : {}),
       });
       options.onBuildFinished?.(result);
       const seconds = (result.durationMs / 1000).toFixed(1);
+      const reset = result.platformFilesReset?.length
+        ? `\nThe platform reset its build configuration before building (the agent cannot change it): ${result.platformFilesReset.join(', ')}.`
+        : '';
       if (!result.ok) {
-        const sections = ['The build gate failed. Fix these errors, then call done_building again.'];
+        const sections = [`The build gate failed. Fix these errors, then call done_building again.${reset}`];
         if (result.typecheckErrors) sections.push(`Typecheck errors (tsc --noEmit):\n${result.typecheckErrors}`);
         if (result.buildErrors) sections.push(`Build errors (vite build):\n${result.buildErrors}`);
         const failed = [result.typecheckErrors && 'typecheck', result.buildErrors && 'build'].filter(Boolean).join(' and ');
         return { ok: false, output: sections.join('\n\n'), summary: `Build failed: ${failed} errors (${seconds} s)` };
       }
       if (!options.onSuccess) {
-        return { ok: true, output: `Typecheck and build passed in ${seconds} s.`, summary: `Build passed (${seconds} s)` };
+        return { ok: true, output: `Typecheck and build passed in ${seconds} s.${reset}`, summary: `Build passed (${seconds} s)` };
       }
       try {
         const snapshot = await options.onSuccess(context.workspaceDir);
         const saved = snapshot.versionId ? ` Saved as version ${snapshot.versionId}.` : '';
         return {
           ok: true,
-          output: `Typecheck and build passed in ${seconds} s.${saved}${snapshot.summary ? `\n${snapshot.summary}` : ''}`,
+          output: `Typecheck and build passed in ${seconds} s.${saved}${snapshot.summary ? `\n${snapshot.summary}` : ''}${reset}`,
           summary: snapshot.summary ?? `Build passed (${seconds} s)`,
         };
       } catch (error) {

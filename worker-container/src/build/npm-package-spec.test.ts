@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packageNameProblem, packageVersionProblem } from './npm-package-spec';
+import { dependencyRangeProblem, packageNameProblem, packageVersionProblem } from './npm-package-spec';
 
 describe('packageNameProblem', () => {
   it.each([
@@ -76,5 +76,33 @@ describe('packageVersionProblem', () => {
     '^1.2.3;',
   ])('refuses %j', (version) => {
     expect(packageVersionProblem(version)).toMatch(/not an exact version or a caret range/);
+  });
+});
+
+describe('dependencyRangeProblem', () => {
+  it.each(['^1.2.3', '~1.2.3', '1.2.3', '>=1.0.0 <2.0.0', '1.x', '*', 'latest', '^19.2.0', '~5.9.3', '1.2.3 - 2.0.0', '^1.0.0 || ^2.0.0', '2.0.0-rc.1'])(
+    'accepts %j',
+    (spec) => {
+      expect(dependencyRangeProblem(spec)).toBeNull();
+    },
+  );
+
+  it.each([
+    'file:../..',
+    'link:../x',
+    'workspace:*',
+    'npm:react@19',
+    'github:user/repo',
+    'user/repo',
+    'git+https://github.com/user/repo.git',
+    'https://example.com/x.tgz',
+    '../..',
+    '.',
+    '~/pwn',
+    '/etc',
+    '^1.0.0 file:x',
+    '',
+  ])('refuses %j', (spec) => {
+    expect(dependencyRangeProblem(spec)).toMatch(/not a registry version range/);
   });
 });

@@ -44,3 +44,22 @@ export function packageVersionProblem(version: string): string | null {
   }
   return null;
 }
+
+/** One comparator of a semver range: an optional operator and a version with optional x/* parts. */
+const part = '(?:0|[1-9]\\d*|[xX*])';
+const comparator = `(?:[\\^~]|[<>]=?|=)?\\s*v?${part}(?:\\.${part}){0,2}(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?`;
+const comparatorSet = `${comparator}(?:\\s+-\\s+${comparator}|(?:\\s+${comparator})*)`;
+const rangePattern = new RegExp(`^\\s*(?:${comparatorSet}|\\*|latest)(?:\\s*\\|\\|\\s*(?:${comparatorSet}|\\*))*\\s*$`);
+
+/**
+ * Why `spec` (a value of package.json's dependencies) is not a semver range of the npm registry,
+ * or null. Everything that resolves elsewhere is refused: `file:`, `link:`, `workspace:`, `npm:`
+ * aliases, git URLs and `user/repo` shorthands, tarball URLs and paths (`../x`, `~/x`, `.`).
+ */
+export function dependencyRangeProblem(spec: string): string | null {
+  if (spec.length > 128) return 'the version range is too long';
+  if (!rangePattern.test(spec)) {
+    return `"${spec}" is not a registry version range (paths, links, git, URLs, workspace: and npm: aliases are refused)`;
+  }
+  return null;
+}

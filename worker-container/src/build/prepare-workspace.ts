@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DependencyCache } from './dependency-cache';
 import { hardlinkTree, unshareFile, type LinkMethod } from './hardlink-tree';
 import { npmOutput, quietNpmFlags, runNpm } from './npm';
-import { packageNameProblem } from './npm-package-spec';
+import { assertRegistryDependencies, enforcePlatformFiles } from './platform-files';
 
 export interface PrepareWorkspaceOptions {
   templateDir: string;
@@ -46,8 +46,9 @@ export function isExcludedFromWorkspace(name: string): boolean {
 /**
  * Makes `workspaceDir` buildable: copies the template source into it when it is new, then gives it
  * a hard-link copy of the shared node_modules (see dependency-cache.ts for why hard links). A
- * workspace restored from a snapshot keeps its files; if its package.json lists packages the
- * cache lacks (added earlier by add_dependency), they are installed into this workspace only.
+ * workspace restored from a snapshot keeps its files (but not its build configuration: see
+ * platform-files.ts); if its package.json lists packages the cache lacks (added earlier by
+ * add_dependency), they are installed into this workspace only, with scripts off.
  */
 export async function prepareWorkspace(options: PrepareWorkspaceOptions): Promise<PreparedWorkspace> {
   const started = performance.now();
@@ -60,6 +61,10 @@ export async function prepareWorkspace(options: PrepareWorkspaceOptions): Promis
       filter: (source) => !isExcludedFromWorkspace(path.basename(source)),
     });
   }
+
+  // The platform's build configuration, reset before npm reads package.json (which is refused when
+  // it lists anything but registry packages: WorkspaceDependencyError).
+  await enforcePlatformFiles(options.templateDir, workspaceDir);
 
   const nodeModulesDir = path.join(workspaceDir, 'node_modules');
   let linkMethod: LinkMethod | null = null;
@@ -107,17 +112,6 @@ async function missingDependencies(workspaceDir: string, manifest: Manifest): Pr
   const names = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.devDependencies ?? {})];
   const present = await Promise.all(names.map((name) => exists(path.join(workspaceDir, 'node_modules', name, 'package.json'))));
   return names.filter((_name, index) => !present[index]);
-}
-
-/**
- * The workspace's package.json is written by the model: before installing from it, refuse
- * anything but registry packages (no `file:`, `link:`, git, URL or `npm:` alias specs).
- */
-function assertRegistryDependencies(manifest: Manifest): void {
-  for (const [name, spec] of [...Object.entries(manifest.dependencies ?? {}), ...Object.entries(manifest.devDependencies ?? {})]) {
-    const problem = packageNameProblem(name) ?? (/[:/]/.test(spec) ? `"${spec}" is not a registry version range` : null);
-    if (problem) throw new Error(`The workspace's package.json lists "${name}": ${problem}; only npm registry packages are installed.`);
-  }
 }
 
 async function exists(filePath: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { scrubbedEnvironment } from './build-environment';
 
 export interface RunCommandOptions {
   cwd: string;
@@ -8,6 +9,9 @@ export interface RunCommandOptions {
   env?: NodeJS.ProcessEnv;
   /** Largest stdout or stderr kept, in bytes. */
   maxBufferBytes?: number;
+  /** Run as this user and group (the worker must be root): the build sandbox's `separate-user` mode. */
+  uid?: number;
+  gid?: number;
 }
 
 export interface CommandOutcome {
@@ -40,6 +44,8 @@ export function runCommand(file: string, args: readonly string[], options: RunCo
         env: options.env ?? process.env,
         encoding: 'utf8',
         windowsHide: true,
+        ...(options.uid !== undefined ? { uid: options.uid } : {}),
+        ...(options.gid !== undefined ? { gid: options.gid } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       },
       (error, stdout, stderr) => {
@@ -66,17 +72,13 @@ export function runCommand(file: string, args: readonly string[], options: RunCo
 }
 
 /**
- * The environment for a child tool (npm, tsc, vite): the worker's own, minus what npm scripts and
- * test runners inject (`npm_config_local_prefix` would point npm at the wrong project, `NODE_ENV=test`
- * or `VITEST` would change how Vite builds), plus `extra`. Colours are turned off.
+ * The environment for npm and other trusted tools: the worker's own minus secrets, platform
+ * variables and what npm scripts and test runners inject (`npm_config_local_prefix` would point
+ * npm at the wrong project, `NODE_ENV=test` or `VITEST` would change how Vite builds), plus
+ * `extra`. Builds get far less: see `buildEnvironment`.
  */
 export function childEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const environment: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(npm_|INIT_CWD$|NODE_ENV$|VITEST|TEST$)/i.test(key)) continue;
-    environment[key] = value;
-  }
-  return { ...environment, NO_COLOR: '1', FORCE_COLOR: '0', ...extra };
+  return scrubbedEnvironment(process.env, extra);
 }
 
 /** Removes ANSI colour and cursor escape sequences. */

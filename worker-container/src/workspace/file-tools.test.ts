@@ -116,6 +116,43 @@ describe('path confinement, against every file tool', () => {
     expect(result.output).toMatch(/node_modules/);
   });
 
+  it.each([
+    'vite.config.ts',
+    'vite.config.js',
+    'tsconfig.json',
+    'tsconfig.node.json',
+    'src/tsconfig.json',
+    'index.html',
+    'package.json',
+    'src/package.json',
+    'package-lock.json',
+    '.npmrc',
+    'postcss.config.mjs',
+    'src/tailwind.config.ts',
+    'platform/workspace-confinement.ts',
+    '.hangar-version',
+  ])('refuses to write the platform file %s, saying what to do instead', async (file) => {
+    await writeFile(path.join(workspaceDir, 'index.html'), '<div id="root"></div>\n');
+    for (const [tool, input] of [
+      ['write_file', { path: file, content: 'export default {};\n' }],
+      ['edit_file', { path: file, oldString: 'root', newString: 'pwn' }],
+    ] as const) {
+      const result = await run(tool, input);
+      expect(result.ok).toBe(false);
+      expect(result.output).toMatch(/platform/);
+    }
+    if (file !== 'index.html') await expect(readFile(path.join(workspaceDir, file))).rejects.toThrow(/ENOENT/);
+    expect(await readFile(path.join(workspaceDir, 'index.html'), 'utf8')).toBe('<div id="root"></div>\n');
+    // Reading them stays allowed.
+    if (file === 'index.html') expect((await run('read_file', { path: file })).ok).toBe(true);
+  });
+
+  it('still writes app files whose names only resemble configuration', async () => {
+    for (const file of ['src/config.ts', 'src/vite-env.d.ts', 'src/lib/package-list.ts', 'src/index.html.ts']) {
+      expect((await run('write_file', { path: file, content: 'export {};\n' })).ok, file).toBe(true);
+    }
+  });
+
   it('refuses oversized files for read, edit and write', async () => {
     const read = await run('read_file', { path: 'big.txt' });
     expect(read.ok).toBe(false);

@@ -1,5 +1,6 @@
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { platformPathProblem } from './platform-paths';
 import { ToolError, isErrnoException } from './tool-error';
 
 /** Size and count caps shared by every workspace tool. */
@@ -30,7 +31,8 @@ export interface ResolvedPath {
  * Resolves a model-supplied relative path inside `root`, refusing anything that could reach
  * outside it: absolute paths, `..`, NUL bytes, backslashes, and symlinks whose target leaves the
  * root (the real path of the deepest existing ancestor is checked, so a path that does not exist
- * yet is still confined). Writes are also refused inside `node_modules`, `dist` and `.git`.
+ * yet is still confined). Writes are also refused inside `node_modules`, `dist` and `.git`, and to
+ * the platform's build configuration (see platform-paths.ts).
  */
 export async function resolveInside(root: string, relativePath: string, access: PathAccess = 'read'): Promise<ResolvedPath> {
   const segments = validateRelativePath(relativePath);
@@ -82,6 +84,8 @@ function checkProtected(segments: readonly string[], access: PathAccess, shownPa
     const hint = protectedSegment === 'node_modules' ? ' Use add_dependency to install packages.' : '';
     throw new ToolError('protected_path', `"${shownPath}" is inside ${protectedSegment}/, which tools may not write to.${hint}`);
   }
+  const platformProblem = platformPathProblem(segments);
+  if (platformProblem !== null) throw new ToolError('platform_file', platformProblem);
 }
 
 /**

@@ -4,6 +4,8 @@ export type ToolErrorCode =
   | 'invalid_path'
   | 'outside_workspace'
   | 'protected_path'
+  | 'platform_file'
+  | 'plan_required'
   | 'not_found'
   | 'not_a_file'
   | 'not_a_directory'
