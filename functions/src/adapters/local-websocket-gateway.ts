@@ -60,6 +60,13 @@ export interface LocalWebSocketGateway {
   /** The `@connections` endpoint for the SDK client, e.g. `http://127.0.0.1:PORT/local`. */
   managementEndpoint: string;
   connectionCount(): number;
+  /**
+   * Sends one text frame straight to a connection, as `PostToConnection` would, without the
+   * HTTP round trip (the in-process pusher). Rejects with `PayloadTooLargeException` past 128 KB.
+   */
+  sendToConnection(connectionId: string, text: string): Promise<'sent' | 'gone'>;
+  /** Closes a connection, as `DeleteConnection` would. */
+  closeConnection(connectionId: string): Promise<'closed' | 'gone'>;
   /** Closes every connection (each gets `$disconnect`), then the management server. */
   close(): Promise<void>;
 }
@@ -310,11 +317,38 @@ export async function startLocalWebSocketGateway(options: LocalWebSocketGatewayO
     });
   }
 
+  async function sendToConnection(connectionId: string, text: string): Promise<'sent' | 'gone'> {
+    if (Buffer.byteLength(text) > maxManagementBodyBytes) throw payloadTooLarge();
+    const connection = connections.get(connectionId);
+    if (connection === undefined || connection.socket.readyState !== connection.socket.OPEN) return 'gone';
+    const sent = await new Promise<boolean>((resolve) => connection.socket.send(text, (error) => resolve(error === undefined || error === null)));
+    if (!sent) return 'gone';
+    connection.lastActiveAt = Date.now();
+    return 'sent';
+  }
+
+  function closeConnection(connectionId: string): Promise<'closed' | 'gone'> {
+    const connection = connections.get(connectionId);
+    if (connection === undefined) return Promise.resolve('gone');
+    connections.delete(connectionId);
+    void closeSocket(connection.socket, 1000, '');
+    return Promise.resolve('closed');
+  }
+
   return {
     managementEndpoint: `http://${host}:${address.port}/${stage}`,
     connectionCount: () => connections.size,
+    sendToConnection,
+    closeConnection,
     close: () => (closed ??= shutDown()),
   };
+}
+
+/** The error `PostToConnection` answers for a payload over its limit, named as the SDK names it. */
+function payloadTooLarge(): Error {
+  const error = new Error(`Payload exceeds ${maxManagementBodyBytes} bytes`);
+  error.name = 'PayloadTooLargeException';
+  return error;
 }
 
 /** API Gateway connection ids look like `Jq1fHdAUIAMCE0g=`: 11 random bytes, base64. */
