@@ -27,6 +27,7 @@ describe('coalesceFrames', () => {
       changes: [changed(1).change, changed(2).change, changed(3).change],
     });
     expect(frame?.sources).toEqual([0, 1, 2]);
+    expect(frame?.data).toEqual(JSON.parse(frame?.text ?? ''));
   });
 
   it('merges an incoming data.changes message with its neighbours', () => {

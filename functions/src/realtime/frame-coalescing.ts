@@ -12,6 +12,9 @@ export const maxCoalescedFrameBytes = 120 * 1024;
 
 /** One frame to send, and the queued entries it carries (each is answered by the frame's outcome). */
 export interface CoalescedFrame<Source> {
+  /** The frame as a message (what a pusher's `post` takes). */
+  data: unknown;
+  /** The same frame serialized (what a socket sends). */
   text: string;
   sources: Source[];
 }
@@ -41,6 +44,7 @@ interface Group<Source> {
   batch: ChangeBatch;
   /** The original message of a group of one, sent unchanged. */
   only: unknown;
+  changes: unknown[];
   changeTexts: string[];
   bytes: number;
   sources: Source[];
@@ -61,7 +65,7 @@ export function coalesceFrames<Source>(
     const batch = changeBatchOf(data);
     if (!batch) {
       close();
-      frames.push({ text: JSON.stringify(data), sources: [source] });
+      frames.push({ data, text: JSON.stringify(data), sources: [source] });
       continue;
     }
     const texts = batch.changes.map((change) => JSON.stringify(change));
@@ -73,6 +77,7 @@ export function coalesceFrames<Source>(
       current.changeTexts.length + texts.length <= limits.maxChanges &&
       current.bytes + bytes <= limits.maxBytes
     ) {
+      current.changes.push(...batch.changes);
       current.changeTexts.push(...texts);
       current.bytes += bytes;
       current.sources.push(source);
@@ -80,16 +85,17 @@ export function coalesceFrames<Source>(
       continue;
     }
     close();
-    group = { batch, only: data, changeTexts: texts, bytes, sources: [source] };
+    group = { batch, only: data, changes: [...batch.changes], changeTexts: texts, bytes, sources: [source] };
   }
   close();
   return frames;
 }
 
 function frameOf<Source>(group: Group<Source>): CoalescedFrame<Source> {
-  if (group.sources.length === 1) return { text: JSON.stringify(group.only), sources: group.sources };
+  if (group.sources.length === 1) return { data: group.only, text: JSON.stringify(group.only), sources: group.sources };
   const { appId, scope, collection } = group.batch;
-  // The changes are serialized once each and joined, rather than re-serializing a merged object.
+  const data = { type: 'data.changes', appId, scope, collection, changes: group.changes };
+  // The changes were serialized once each (for the size limit) and are joined, not serialized again.
   const head = JSON.stringify({ type: 'data.changes', appId, scope, collection }).slice(0, -1);
-  return { text: `${head},"changes":[${group.changeTexts.join(',')}]}`, sources: group.sources };
+  return { data, text: `${head},"changes":[${group.changeTexts.join(',')}]}`, sources: group.sources };
 }
