@@ -19,6 +19,23 @@ export interface CoalescedFrame<Source> {
   sources: Source[];
 }
 
+/**
+ * The JSON of each change object, kept while the object lives: the relay posts the SAME change
+ * object to every subscriber, so it is serialized once per change, not once per connection.
+ * (Messages handed to a pusher are not mutated afterwards; the relay never does.)
+ */
+const serializedChanges = new WeakMap<object, string>();
+
+function serializeChange(change: unknown): string {
+  if (typeof change !== 'object' || change === null) return JSON.stringify(change);
+  let text = serializedChanges.get(change);
+  if (text === undefined) {
+    text = JSON.stringify(change);
+    serializedChanges.set(change, text);
+  }
+  return text;
+}
+
 interface ChangeBatch {
   key: string;
   appId: string;
@@ -68,7 +85,7 @@ export function coalesceFrames<Source>(
       frames.push({ data, text: JSON.stringify(data), sources: [source] });
       continue;
     }
-    const texts = batch.changes.map((change) => JSON.stringify(change));
+    const texts = batch.changes.map(serializeChange);
     const bytes = texts.reduce((sum, text) => sum + text.length + 1, 0);
     const current: Group<Source> | null = group;
     if (
@@ -92,10 +109,14 @@ export function coalesceFrames<Source>(
 }
 
 function frameOf<Source>(group: Group<Source>): CoalescedFrame<Source> {
-  if (group.sources.length === 1) return { data: group.only, text: JSON.stringify(group.only), sources: group.sources };
   const { appId, scope, collection } = group.batch;
+  // The changes are already serialized (for the size limit): the frame is assembled around them.
+  if (group.sources.length === 1 && group.changes.length === 1 && (group.only as { type?: unknown }).type === 'data.changed') {
+    const head = JSON.stringify({ type: 'data.changed', appId, scope, collection }).slice(0, -1);
+    return { data: group.only, text: `${head},"change":${group.changeTexts[0] ?? 'null'}}`, sources: group.sources };
+  }
+  if (group.sources.length === 1) return { data: group.only, text: JSON.stringify(group.only), sources: group.sources };
   const data = { type: 'data.changes', appId, scope, collection, changes: group.changes };
-  // The changes were serialized once each (for the size limit) and are joined, not serialized again.
   const head = JSON.stringify({ type: 'data.changes', appId, scope, collection }).slice(0, -1);
   return { data, text: `${head},"changes":[${group.changeTexts.join(',')}]}`, sources: group.sources };
 }
