@@ -321,7 +321,9 @@ export async function startLocalWebSocketGateway(options: LocalWebSocketGatewayO
     if (Buffer.byteLength(text) > maxManagementBodyBytes) throw payloadTooLarge();
     const connection = connections.get(connectionId);
     if (connection === undefined || connection.socket.readyState !== connection.socket.OPEN) return 'gone';
-    const sent = await new Promise<boolean>((resolve) => connection.socket.send(text, (error) => resolve(error === undefined || error === null)));
+    const sent = await new Promise<boolean>((resolve) =>
+      connection.socket.send(text, (error) => resolve(error === undefined || error === null)),
+    );
     if (!sent) return 'gone';
     connection.lastActiveAt = Date.now();
     return 'sent';

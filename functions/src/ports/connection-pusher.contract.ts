@@ -61,7 +61,9 @@ export function describeConnectionPusherContract(
 ): void {
   describe(`connection pusher contract: ${name}`, () => {
     if (!options.queuesPerConnection) {
-      console.info(`${name}: one request per post, so the queued-order and coalescing cases are skipped (bounded-fan-out.test.ts covers them)`);
+      console.info(
+        `${name}: one request per post, so the queued-order and coalescing cases are skipped (bounded-fan-out.test.ts covers them)`,
+      );
     }
     let subject: PusherContractSubject;
     beforeEach(async () => {
@@ -138,7 +140,9 @@ export function describeConnectionPusherContract(
 
     it.runIf(options.queuesPerConnection)('coalesces a burst to one subscriber into one data.changes frame', async () => {
       const client = await subject.connect();
-      const outcomes = await Promise.all(Array.from({ length: 30 }, (_, index) => subject.pusher.post(client.connectionId, changed(index + 1))));
+      const outcomes = await Promise.all(
+        Array.from({ length: 30 }, (_, index) => subject.pusher.post(client.connectionId, changed(index + 1))),
+      );
       expect(outcomes).toEqual(Array.from({ length: 30 }, () => 'sent'));
       await subject.pusher.post(client.connectionId, { type: 'session.notice', text: 'sentinel' });
       const frames = await client.waitForFrames(2);
@@ -167,7 +171,9 @@ export function describeConnectionPusherContract(
 
     it.runIf(options.queuesPerConnection)('never puts more than 500 changes in one frame', async () => {
       const client = await subject.connect();
-      const outcomes = await Promise.all(Array.from({ length: 1_200 }, (_, index) => subject.pusher.post(client.connectionId, changed(index + 1))));
+      const outcomes = await Promise.all(
+        Array.from({ length: 1_200 }, (_, index) => subject.pusher.post(client.connectionId, changed(index + 1))),
+      );
       expect(outcomes.filter((outcome) => outcome === 'sent')).toHaveLength(1_200);
       await subject.pusher.post(client.connectionId, { type: 'session.notice', text: 'sentinel' });
       const frames = await client.waitUntil(endsWithSentinel);

@@ -119,7 +119,8 @@ describe('fanOut through the real SDK client and the local gateway', () => {
     await leaver?.close();
     const deliveries: FanOutDelivery[] = [];
     for (let seq = 1; seq <= 8; seq++) {
-      for (const client of [...clients, ...(leaver ? [leaver] : [])]) deliveries.push({ connectionId: client.connectionId, message: changed(seq) });
+      for (const client of [...clients, ...(leaver ? [leaver] : [])])
+        deliveries.push({ connectionId: client.connectionId, message: changed(seq) });
     }
     const result = await fanOut(subject.pusher, deliveries, { concurrency: 4 });
     expect(result.gone).toEqual([leaver?.connectionId]);

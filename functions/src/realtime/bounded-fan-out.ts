@@ -29,7 +29,11 @@ export interface FanOutResult {
  * first, so a burst to one subscriber costs one `PostToConnection`, and sent in order; a
  * connection that is gone is not tried again in this batch.
  */
-export async function fanOut(pusher: ConnectionPusher, deliveries: readonly FanOutDelivery[], options: FanOutOptions): Promise<FanOutResult> {
+export async function fanOut(
+  pusher: ConnectionPusher,
+  deliveries: readonly FanOutDelivery[],
+  options: FanOutOptions,
+): Promise<FanOutResult> {
   if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new RangeError('concurrency must be a positive integer');
   const perConnection = new Map<string, { data: unknown; source: null }[]>();
   for (const { connectionId, message } of deliveries) {

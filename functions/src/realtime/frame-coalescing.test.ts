@@ -31,7 +31,13 @@ describe('coalesceFrames', () => {
   });
 
   it('merges an incoming data.changes message with its neighbours', () => {
-    const batch = { type: 'data.changes', appId: 'app_1', scope: 'draft', collection: 'tasks', changes: [changed(2).change, changed(3).change] };
+    const batch = {
+      type: 'data.changes',
+      appId: 'app_1',
+      scope: 'draft',
+      collection: 'tasks',
+      changes: [changed(2).change, changed(3).change],
+    };
     const frames = coalesceFrames(entries([changed(1), batch, changed(4)]));
     expect(frames.map((frame) => seqs(frame.text))).toEqual([[1, 2, 3, 4]]);
   });

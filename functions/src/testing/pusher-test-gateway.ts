@@ -10,7 +10,9 @@ import type { PusherContractSubject, PusherTestClient } from '../ports/connectio
 export const pusherTestAccessKeyId = 'PUSHERCONTRACTKEY';
 
 /** A real local gateway on a loopback port; clients are tagged by query so the test knows their ids. */
-export async function startPusherTestGateway(choosePusher: (gateway: LocalWebSocketGateway) => ConnectionPusher): Promise<PusherContractSubject> {
+export async function startPusherTestGateway(
+  choosePusher: (gateway: LocalWebSocketGateway) => ConnectionPusher,
+): Promise<PusherContractSubject> {
   const server = createServer((_request, response) => response.writeHead(404).end());
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

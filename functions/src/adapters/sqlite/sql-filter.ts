@@ -78,7 +78,8 @@ export function compileFilter(filter: Filter, arrayPaths: ReadonlySet<string>): 
 /** The JSON type guard that makes an equality exact: `json_extract` alone also matches an object's text. */
 function exactEquality(path: string, expression: string, value: unknown): SqlClause | null {
   if (path === '_id') return typeof value === 'string' ? { sql: 'id = ?', params: [value], exact: true } : null;
-  if (typeof value === 'string') return { sql: `(${expression} = ? AND json_type(doc, '${jsonPath(path)}') = 'text')`, params: [value], exact: true };
+  if (typeof value === 'string')
+    return { sql: `(${expression} = ? AND json_type(doc, '${jsonPath(path)}') = 'text')`, params: [value], exact: true };
   if (typeof value === 'number' && Number.isFinite(value)) {
     return { sql: `(${expression} = ? AND json_type(doc, '${jsonPath(path)}') IN ('integer', 'real'))`, params: [value], exact: true };
   }
@@ -91,7 +92,8 @@ function compileField(path: string, condition: unknown, arrayPaths: ReadonlySet<
   const parts = path.split('.');
   for (let i = 1; i < parts.length; i++) if (arrayPaths.has(parts.slice(0, i).join('.'))) return null;
   const guard = path !== '_id' && arrayPaths.has(path) ? ` OR json_type(doc, '${jsonPath(path)}') = 'array'` : '';
-  const wrap = (sql: string, params: SqlValue[]): SqlClause => (guard ? { sql: `(${sql}${guard})`, params, exact: false } : { sql, params, exact: false });
+  const wrap = (sql: string, params: SqlValue[]): SqlClause =>
+    guard ? { sql: `(${sql}${guard})`, params, exact: false } : { sql, params, exact: false };
 
   if (!guard) {
     const exact = exactEquality(path, expression, condition);

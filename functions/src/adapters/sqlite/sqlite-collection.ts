@@ -136,7 +136,13 @@ export function createSqliteCollection<T extends StoredDocument>(
   });
   const remove = (before: T) => {
     deleteRow.run(before._id);
-    context.recordChange({ collection: name, operation: 'delete', document_id: before._id, document: null, before: JSON.stringify(before) });
+    context.recordChange({
+      collection: name,
+      operation: 'delete',
+      document_id: before._id,
+      document: null,
+      before: JSON.stringify(before),
+    });
   };
   const deleteOneTransaction = db.transaction((filter: Filter) => {
     const before = first(filter);
