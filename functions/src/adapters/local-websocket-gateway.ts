@@ -8,6 +8,7 @@
  * HTTP 500; there are no route responses, idle timeout or 2-hour connection limit; the
  * management API checks the SigV4 access key id, not the signature (it is a localhost guard).
  */
+import { PushFailedError } from '../ports/connection-pusher';
 import { isUtf8 } from 'node:buffer';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, STATUS_CODES } from 'node:http';
@@ -63,6 +64,13 @@ export interface LocalWebSocketGateway {
   /** Starts accepting upgrades with these handlers; until then upgrades answer 503. */
   serve(handlers: WebSocketHandlers): void;
   connectionCount(): number;
+  /**
+   * Sends one text frame straight to a connection, as `PostToConnection` would, without the
+   * HTTP round trip (the in-process pusher). Rejects with `PayloadTooLargeException` past 128 KB.
+   */
+  sendToConnection(connectionId: string, text: string): Promise<'sent' | 'gone'>;
+  /** Closes a connection, as `DeleteConnection` would. */
+  closeConnection(connectionId: string): Promise<'closed' | 'gone'>;
   /** Closes every connection (each gets `$disconnect`), then the management server. */
   close(): Promise<void>;
 }
@@ -320,14 +328,41 @@ export async function startLocalWebSocketGateway(options: LocalWebSocketGatewayO
     });
   }
 
+  async function sendToConnection(connectionId: string, text: string): Promise<'sent' | 'gone'> {
+    if (Buffer.byteLength(text) > maxManagementBodyBytes) throw payloadTooLarge();
+    const connection = connections.get(connectionId);
+    if (connection === undefined || connection.socket.readyState !== connection.socket.OPEN) return 'gone';
+    const sent = await new Promise<boolean>((resolve) =>
+      connection.socket.send(text, (error) => resolve(error === undefined || error === null)),
+    );
+    if (!sent) return 'gone';
+    connection.lastActiveAt = Date.now();
+    return 'sent';
+  }
+
+  function closeConnection(connectionId: string): Promise<'closed' | 'gone'> {
+    const connection = connections.get(connectionId);
+    if (connection === undefined) return Promise.resolve('gone');
+    connections.delete(connectionId);
+    void closeSocket(connection.socket, 1000, '');
+    return Promise.resolve('closed');
+  }
+
   return {
     managementEndpoint: `http://${host}:${address.port}/${stage}`,
     serve(ready: WebSocketHandlers) {
       handlers = ready;
     },
     connectionCount: () => connections.size,
+    sendToConnection,
+    closeConnection,
     close: () => (closed ??= shutDown()),
   };
+}
+
+/** A direct send over the `PostToConnection` limit fails as the SDK path does: not retryable, 413. */
+function payloadTooLarge(): Error {
+  return new PushFailedError(`push failed (413): Payload exceeds ${maxManagementBodyBytes} bytes`, false, 413);
 }
 
 /** API Gateway connection ids look like `Jq1fHdAUIAMCE0g=`: 11 random bytes, base64. */

@@ -2,6 +2,7 @@ import {
   BSON,
   MongoClient,
   type ChangeStream as DriverChangeStream,
+  type ClientSession,
   type ChangeStreamDocument,
   type ChangeStreamOptions,
   type Collection,
@@ -160,6 +161,7 @@ function mongoCollection<T extends StoredDocument>(
   name: string,
   collection: Collection,
   prepare: () => Promise<void>,
+  inTransaction: <R>(work: (session: ClientSession) => Promise<R>) => Promise<R>,
 ): DocumentCollection<T> {
   const query = (filter: Filter) => filter as DriverFilter<Document>;
   const guarded = async <R>(operation: () => Promise<R>, duringUpdate = false): Promise<R> => {
@@ -182,6 +184,16 @@ function mongoCollection<T extends StoredDocument>(
       const copy: Document = structuredClone(document);
       await guarded(() => collection.insertOne(copy));
       return plainDocument<T>(copy);
+    },
+    async insertMany(documents) {
+      if (documents.some((document) => typeof document._id !== 'string' || document._id === '')) {
+        throw new Error('documents need a string _id');
+      }
+      if (documents.length === 0) return [];
+      const copies: Document[] = documents.map((document) => structuredClone(document));
+      // All or none, as the port promises: an ordered insertMany alone keeps the documents before a collision.
+      await guarded(() => inTransaction((session) => collection.insertMany(copies, { ordered: true, session })));
+      return copies.map((copy) => plainDocument<T>(copy));
     },
     findOne: (filter) => guarded(() => findFirst(filter)),
     async find(filter, options: FindOptions = {}): Promise<FindPage<T>> {
@@ -449,11 +461,25 @@ export function createMongoDocumentStore(options: MongoDocumentStoreOptions): Do
     return ready;
   }
 
+  /** Runs `work` in a multi-document transaction (needs a replica set, as the change feed does). */
+  async function inTransaction<R>(work: (session: ClientSession) => Promise<R>): Promise<R> {
+    const session = client.startSession();
+    try {
+      let result: R | undefined;
+      await session.withTransaction(async () => {
+        result = await work(session);
+      });
+      return result as R;
+    } finally {
+      await session.endSession();
+    }
+  }
+
   return {
     kind: 'mongodb',
     collection<T extends StoredDocument>(name: string) {
       if (!collectionNamePattern.test(name)) throw new Error(`invalid collection name '${name}'`);
-      return mongoCollection<T>(name, db.collection(name), () => prepare(name));
+      return mongoCollection<T>(name, db.collection(name), () => prepare(name), inTransaction);
     },
     watch(watchOptions: WatchOptions = {}): ChangeStream {
       const match: Document = { operationType: { $in: ['insert', 'update', 'replace', 'delete'] } };

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AuthMode } from '@hangar/protocol';
-import { ApiGatewayConnectionPusher } from '../adapters/apigateway-connection-pusher';
+import { InProcessConnectionPusher } from '../adapters/in-process-connection-pusher';
 import { createDocumentRunEventLog } from '../adapters/document-run-event-log';
 import { createFileBlobStore } from '../adapters/file-blob-store';
 import { createLocalProcessLauncher } from '../adapters/local-process-launcher';
@@ -144,15 +144,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       clearTimeout(grace);
     });
 
-    // The gateway's management API exists before the handlers, so the pusher is a real client from the start.
+    // The gateway exists before the handlers, so the pusher is real from the start. Locally it writes
+    // straight to the sockets; the management API (what AWS uses) stays served for the SDK path's tests.
     const accessKeyId = `LOCAL${randomBytes(8).toString('hex').toUpperCase()}`;
     const gateway = await startLocalWebSocketGateway({ server, credentials: { accessKeyId }, log });
     teardown.add(() => gateway.close());
-    const pusher = new ApiGatewayConnectionPusher({
-      endpoint: gateway.managementEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId, secretAccessKey: randomBytes(16).toString('hex') },
-    });
+    const pusher = new InProcessConnectionPusher(gateway);
 
     const plane = await composeControlPlane(
       {

@@ -82,6 +82,45 @@ export function describeDocumentStoreContract(adapterName: string, factory: () =
         expect((await persons.findOne({ _id: 'p01' }))?.name).toBe('Ada');
         expect(await other.count({})).toBe(1);
       });
+      it('insertMany inserts in order and answers copies of what it stored', async () => {
+        const inserted = await persons.insertMany([
+          { _id: 'm1', name: 'Mary', team: 'core' },
+          { _id: 'm2', name: 'Hedy', tags: ['radio'] },
+        ]);
+        expect(inserted).toEqual([
+          { _id: 'm1', name: 'Mary', team: 'core' },
+          { _id: 'm2', name: 'Hedy', tags: ['radio'] },
+        ]);
+        expect(ids((await persons.find({ _id: { $in: ['m1', 'm2'] } })).items)).toEqual(['m1', 'm2']);
+        expect(ids((await persons.find({ tags: 'radio' })).items)).toEqual(['m2']);
+        expect(await persons.insertMany([])).toEqual([]);
+      });
+      it('insertMany is all or none: a collision inserts nothing', async () => {
+        await expect(
+          persons.insertMany([
+            { _id: 'm3', name: 'new' },
+            { _id: 'p01', name: 'collides' },
+            { _id: 'm4', name: 'after' },
+          ]),
+        ).rejects.toBeInstanceOf(DuplicateKeyError);
+        expect(await persons.count({})).toBe(people.length);
+        expect(await persons.findOne({ _id: 'm3' })).toBeNull();
+        expect((await persons.findOne({ _id: 'p01' }))?.name).toBe('Ada');
+      });
+      it('counts equality filters exactly, whatever type the stored value has', async () => {
+        await persons.insertOne({ _id: 'x1', name: 'Typed', team: '41' });
+        await persons.insertOne({ _id: 'x2', name: 'Nested', address: { city: 'London', zip: 'N1' } });
+        await persons.insertOne({ _id: 'x3', name: 'Object team', team: { name: 'core' } } as unknown as Person);
+        expect(await persons.count({ team: 'core' })).toBe(3);
+        expect(await persons.count({ team: '41' })).toBe(1);
+        expect(await persons.count({ age: 41 })).toBe(2);
+        expect(await persons.count({ team: 'core', age: 41 })).toBe(1);
+        expect(await persons.count({ 'address.city': 'London' })).toBe(2);
+        expect(await persons.count({ _id: 'p01' })).toBe(1);
+        expect(await persons.count({ team: '{"name":"core"}' })).toBe(0);
+        await persons.createIndex({ keys: { team: 1 } });
+        expect(await persons.count({ team: 'core' })).toBe(3);
+      });
     });
 
     describe('filters', () => {
@@ -273,6 +312,17 @@ export function describeDocumentStoreContract(adapterName: string, factory: () =
         const rest = await take(resumed, 2);
         await resumed.close();
         expect(rest.map((event) => event.documentId)).toEqual(['q2', 'q3']);
+      });
+      it('delivers the inserts of one insertMany in order', async () => {
+        const stream = fixture.store.watch({ collections: ['people'] });
+        await persons.insertMany([
+          { _id: 'b1', name: 'one' },
+          { _id: 'b2', name: 'two' },
+          { _id: 'b3', name: 'three' },
+        ]);
+        const events = await take(stream, 3);
+        await stream.close();
+        expect(events.map((event) => `${event.operation}:${event.documentId}`)).toEqual(['insert:b1', 'insert:b2', 'insert:b3']);
       });
       it('filters by collection', async () => {
         const stream = fixture.store.watch({ collections: ['people'] });

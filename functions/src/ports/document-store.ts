@@ -82,6 +82,12 @@ export interface DocumentCollection<T extends StoredDocument = StoredDocument> {
   readonly name: string;
   /** Inserts a document; throws `DuplicateKeyError` when `_id` or a unique index collides. */
   insertOne(document: T): Promise<T>;
+  /**
+   * Inserts documents in order, all or none, in one transaction (one commit on SQLite, a
+   * multi-document transaction on MongoDB): a collision throws `DuplicateKeyError` and inserts
+   * nothing. Change events follow in the same order.
+   */
+  insertMany(documents: readonly T[]): Promise<T[]>;
   findOne(filter: Filter): Promise<T | null>;
   find(filter: Filter, options?: FindOptions): Promise<FindPage<T>>;
   count(filter: Filter): Promise<number>;

@@ -13,6 +13,11 @@ import type { Filter } from '../../ports/document-store';
 export interface SqlClause {
   sql: string;
   params: SqlValue[];
+  /**
+   * True when the clause selects EXACTLY the matching documents (so a count needs no re-check):
+   * only string/number equalities on paths that never held an array, each with a type guard.
+   */
+  exact: boolean;
 }
 export type SqlValue = string | number | null;
 
@@ -40,26 +45,45 @@ function toSqlScalar(value: unknown): SqlValue | undefined {
   return undefined;
 }
 
-const TRUE: SqlClause = { sql: '1', params: [] };
-
+/** Compiles a filter to a WHERE clause selecting a superset of its matches (exactly them when `exact`). */
 export function compileFilter(filter: Filter, arrayPaths: ReadonlySet<string>): SqlClause {
   const clauses: SqlClause[] = [];
+  let exact = true;
   for (const [key, condition] of Object.entries(filter)) {
     if (key === '$and' && Array.isArray(condition)) {
-      for (const part of condition) clauses.push(compileFilter(part as Filter, arrayPaths));
+      for (const part of condition) {
+        const clause = compileFilter(part as Filter, arrayPaths);
+        clauses.push(clause);
+        exact &&= clause.exact;
+      }
     } else if (key === '$or' && Array.isArray(condition) && condition.length > 0) {
       const branches = condition.map((part) => compileFilter(part as Filter, arrayPaths));
+      exact = false;
       if (branches.every((branch) => branch.sql !== '1')) {
-        clauses.push({ sql: `(${branches.map((b) => b.sql).join(' OR ')})`, params: branches.flatMap((b) => b.params) });
+        clauses.push({ sql: `(${branches.map((b) => b.sql).join(' OR ')})`, params: branches.flatMap((b) => b.params), exact: false });
       }
     } else if (!key.startsWith('$')) {
       const clause = compileField(key, condition, arrayPaths);
       if (clause) clauses.push(clause);
+      exact &&= clause?.exact ?? false;
+    } else {
+      exact = false;
     }
   }
   const useful = clauses.filter((clause) => clause.sql !== '1');
-  if (useful.length === 0) return TRUE;
-  return { sql: useful.map((c) => c.sql).join(' AND '), params: useful.flatMap((c) => c.params) };
+  if (useful.length === 0) return { sql: '1', params: [], exact };
+  return { sql: useful.map((c) => c.sql).join(' AND '), params: useful.flatMap((c) => c.params), exact };
+}
+
+/** The JSON type guard that makes an equality exact: `json_extract` alone also matches an object's text. */
+function exactEquality(path: string, expression: string, value: unknown): SqlClause | null {
+  if (path === '_id') return typeof value === 'string' ? { sql: 'id = ?', params: [value], exact: true } : null;
+  if (typeof value === 'string')
+    return { sql: `(${expression} = ? AND json_type(doc, '${jsonPath(path)}') = 'text')`, params: [value], exact: true };
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    return { sql: `(${expression} = ? AND json_type(doc, '${jsonPath(path)}') IN ('integer', 'real'))`, params: [value], exact: true };
+  }
+  return null;
 }
 
 function compileField(path: string, condition: unknown, arrayPaths: ReadonlySet<string>): SqlClause | null {
@@ -68,8 +92,13 @@ function compileField(path: string, condition: unknown, arrayPaths: ReadonlySet<
   const parts = path.split('.');
   for (let i = 1; i < parts.length; i++) if (arrayPaths.has(parts.slice(0, i).join('.'))) return null;
   const guard = path !== '_id' && arrayPaths.has(path) ? ` OR json_type(doc, '${jsonPath(path)}') = 'array'` : '';
-  const wrap = (sql: string, params: SqlValue[]): SqlClause => (guard ? { sql: `(${sql}${guard})`, params } : { sql, params });
+  const wrap = (sql: string, params: SqlValue[]): SqlClause =>
+    guard ? { sql: `(${sql}${guard})`, params, exact: false } : { sql, params, exact: false };
 
+  if (!guard) {
+    const exact = exactEquality(path, expression, condition);
+    if (exact) return exact;
+  }
   const scalar = toSqlScalar(condition);
   if (scalar !== undefined) return wrap(`${expression} = ?`, [scalar]);
   if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) return null;
@@ -104,7 +133,7 @@ function compileField(path: string, condition: unknown, arrayPaths: ReadonlySet<
     }
   }
   if (parts2.length === 0) return null;
-  return { sql: parts2.map((p) => p.sql).join(' AND '), params: parts2.flatMap((p) => p.params) };
+  return { sql: parts2.map((p) => p.sql).join(' AND '), params: parts2.flatMap((p) => p.params), exact: false };
 }
 
 /** Collects every path in a document whose value is an array (arrays are not descended into). */

@@ -1,0 +1,83 @@
+import type { ConnectionPusher } from '../ports/connection-pusher';
+import { coalesceFrames } from '../realtime/frame-coalescing';
+
+/** What the pusher needs from a gateway in the same process (the local WebSocket gateway has both). */
+export interface DirectConnectionSender {
+  sendToConnection(connectionId: string, text: string): Promise<'sent' | 'gone'>;
+  closeConnection(connectionId: string): Promise<unknown>;
+}
+
+interface QueuedPost {
+  data: unknown;
+  source: { resolve: (outcome: 'sent' | 'gone') => void; reject: (error: unknown) => void };
+}
+
+interface ConnectionQueue {
+  pending: QueuedPost[];
+  /** Resolves when the queue has drained (what `disconnect` waits for). */
+  drained: Promise<void>;
+}
+
+/**
+ * The local default pusher: writes frames straight to the gateway's sockets, with no signed HTTP
+ * request per delivery. Posts to one connection are queued and flushed once per microtask;
+ * while a flush is being written, later posts wait, and each flush coalesces adjacent data
+ * changes of one collection into one `data.changes` frame. Order per connection is kept, and
+ * every post answers with the outcome of the frame that carried it.
+ */
+export class InProcessConnectionPusher implements ConnectionPusher {
+  private readonly queues = new Map<string, ConnectionQueue>();
+
+  constructor(private readonly gateway: DirectConnectionSender) {}
+
+  post(connectionId: string, data: unknown): Promise<'sent' | 'gone'> {
+    return new Promise((resolve, reject) => {
+      const post = { data, source: { resolve, reject } };
+      const queue = this.queues.get(connectionId);
+      if (queue) queue.pending.push(post);
+      else this.startQueue(connectionId, post);
+    });
+  }
+
+  async disconnect(connectionId: string): Promise<void> {
+    // Posts made before the disconnect are written before the close, as their order promises.
+    await this.queues.get(connectionId)?.drained;
+    await this.gateway.closeConnection(connectionId);
+  }
+
+  private startQueue(connectionId: string, first: QueuedPost): void {
+    let finish = () => undefined as void;
+    const queue: ConnectionQueue = { pending: [first], drained: new Promise<void>((resolve) => (finish = resolve)) };
+    this.queues.set(connectionId, queue);
+    queueMicrotask(() => void this.drain(connectionId, queue, finish));
+  }
+
+  private async drain(connectionId: string, queue: ConnectionQueue, finish: () => void): Promise<void> {
+    while (queue.pending.length > 0) {
+      const taken = queue.pending.splice(0);
+      let frames;
+      try {
+        frames = coalesceFrames(taken);
+      } catch (error) {
+        // Data JSON cannot carry (a cycle, a BigInt): the callers hear of it, the queue goes on.
+        for (const post of taken) post.source.reject(error);
+        continue;
+      }
+      // Frames are handed to the socket together (the socket keeps their order); the next flush
+      // waits for them, so posts arriving meanwhile coalesce.
+      const outcomes = await Promise.allSettled(frames.map((frame) => this.gateway.sendToConnection(connectionId, frame.text)));
+      let gone = false;
+      outcomes.forEach((outcome, index) => {
+        for (const source of frames[index]?.sources ?? []) {
+          if (outcome.status === 'rejected') source.reject(outcome.reason);
+          else source.resolve(outcome.value);
+        }
+        if (outcome.status === 'fulfilled' && outcome.value === 'gone') gone = true;
+      });
+      if (gone) for (const post of queue.pending.splice(0)) post.source.resolve('gone');
+    }
+    // Same synchronous step as the last emptiness check: no post can slip in between.
+    this.queues.delete(connectionId);
+    finish();
+  }
+}
