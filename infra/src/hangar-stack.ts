@@ -25,8 +25,11 @@ import { modelGatewayEntryExists } from './paths';
 
 export interface HangarStackProps extends StackProps {
   parameters: HangarParameters;
-  /** Overrides the check for functions/src/entrypoints/model-gateway.lambda.ts (tests). */
-  modelGatewayEntryExists?: boolean;
+  /**
+   * The model gateway's entry file under functions/src/entrypoints; by default
+   * model-gateway.lambda.ts when it exists (it is written separately), otherwise none.
+   */
+  modelGatewayEntry?: string | null;
 }
 
 /** The whole of Hangar in one account and region: every construct, wired by environment variables. */
@@ -137,7 +140,7 @@ export class HangarStack extends Stack {
     };
     this.modelGateway = new ModelGateway(this, 'ModelGateway', {
       makeFunction,
-      entryExists: props.modelGatewayEntryExists ?? modelGatewayEntryExists(),
+      entry: props.modelGatewayEntry !== undefined ? props.modelGatewayEntry : modelGatewayEntryExists() ? 'model-gateway.lambda.ts' : null,
       environment: { ...modelSettings, ...(anthropicKey ? { HANGAR_ANTHROPIC_KEY_SECRET_ARN: anthropicKey.secretArn } : {}) },
     });
     if (this.modelGateway.gateway) {
@@ -214,8 +217,13 @@ export class HangarStack extends Stack {
     this.secretsKey.grant(http.fn, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey');
     this.schedules.grantManage(http.fn);
     // Shared settings are complete only now; a function's own settings win.
+    // The gateway never launches workers (and the worker task references the gateway's URL).
+    const launchOnly = new Set(Object.keys(this.builder.launchEnvironment));
     for (const made of Object.values(this.functions)) {
-      for (const [name, value] of Object.entries(shared)) if (!own.get(made)?.has(name)) made.fn.addEnvironment(name, value);
+      for (const [name, value] of Object.entries(shared)) {
+        if (own.get(made)?.has(name) || (made === this.modelGateway.gateway && launchOnly.has(name))) continue;
+        made.fn.addEnvironment(name, value);
+      }
     }
 
     this.operations = new Operations(this, 'Operations', {

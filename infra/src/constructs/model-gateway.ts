@@ -6,8 +6,8 @@ import type { HangarFunction } from './hangar-function';
 
 export interface ModelGatewayProps {
   makeFunction: FunctionFactory;
-  /** Whether functions/src/entrypoints/model-gateway.lambda.ts exists (it is written separately). */
-  entryExists: boolean;
+  /** The entry point file (model-gateway.lambda.ts), or null while it does not exist yet. */
+  entry: string | null;
   environment: Record<string, string>;
 }
 
@@ -24,14 +24,14 @@ export class ModelGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelGatewayProps) {
     super(scope, id);
-    if (!props.entryExists) {
+    if (!props.entry) {
       this.gateway = null;
       this.url = '';
       new CfnOutput(this, 'Missing', { value: 'model-gateway.lambda.ts not present: workers run without a model gateway (offline generator)' });
       return;
     }
-    this.gateway = props.makeFunction('Function', {
-      entry: 'model-gateway.lambda.ts',
+    this.gateway = props.makeFunction('ModelGatewayFunction', {
+      entry: props.entry,
       description: 'Hangar: model gateway for builder workers (streams model responses)',
       timeout: Duration.minutes(15),
       memorySize: 512,
