@@ -11,7 +11,7 @@ import { Cache } from './constructs/cache';
 import { Data } from './constructs/data';
 import { HangarFunction } from './constructs/hangar-function';
 import { HttpApi } from './constructs/http-api';
-import { Identity } from './constructs/identity';
+import { Identity, identityBrowserOrigins } from './constructs/identity';
 import { ModelGateway } from './constructs/model-gateway';
 import { Network } from './constructs/network';
 import { Operations } from './constructs/operations';
@@ -108,6 +108,11 @@ export class HangarStack extends Stack {
       ...(p.consoleDomain ? { consoleDomain: p.consoleDomain } : {}),
       ...(p.previewDomain ? { previewDomain: p.previewDomain } : {}),
       ...(p.certificateArn ? { certificateArn: p.certificateArn } : {}),
+      identityOrigins: identityBrowserOrigins(this, {
+        mode: p.auth,
+        ...(p.oidcIssuer ? { issuer: p.oidcIssuer } : {}),
+        ...(p.cognitoDomainPrefix ? { domainPrefix: p.cognitoDomainPrefix } : {}),
+      }),
       retain: p.retainData,
     });
     this.identity = new Identity(this, 'Identity', {

@@ -33,3 +33,14 @@ describe('Hangar stack variants', () => {
     expect(policies.map(([id]) => id)).toEqual([expect.stringMatching(/^ModelGatewayFunction/)]);
   }, 120_000);
 });
+
+describe('console content security policy', () => {
+  it('lets the console reach its identity provider and nothing else off-origin', () => {
+    const { template } = synthHangar({ auth: 'oidc', oidcIssuer: 'https://login.example.com/tenant/v2', oidcAudience: 'hangar-console' });
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: {
+        SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: Match.stringLikeRegexp("connect-src 'self' wss: https://login\\.example\\.com;") } },
+      },
+    });
+  }, 120_000);
+});

@@ -3,6 +3,19 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
 
+/** The hosted UI's domain prefix: the parameter, or `hangar-<account id>`. */
+export const cognitoDomainPrefix = (scope: Construct, prefix?: string) => prefix ?? `hangar-${Stack.of(scope).account}`;
+
+/**
+ * Origins the console's browser code calls for sign-in: the issuer (discovery) and, for
+ * Cognito, the hosted UI domain (token and logout endpoints). Known before any resource exists.
+ */
+export function identityBrowserOrigins(scope: Construct, props: Pick<IdentityProps, 'mode' | 'issuer' | 'domainPrefix'>): string[] {
+  if (props.mode === 'oidc') return props.issuer ? [new URL(props.issuer).origin] : [];
+  const region = Stack.of(scope).region;
+  return [`https://cognito-idp.${region}.amazonaws.com`, `https://${cognitoDomainPrefix(scope, props.domainPrefix)}.auth.${region}.amazoncognito.com`];
+}
+
 export interface IdentityProps {
   mode: 'cognito' | 'oidc';
   /** External issuer and the audience of its ID tokens (mode `oidc`). */
@@ -76,7 +89,7 @@ export class Identity extends Construct {
       enableTokenRevocation: true,
     });
     const domain = pool.addDomain('HostedUi', {
-      cognitoDomain: { domainPrefix: props.domainPrefix ?? `hangar-${Stack.of(this).account}` },
+      cognitoDomain: { domainPrefix: cognitoDomainPrefix(this, props.domainPrefix) },
       managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
     new cognito.CfnManagedLoginBranding(this, 'Branding', { userPoolId: pool.userPoolId, clientId: client.userPoolClientId, useCognitoProvidedValues: true });

@@ -14,6 +14,8 @@ export interface WebProps {
   consoleDomain?: string;
   previewDomain?: string;
   certificateArn?: string;
+  /** Origins the console calls besides its own: the OIDC issuer and, for Cognito, its hosted UI domain. */
+  identityOrigins: string[];
   retain: boolean;
 }
 
@@ -81,6 +83,21 @@ export class Web extends Construct {
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        // The same policy the local host sends, plus the identity provider's origins (discovery, tokens).
+        contentSecurityPolicy: {
+          contentSecurityPolicy: [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            ["connect-src 'self' wss:", ...props.identityOrigins].join(' '),
+            "frame-ancestors 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "object-src 'none'",
+          ].join('; '),
+          override: true,
+        },
       },
     });
     const domainSettings = (domain?: string) =>
