@@ -1,5 +1,6 @@
 import { benchWorkspaceBuilds } from './bench/builder.bench';
 import { benchDocumentStore } from './bench/document-store.bench';
+import { benchLambdaBundles } from './bench/lambda-bundles.bench';
 import { benchLiveData } from './bench/live-data.bench';
 import { benchPromptToPreview } from './bench/prompt-to-preview.bench';
 import { benchRunStream } from './bench/run-stream.bench';
@@ -13,6 +14,7 @@ async function main() {
   await benchLiveData();
   await benchWorkspaceBuilds();
   await benchPromptToPreview();
+  await benchLambdaBundles();
 }
 
 main().catch((error: unknown) => {

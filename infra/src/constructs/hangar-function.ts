@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { environmentVariables as env } from '@hangar/protocol';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
+import { bundleExternals, bundleTarget } from '../lambda-bundles';
 import { lambdaEntry, repoRoot } from '../paths';
 
 export interface HangarFunctionProps {
@@ -20,18 +21,6 @@ export interface HangarFunctionProps {
   logRetention: logs.RetentionDays;
   reservedConcurrency?: number;
 }
-
-/** Externals the runtime provides (AWS SDK v3) or that the MongoDB driver only loads when asked for. */
-export const bundleExternals = [
-  '@aws-sdk/*',
-  'kerberos',
-  'snappy',
-  '@mongodb-js/zstd',
-  'mongodb-client-encryption',
-  'gcp-metadata',
-  'socks',
-  'aws4',
-];
 
 /**
  * A Lambda function built from one entry point: one esbuild bundle (AWS SDK v3 left to the
@@ -68,8 +57,8 @@ export class HangarFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.CJS,
-        target: 'node22',
-        minify: true,
+        target: bundleTarget.target,
+        minify: bundleTarget.minify,
         sourceMap: false,
         externalModules: bundleExternals,
         logLevel: LogLevel.WARNING,
