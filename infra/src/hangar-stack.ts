@@ -54,7 +54,7 @@ export class HangarStack extends Stack {
     const p = props.parameters;
     const logRetention = p.logRetentionDays as logs.RetentionDays;
 
-    this.network = new Network(this, 'Network', { natGateways: p.natGateways, logRetention });
+    this.network = new Network(this, 'Network', { natGateways: p.natGateways, interfaceEndpoints: p.interfaceEndpoints, logRetention });
     const { vpc } = this.network;
     this.data = new Data(this, 'Data', {
       vpc,

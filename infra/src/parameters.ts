@@ -45,6 +45,8 @@ export const parametersSchema = z
     /** Fargate ephemeral storage: template dependencies + a workspace's node_modules and builds. */
     workerEphemeralGiB: z.coerce.number().int().min(21).max(200).default(50),
     natGateways: count(3).default(1),
+    /** Interface endpoints (ECR, Logs, Secrets Manager, SQS, KMS): off saves ≈ $88/month, traffic then uses the NAT. */
+    interfaceEndpoints: flag.default(true),
     logRetentionDays: z.coerce.number().int().min(1).max(3653).default(30),
     /** Email address subscribed to the alarm topic (optional). */
     alarmEmail: z.string().email().max(254).optional(),

@@ -25,6 +25,8 @@ describe('Hangar stack variants', () => {
       { modelGateway: true },
     );
     template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    // interfaceEndpoints defaults on: 6 interface endpoints and the S3 gateway.
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 7);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { JwtConfiguration: { Issuer: 'https://login.example.com/', Audience: ['hangar-console'] } });
     template.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 0);
     template.hasResourceProperties('AWS::ElastiCache::ServerlessCache', { Engine: 'valkey', UserGroupId: Match.anyValue() });
@@ -36,7 +38,8 @@ describe('Hangar stack variants', () => {
 
 describe('console content security policy', () => {
   it('lets the console reach its identity provider and nothing else off-origin', () => {
-    const { template } = synthHangar({ auth: 'oidc', oidcIssuer: 'https://login.example.com/tenant/v2', oidcAudience: 'hangar-console' });
+    const { template } = synthHangar({ auth: 'oidc', oidcIssuer: 'https://login.example.com/tenant/v2', oidcAudience: 'hangar-console', interfaceEndpoints: false });
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
     template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
       ResponseHeadersPolicyConfig: {
         SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: Match.stringLikeRegexp("connect-src 'self' wss: https://login\\.example\\.com;") } },

@@ -6,6 +6,7 @@ import { acknowledge } from '../nag';
 
 export interface NetworkProps {
   natGateways: number;
+  interfaceEndpoints: boolean;
   logRetention: logs.RetentionDays;
 }
 
@@ -64,7 +65,7 @@ export class Network extends Construct {
       ['SqsEndpoint', ec2.InterfaceVpcEndpointAwsService.SQS],
       ['KmsEndpoint', ec2.InterfaceVpcEndpointAwsService.KMS],
     ];
-    for (const [endpointId, service] of interfaceEndpoints) {
+    for (const [endpointId, service] of props.interfaceEndpoints ? interfaceEndpoints : []) {
       const endpoint = this.vpc.addInterfaceEndpoint(endpointId, { service, subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, open: true });
       acknowledge(endpoint, [
         { id: 'AwsSolutions-EC23', reason: 'The endpoint accepts HTTPS (443) from the VPC CIDR only; cdk-nag cannot read the CIDR because it is a token.' },
