@@ -23,8 +23,8 @@ const actions = (statement: { Action: string | string[] }) => [statement.Action]
 describe('Hangar stack', () => {
   it('runs every function on Node.js 24 arm64', () => {
     const functions = Object.values(template().findResources('AWS::Lambda::Function')) as Resource[];
-    for (const prefix of ['HttpApiFunction', 'WebSocketFunction', 'DocumentDbRelay', 'Launcher', 'Sweeper', 'ModelGatewayFunction']) fnId(prefix);
-    expect(functions).toHaveLength(6);
+    for (const prefix of ['HttpApiFunction', 'WebSocketFunction', 'DocumentDbRelay', 'ChangeStreamsEnabler', 'Launcher', 'Sweeper', 'ModelGatewayFunction']) fnId(prefix);
+    expect(functions).toHaveLength(7);
     for (const fn of functions) expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
   });
 
@@ -68,6 +68,15 @@ describe('Hangar stack', () => {
       SourceAccessConfigurations: [{ Type: 'BASIC_AUTH', URI: { Ref: logicalIdStartingWith(template(), 'AWS::SecretsManager::SecretTargetAttachment', 'DataClusterSecretAttachment') } }],
       EventSourceArn: { 'Fn::Join': ['', Match.arrayWith([':rds:', ':cluster:', { Ref: logicalIdStartingWith(template(), 'AWS::DocDB::DBCluster', 'DataCluster') }])] },
     });
+  });
+
+  it('enables change streams with a custom resource after the cluster, before the mapping', () => {
+    const resources = template().toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }>;
+    const [id, resource] = Object.entries(resources).find(([, candidate]) => candidate.Type === 'Custom::DocumentDbChangeStreams') ?? [];
+    expect(resource?.Properties).toMatchObject({ ServiceToken: { 'Fn::GetAtt': [fnId('ChangeStreamsEnabler'), 'Arn'] }, DatabaseName: 'hangar' });
+    expect(resource?.DependsOn).toEqual(expect.arrayContaining([logicalIdStartingWith(template(), 'AWS::DocDB::DBInstance', 'DataClusterInstance1')]));
+    const mapping = Object.values(resources).find((candidate) => candidate.Type === 'AWS::Lambda::EventSourceMapping' && 'DocumentDBEventSourceConfig' in candidate.Properties);
+    expect(mapping?.DependsOn).toContain(id);
   });
 
   it('queues run requests with a dead-letter queue and reports partial batch failures', () => {

@@ -211,7 +211,7 @@ export class HangarStack extends Stack {
     this.realtime.addHandler(websocket.fn);
     this.relay =
       p.database === 'documentdb' && this.data.clusterArn
-        ? new Relay(this, 'Relay', { makeFunction, databaseName: p.databaseName, queueKey, mode: 'documentdb', clusterArn: this.data.clusterArn, secret: this.data.secret })
+        ? new Relay(this, 'Relay', { makeFunction, databaseName: p.databaseName, queueKey, mode: 'documentdb', clusterArn: this.data.clusterArn, secret: this.data.secret, cluster: this.data.cluster as Construct })
         : new Relay(this, 'Relay', { makeFunction, databaseName: p.databaseName, queueKey, mode: 'atlas', eventSourceName: p.atlasEventSource ?? '' });
 
     // Grants: the control plane launches and stops runs, pushes frames, reads/writes blobs,

@@ -11,6 +11,7 @@ export const lambdaEntries = [
   'atlas-relay.lambda.ts',
   'run-launcher.lambda.ts',
   'run-sweeper.lambda.ts',
+  'documentdb-change-streams.lambda.ts',
   'model-gateway.lambda.ts',
 ] as const;
 

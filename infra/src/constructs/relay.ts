@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { CustomResource, Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,7 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
 import { acknowledge } from '../nag';
 import type { FunctionFactory } from './builder';
 import type { HangarFunction } from './hangar-function';
@@ -16,7 +16,7 @@ export type RelayProps = {
   databaseName: string;
   queueKey: kms.IKey;
 } & (
-  | { mode: 'documentdb'; clusterArn: string; secret: secretsmanager.ISecret }
+  | { mode: 'documentdb'; clusterArn: string; secret: secretsmanager.ISecret; cluster: IDependable }
   | { mode: 'atlas'; eventSourceName: string }
 );
 
@@ -33,6 +33,8 @@ export class Relay extends Construct {
   readonly mapping: lambda.CfnEventSourceMapping | null = null;
   readonly rule: events.Rule | null = null;
   readonly deadLetterQueue: sqs.Queue | null = null;
+  /** DocumentDB: the deploy-time step that enables change streams on the database. */
+  readonly changeStreams: CustomResource | null = null;
 
   constructor(scope: Construct, id: string, props: RelayProps) {
     super(scope, id);
@@ -69,6 +71,23 @@ export class Relay extends Construct {
         },
       ]);
       this.mapping.node.addDependency(fn.role as iam.IRole);
+
+      // Change streams are enabled per database with an admin command, not a parameter: a
+      // custom resource runs it once the cluster's instances exist, before the mapping reads.
+      const enabler = props.makeFunction('ChangeStreamsEnabler', {
+        entry: 'documentdb-change-streams.lambda.ts',
+        description: 'Hangar: enables DocumentDB change streams on the Hangar database (deploy time)',
+        timeout: Duration.minutes(2),
+        memorySize: 512,
+      });
+      props.secret.grantRead(enabler.fn);
+      this.changeStreams = new CustomResource(this, 'ChangeStreams', {
+        serviceToken: enabler.fn.functionArn,
+        resourceType: 'Custom::DocumentDbChangeStreams',
+        properties: { DatabaseName: props.databaseName },
+      });
+      this.changeStreams.node.addDependency(props.cluster);
+      this.mapping.node.addDependency(this.changeStreams);
       return;
     }
 
