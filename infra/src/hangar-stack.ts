@@ -155,13 +155,17 @@ export class HangarStack extends Stack {
         gatewayFn.addToRolePolicy(
           new iam.PolicyStatement({
             actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-            resources: [`arn:${this.partition}:bedrock:*::foundation-model/anthropic.*`, `arn:${this.partition}:bedrock:*:${this.account}:inference-profile/*`],
+            resources: [
+              `arn:${this.partition}:bedrock:*::foundation-model/anthropic.*`,
+              `arn:${this.partition}:bedrock:*:${this.account}:inference-profile/*`,
+            ],
           }),
         );
         acknowledge(gatewayFn, [
           {
             id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/anthropic.*]`,
-            reason: 'The gateway may call any Anthropic model in any region a cross-region inference profile routes to; the model id is a deployment parameter.',
+            reason:
+              'The gateway may call any Anthropic model in any region a cross-region inference profile routes to; the model id is a deployment parameter.',
           },
           {
             id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*:<AWS::AccountId>:inference-profile/*]`,
@@ -211,8 +215,22 @@ export class HangarStack extends Stack {
     this.realtime.addHandler(websocket.fn);
     this.relay =
       p.database === 'documentdb' && this.data.clusterArn
-        ? new Relay(this, 'Relay', { makeFunction, databaseName: p.databaseName, queueKey, mode: 'documentdb', clusterArn: this.data.clusterArn, secret: this.data.secret, cluster: this.data.cluster as Construct })
-        : new Relay(this, 'Relay', { makeFunction, databaseName: p.databaseName, queueKey, mode: 'atlas', eventSourceName: p.atlasEventSource ?? '' });
+        ? new Relay(this, 'Relay', {
+            makeFunction,
+            databaseName: p.databaseName,
+            queueKey,
+            mode: 'documentdb',
+            clusterArn: this.data.clusterArn,
+            secret: this.data.secret,
+            cluster: this.data.cluster as Construct,
+          })
+        : new Relay(this, 'Relay', {
+            makeFunction,
+            databaseName: p.databaseName,
+            queueKey,
+            mode: 'atlas',
+            eventSourceName: p.atlasEventSource ?? '',
+          });
 
     // Grants: the control plane launches and stops runs, pushes frames, reads/writes blobs,
     // encrypts app secrets and manages schedules. Relays push; the sweeper stops lost tasks.
@@ -247,7 +265,8 @@ export class HangarStack extends Stack {
     output('WebSocketUrl', this.realtime.url, 'WebSocket API (also served under the console at /ws)');
     output('OidcIssuer', this.identity.issuer, 'Issuer of the bearer tokens');
     output('OidcClientId', this.identity.audience, 'Client id (audience) of the console');
-    if (this.identity.authorizationEndpoint) output('SignInUrl', this.identity.authorizationEndpoint, 'Cognito hosted UI authorize endpoint');
+    if (this.identity.authorizationEndpoint)
+      output('SignInUrl', this.identity.authorizationEndpoint, 'Cognito hosted UI authorize endpoint');
     output('ModelGatewayUrl', this.modelGateway.url || 'none', 'Model gateway function URL');
     output('SnapshotsBucket', this.web.snapshotsBucket.bucketName, 'Snapshot blobs');
     output('ConsoleBucket', this.web.consoleBucket.bucketName, 'Console static files (npm run build -w web, then sync web/dist)');
@@ -262,12 +281,15 @@ export class HangarStack extends Stack {
    */
   private grantBlobs(fn: lambda.IFunction): void {
     const bucket = this.web.snapshotsBucket;
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [bucket.arnForObjects('blobs/*')] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [bucket.arnForObjects('blobs/*')] }),
+    );
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
     acknowledge(fn, [
       {
         id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(bucket)}.Arn>/blobs/*]`,
-        reason: 'Blobs are keyed by their sha256 under blobs/, so the keys a run writes cannot be listed in advance; the grant is get and put only.',
+        reason:
+          'Blobs are keyed by their sha256 under blobs/, so the keys a run writes cannot be listed in advance; the grant is get and put only.',
       },
     ]);
   }
@@ -278,7 +300,7 @@ export class HangarStack extends Stack {
       acknowledge(made, [
         {
           id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-          reason: 'The AWS-managed basic execution policy only allows writing the function\'s own CloudWatch logs.',
+          reason: "The AWS-managed basic execution policy only allows writing the function's own CloudWatch logs.",
         },
         {
           id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',

@@ -16,7 +16,16 @@ export const lambdaEntries = [
 ] as const;
 
 /** Left out of bundles: the AWS SDK v3 (the runtime ships it) and MongoDB driver extras it never loads. */
-export const bundleExternals = ['@aws-sdk/*', 'kerberos', 'snappy', '@mongodb-js/zstd', 'mongodb-client-encryption', 'gcp-metadata', 'socks', 'aws4'];
+export const bundleExternals = [
+  '@aws-sdk/*',
+  'kerberos',
+  'snappy',
+  '@mongodb-js/zstd',
+  'mongodb-client-encryption',
+  'gcp-metadata',
+  'socks',
+  'aws4',
+];
 
 /** esbuild settings of every bundle: one CommonJS file per function, minified, for Node 22+. */
 export const bundleTarget = { format: 'cjs', target: 'node22', platform: 'node', minify: true } as const;

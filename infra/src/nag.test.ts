@@ -14,13 +14,18 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
     .flatMap((construct) =>
       construct.node.metadata
         .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-        .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id, reason }))),
+        .flatMap((entry) =>
+          Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id, reason })),
+        ),
     );
 }
 
 function checked(parameters: Partial<HangarParameters>, modelGateway: boolean) {
   const app = testApp();
-  new HangarStack(app, 'Hangar', { parameters: parametersSchema.parse(parameters), modelGatewayEntry: modelGateway ? 'http.lambda.ts' : null });
+  new HangarStack(app, 'Hangar', {
+    parameters: parametersSchema.parse(parameters),
+    modelGatewayEntry: modelGateway ? 'http.lambda.ts' : null,
+  });
   const checks = new AwsSolutionsChecks(app);
   Validations.of(app).addPlugins(checks);
   return { app, checks };
@@ -50,14 +55,22 @@ const variants: [string, Partial<HangarParameters>, boolean][] = [
 ];
 
 describe('cdk-nag AwsSolutions checks', () => {
-  it.each(variants)('pass for %s', (_name, parameters, modelGateway) => {
-    const { app, checks } = checked(parameters, modelGateway);
-    const report = checks.validateScope(app);
-    expect(report.violations.map((violation) => `${violation.ruleName}: ${violation.violatingResources.map((resource) => resource.constructPath).join(', ')}`)).toEqual([]);
-    expect(report.success).toBe(true);
-    // Synthesis runs the same plugin and would throw ValidationFailed on a finding.
-    expect(() => app.synth()).not.toThrow();
-  }, 180_000);
+  it.each(variants)(
+    'pass for %s',
+    (_name, parameters, modelGateway) => {
+      const { app, checks } = checked(parameters, modelGateway);
+      const report = checks.validateScope(app);
+      expect(
+        report.violations.map(
+          (violation) => `${violation.ruleName}: ${violation.violatingResources.map((resource) => resource.constructPath).join(', ')}`,
+        ),
+      ).toEqual([]);
+      expect(report.success).toBe(true);
+      // Synthesis runs the same plugin and would throw ValidationFailed on a finding.
+      expect(() => app.synth()).not.toThrow();
+    },
+    180_000,
+  );
 
   it('fail when an acknowledgement is missing (the check is live)', () => {
     const { app, checks } = checked({}, false);
@@ -65,7 +78,9 @@ describe('cdk-nag AwsSolutions checks', () => {
     // A queue without a DLQ, unencrypted and reachable over plain HTTP, is flagged.
     new CfnQueue(stack, 'Unguarded', {});
     const report = checks.validateScope(app);
-    expect(report.violations.map((violation) => violation.ruleName)).toEqual(expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual(
+      expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']),
+    );
   }, 120_000);
 
   it('carry a specific reason for every acknowledgement', () => {

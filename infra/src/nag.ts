@@ -14,7 +14,8 @@ export function logicalIdOf(construct: IConstruct): string {
 }
 
 /** cdk-nag's rendering of a wildcard ARN of this stack's partition, region and account. */
-export const arnFinding = (service: string, resource: string) => `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}]`;
+export const arnFinding = (service: string, resource: string) =>
+  `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}]`;
 
 /** Records acknowledgements on a construct (and so on every resource under it). */
 export function acknowledge(scope: IConstruct, acknowledgements: Acknowledgement[]): void {

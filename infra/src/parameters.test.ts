@@ -5,7 +5,14 @@ const from = (context: Record<string, unknown>) => readParameters((key) => conte
 
 describe('deployment parameters', () => {
   it('default to DocumentDB, a Valkey replication group, Cognito and no warm pool', () => {
-    expect(from({})).toMatchObject({ database: 'documentdb', cache: 'replication-group', auth: 'cognito', warmPoolSize: 0, workerEphemeralGiB: 50, retainData: true });
+    expect(from({})).toMatchObject({
+      database: 'documentdb',
+      cache: 'replication-group',
+      auth: 'cognito',
+      warmPoolSize: 0,
+      workerEphemeralGiB: 50,
+      retainData: true,
+    });
   });
   it('parse command-line strings (-c warmPoolSize=3 -c retainData=false)', () => {
     expect(from({ warmPoolSize: '3', retainData: 'false' })).toMatchObject({ warmPoolSize: 3, retainData: false });

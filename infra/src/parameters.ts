@@ -16,7 +16,10 @@ export const parametersSchema = z
     atlasUriSecret: text(512).optional(),
     /** Atlas only: the partner event source Atlas Triggers publish to (aws.partner/mongodb.com/…). */
     atlasEventSource: text(256).optional(),
-    databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,38}$/).default('hangar'),
+    databaseName: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,38}$/)
+      .default('hangar'),
     /** DocumentDB instance class and count (1 writer + readers). */
     documentDbInstanceClass: text(64).default('db.t4g.medium'),
     documentDbInstances: z.coerce.number().int().min(1).max(8).default(1),
@@ -29,7 +32,10 @@ export const parametersSchema = z
     /** The audience (client id) the external issuer puts in ID tokens. */
     oidcAudience: text(256).optional(),
     /** Cognito hosted UI domain prefix (globally unique within the region). */
-    cognitoDomainPrefix: z.string().regex(/^[a-z0-9-]{3,63}$/).optional(),
+    cognitoDomainPrefix: z
+      .string()
+      .regex(/^[a-z0-9-]{3,63}$/)
+      .optional(),
     /** `anthropic`: the gateway calls the Anthropic API with the key in `anthropicKeySecret`. `bedrock`: Amazon Bedrock. */
     modelProvider: z.enum(['anthropic', 'bedrock', 'offline']).default('offline'),
     anthropicKeySecret: text(512).optional(),
@@ -40,7 +46,11 @@ export const parametersSchema = z
     certificateArn: text(2048).optional(),
     /** Worker tasks kept started and idle so a run skips the Fargate start (0 = none). */
     warmPoolSize: count(50).default(0),
-    workerCpu: z.coerce.number().int().refine((value) => [1024, 2048, 4096, 8192].includes(value)).default(2048),
+    workerCpu: z.coerce
+      .number()
+      .int()
+      .refine((value) => [1024, 2048, 4096, 8192].includes(value))
+      .default(2048),
     workerMemoryMiB: z.coerce.number().int().min(2048).max(30720).default(4096),
     /** Fargate ephemeral storage: template dependencies + a workspace's node_modules and builds. */
     workerEphemeralGiB: z.coerce.number().int().min(21).max(200).default(50),
@@ -78,6 +88,9 @@ export function readParameters(tryGetContext: (key: string) => unknown): HangarP
     if (value !== undefined && value !== '') raw[name] = value;
   }
   const parsed = parametersSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`Invalid Hangar parameters: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(all)'}: ${issue.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `Invalid Hangar parameters: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(all)'}: ${issue.message}`).join('; ')}`,
+    );
   return parsed.data;
 }

@@ -11,7 +11,10 @@ process.env.HOME = mkdtempSync(join(tmpdir(), 'hangar-cdk-home-'));
 
 /** A test app: bundling and asset staging skipped (no esbuild runs, no repo copy), output in a temp dir. */
 export function testApp(): App {
-  return new App({ outdir: mkdtempSync(join(tmpdir(), 'hangar-cdk-out-')), context: { 'aws:cdk:bundling-stacks': [], 'aws:cdk:disable-asset-staging': true } });
+  return new App({
+    outdir: mkdtempSync(join(tmpdir(), 'hangar-cdk-out-')),
+    context: { 'aws:cdk:bundling-stacks': [], 'aws:cdk:disable-asset-staging': true },
+  });
 }
 
 /** Synthesizes a Hangar stack with these parameters (defaults otherwise). */

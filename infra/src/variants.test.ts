@@ -14,35 +14,64 @@ describe('Hangar stack variants', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: source,
       EventPattern: { source: [{ prefix: 'aws.partner/mongodb.com' }], detail: { ns: { db: ['hangar'] } } },
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [relay, 'Arn'] }, DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } }, RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }) })],
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [relay, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }),
+        }),
+      ],
     });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }],
+    });
   }, 120_000);
 
   it('external OIDC, ElastiCache Serverless, a warm pool and Bedrock for the gateway only', () => {
     const { template } = synthHangar(
-      { auth: 'oidc', oidcIssuer: 'https://login.example.com/', oidcAudience: 'hangar-console', cache: 'serverless', warmPoolSize: 2, modelProvider: 'bedrock' },
+      {
+        auth: 'oidc',
+        oidcIssuer: 'https://login.example.com/',
+        oidcAudience: 'hangar-console',
+        cache: 'serverless',
+        warmPoolSize: 2,
+        modelProvider: 'bedrock',
+      },
       { modelGateway: true },
     );
     template.resourceCountIs('AWS::Cognito::UserPool', 0);
     // interfaceEndpoints defaults on: 6 interface endpoints and the S3 gateway.
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 7);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { JwtConfiguration: { Issuer: 'https://login.example.com/', Audience: ['hangar-console'] } });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: { Issuer: 'https://login.example.com/', Audience: ['hangar-console'] },
+    });
     template.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 0);
     template.hasResourceProperties('AWS::ElastiCache::ServerlessCache', { Engine: 'valkey', UserGroupId: Match.anyValue() });
     template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2, LaunchType: 'FARGATE' });
-    const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([, policy]) => JSON.stringify(policy).includes('bedrock:InvokeModelWithResponseStream'));
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([, policy]) =>
+      JSON.stringify(policy).includes('bedrock:InvokeModelWithResponseStream'),
+    );
     expect(policies.map(([id]) => id)).toEqual([expect.stringMatching(/^ModelGatewayFunction/)]);
   }, 120_000);
 });
 
 describe('console content security policy', () => {
   it('lets the console reach its identity provider and nothing else off-origin', () => {
-    const { template } = synthHangar({ auth: 'oidc', oidcIssuer: 'https://login.example.com/tenant/v2', oidcAudience: 'hangar-console', interfaceEndpoints: false });
+    const { template } = synthHangar({
+      auth: 'oidc',
+      oidcIssuer: 'https://login.example.com/tenant/v2',
+      oidcAudience: 'hangar-console',
+      interfaceEndpoints: false,
+    });
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
     template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
       ResponseHeadersPolicyConfig: {
-        SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: Match.stringLikeRegexp("connect-src 'self' wss: https://login\\.example\\.com;") } },
+        SecurityHeadersConfig: {
+          ContentSecurityPolicy: {
+            ContentSecurityPolicy: Match.stringLikeRegexp("connect-src 'self' wss: https://login\\.example\\.com;"),
+          },
+        },
       },
     });
   }, 120_000);

@@ -14,7 +14,12 @@ function coldInitMs(bundle: string): number {
   const probe = `const t=performance.now();require(${JSON.stringify(bundle)});process.stdout.write(String(performance.now()-t));`;
   const result = spawnSync(process.execPath, ['-e', probe], {
     // The runtime provides the AWS SDK; here it resolves from the repository's node_modules.
-    env: { PATH: process.env.PATH, NODE_PATH: path.join(repoRoot, 'node_modules'), AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      PATH: process.env.PATH,
+      NODE_PATH: path.join(repoRoot, 'node_modules'),
+      AWS_REGION: 'us-east-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`loading ${bundle} failed: ${result.stderr}`);
@@ -38,7 +43,10 @@ export async function benchLambdaBundles(): Promise<void> {
       const buildMs = performance.now() - started;
       const inits = Array.from({ length: coldStarts }, () => coldInitMs(bundle));
       const kib = statSync(bundle).size / 1024;
-      rows.push([entry, `${format(kib, 0)} KiB · cold init p50 ${format(percentile(inits, 50), 0)} ms, max ${format(Math.max(...inits), 0)} ms (${coldStarts} fresh processes) · esbuild ${format(buildMs, 0)} ms`]);
+      rows.push([
+        entry,
+        `${format(kib, 0)} KiB · cold init p50 ${format(percentile(inits, 50), 0)} ms, max ${format(Math.max(...inits), 0)} ms (${coldStarts} fresh processes) · esbuild ${format(buildMs, 0)} ms`,
+      ]);
     }
     printTable('Lambda bundles (esbuild, AWS SDK v3 external, minified CJS)', rows);
   } finally {

@@ -22,7 +22,14 @@ describe.skipIf(!runE2e)('console OIDC sign-in in Chromium (authorization code +
     ensureConsoleBuilt(() => undefined);
     issuer = await startTestOidcIssuer({ clientId, subject: { sub: 'user-ada', email: 'ada@example.com', name: 'Ada Lovelace' } });
     dataDir = mkdtempSync(join(tmpdir(), 'hangar-oidc-e2e-'));
-    host = await startLocalHost({ port: 0, dataDir, log: () => undefined, webDistDir, authMode: 'oidc', oidc: { issuer: issuer.issuer, audience: clientId } });
+    host = await startLocalHost({
+      port: 0,
+      dataDir,
+      log: () => undefined,
+      webDistDir,
+      authMode: 'oidc',
+      oidc: { issuer: issuer.issuer, audience: clientId },
+    });
     browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {

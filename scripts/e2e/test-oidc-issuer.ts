@@ -35,7 +35,11 @@ const readBody = async (request: IncomingMessage) => {
  * (authorization_code and refresh_token grants, CORS open) and an end-session endpoint.
  * The first ID token expires within the console's refresh margin, so a refresh follows at once.
  */
-export async function startTestOidcIssuer(options: { clientId: string; subject: { sub: string; email: string; name: string }; firstTokenSeconds?: number }): Promise<TestOidcIssuer> {
+export async function startTestOidcIssuer(options: {
+  clientId: string;
+  subject: { sub: string; email: string; name: string };
+  firstTokenSeconds?: number;
+}): Promise<TestOidcIssuer> {
   const keys: { privateKey: CryptoKey; publicKey: CryptoKey } = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'test-1', alg: 'RS256', use: 'sig' };
   const codes = new Map<string, PendingCode>();
@@ -44,7 +48,12 @@ export async function startTestOidcIssuer(options: { clientId: string; subject: 
   let issuer = '';
 
   const idToken = async (lifetimeSeconds: number, nonce?: string) => {
-    const token = await new SignJWT({ email: options.subject.email, email_verified: true, name: options.subject.name, ...(nonce ? { nonce } : {}) })
+    const token = await new SignJWT({
+      email: options.subject.email,
+      email_verified: true,
+      name: options.subject.name,
+      ...(nonce ? { nonce } : {}),
+    })
       .setProtectedHeader({ alg: 'RS256', kid: 'test-1' })
       .setIssuer(issuer)
       .setAudience(options.clientId)
@@ -60,9 +69,17 @@ export async function startTestOidcIssuer(options: { clientId: string; subject: 
     void (async () => {
       const url = new URL(request.url ?? '/', issuer);
       const json = (status: number, body: unknown) =>
-        response.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+        response
+          .writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'cache-control': 'no-store' })
+          .end(JSON.stringify(body));
       if (request.method === 'OPTIONS') {
-        response.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type, accept', 'access-control-allow-methods': 'GET, POST' }).end();
+        response
+          .writeHead(204, {
+            'access-control-allow-origin': '*',
+            'access-control-allow-headers': 'content-type, accept',
+            'access-control-allow-methods': 'GET, POST',
+          })
+          .end();
         return;
       }
       if (url.pathname === '/.well-known/openid-configuration') {
@@ -82,18 +99,30 @@ export async function startTestOidcIssuer(options: { clientId: string; subject: 
       }
       if (url.pathname === '/authorize' && request.method === 'GET') {
         const params = url.searchParams;
-        if (params.get('client_id') !== options.clientId || params.get('code_challenge_method') !== 'S256' || !params.get('code_challenge') || params.get('response_type') !== 'code') {
+        if (
+          params.get('client_id') !== options.clientId ||
+          params.get('code_challenge_method') !== 'S256' ||
+          !params.get('code_challenge') ||
+          params.get('response_type') !== 'code'
+        ) {
           response.writeHead(400, { 'content-type': 'text/plain' }).end('bad authorization request');
           return;
         }
         const code = randomUUID();
-        codes.set(code, { clientId: options.clientId, redirectUri: params.get('redirect_uri') ?? '', challenge: params.get('code_challenge') ?? '', nonce: params.get('nonce') ?? '' });
+        codes.set(code, {
+          clientId: options.clientId,
+          redirectUri: params.get('redirect_uri') ?? '',
+          challenge: params.get('code_challenge') ?? '',
+          nonce: params.get('nonce') ?? '',
+        });
         const back = new URL(params.get('redirect_uri') ?? '');
         back.searchParams.set('code', code);
         back.searchParams.set('state', params.get('state') ?? '');
         response
           .writeHead(200, { 'content-type': 'text/html' })
-          .end(`<!doctype html><title>Test IdP</title><p>Sign in as ${options.subject.email}?</p><a id="approve" href="${back.toString().replace(/&/g, '&amp;')}">Approve</a>`);
+          .end(
+            `<!doctype html><title>Test IdP</title><p>Sign in as ${options.subject.email}?</p><a id="approve" href="${back.toString().replace(/&/g, '&amp;')}">Approve</a>`,
+          );
         return;
       }
       if (url.pathname === '/token' && request.method === 'POST') {
@@ -105,13 +134,24 @@ export async function startTestOidcIssuer(options: { clientId: string; subject: 
           codes.delete(body.get('code') ?? '');
           const verifier = body.get('code_verifier') ?? '';
           const challenge = createHash('sha256').update(verifier).digest('base64url');
-          if (!pending || pending.redirectUri !== body.get('redirect_uri') || pending.clientId !== body.get('client_id') || challenge !== pending.challenge) {
+          if (
+            !pending ||
+            pending.redirectUri !== body.get('redirect_uri') ||
+            pending.clientId !== body.get('client_id') ||
+            challenge !== pending.challenge
+          ) {
             json(400, { error: 'invalid_grant' });
             return;
           }
           const refresh = randomUUID();
           refreshTokens.add(refresh);
-          json(200, { id_token: await idToken(options.firstTokenSeconds ?? 30, pending.nonce), access_token: 'opaque', refresh_token: refresh, token_type: 'Bearer', expires_in: 30 });
+          json(200, {
+            id_token: await idToken(options.firstTokenSeconds ?? 30, pending.nonce),
+            access_token: 'opaque',
+            refresh_token: refresh,
+            token_type: 'Bearer',
+            expires_in: 30,
+          });
           return;
         }
         if (grant === 'refresh_token' && refreshTokens.has(body.get('refresh_token') ?? '')) {

@@ -4,7 +4,12 @@ import { z } from 'zod';
 /** DocumentDB's generated credentials, or an Atlas secret holding a complete `uri`. */
 const MongoSecret = z.union([
   z.object({ uri: z.string().min(1).max(4096) }),
-  z.object({ username: z.string().min(1).max(256), password: z.string().min(1).max(1024), host: z.string().min(1).max(512), port: z.coerce.number().int().min(1).max(65535) }),
+  z.object({
+    username: z.string().min(1).max(256),
+    password: z.string().min(1).max(1024),
+    host: z.string().min(1).max(512),
+    port: z.coerce.number().int().min(1).max(65535),
+  }),
 ]);
 
 /** The ElastiCache AUTH secret: a password, and a user name for ElastiCache Serverless RBAC. */
@@ -30,7 +35,8 @@ async function readJsonSecret<T>(client: SecretsManagerClient, secretId: string,
     throw new SecretFormatError(secretId, 'not JSON');
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new SecretFormatError(secretId, parsed.error.issues.map((issue) => issue.path.join('.') || issue.message).join(', '));
+  if (!parsed.success)
+    throw new SecretFormatError(secretId, parsed.error.issues.map((issue) => issue.path.join('.') || issue.message).join(', '));
   return parsed.data;
 }
 

@@ -38,7 +38,15 @@ describe('change-streams custom resource', () => {
     const enabled: string[] = [];
     await createChangeStreamsResource({ enable: (name) => Promise.resolve(void enabled.push(name)) })(event('Create', 'hangar'));
     expect(enabled).toEqual(['hangar']);
-    expect(received.at(-1)).toMatchObject({ method: 'PUT', body: { Status: 'SUCCESS', PhysicalResourceId: 'hangar-change-streams-hangar', LogicalResourceId: 'ChangeStreams', RequestId: 'req-0' } });
+    expect(received.at(-1)).toMatchObject({
+      method: 'PUT',
+      body: {
+        Status: 'SUCCESS',
+        PhysicalResourceId: 'hangar-change-streams-hangar',
+        LogicalResourceId: 'ChangeStreams',
+        RequestId: 'req-0',
+      },
+    });
   });
   it('reports a failure instead of leaving CloudFormation waiting, and does nothing on delete', async () => {
     await createChangeStreamsResource({ enable: () => Promise.reject(new Error('not authorized on admin')) })(event('Update', 'hangar'));

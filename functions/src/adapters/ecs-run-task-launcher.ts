@@ -18,7 +18,10 @@ export interface RunTaskLauncherDeps {
   config: EcsRunTaskConfig;
   /** Whether the run still wants a worker (false once it was cancelled or failed). */
   isRunActive: (runId: string) => Promise<boolean>;
-  log: { info: (message: string, extra?: Record<string, unknown>) => void; error: (message: string, extra?: Record<string, unknown>) => void };
+  log: {
+    info: (message: string, extra?: Record<string, unknown>) => void;
+    error: (message: string, extra?: Record<string, unknown>) => void;
+  };
 }
 
 /** A launch attempt that should be retried through the queue (and end in the DLQ). */
@@ -47,7 +50,8 @@ export function createRunTaskLauncher(deps: RunTaskLauncherDeps) {
       throw new LaunchFailedError('run request is not JSON');
     }
     const parsed = RunRequestMessage.safeParse(json);
-    if (!parsed.success) throw new LaunchFailedError(`malformed run request: ${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')}`);
+    if (!parsed.success)
+      throw new LaunchFailedError(`malformed run request: ${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')}`);
     const spec = parsed.data;
 
     const claim = await deps.claims.claim(spec.runId);
@@ -69,7 +73,9 @@ export function createRunTaskLauncher(deps: RunTaskLauncherDeps) {
         count: 1,
         clientToken: spec.runId,
         startedBy: `hangar-${spec.runId}`.slice(0, 128),
-        networkConfiguration: { awsvpcConfiguration: { subnets: config.subnets, securityGroups: config.securityGroups, assignPublicIp: 'DISABLED' } },
+        networkConfiguration: {
+          awsvpcConfiguration: { subnets: config.subnets, securityGroups: config.securityGroups, assignPublicIp: 'DISABLED' },
+        },
         overrides: {
           containerOverrides: [
             {
@@ -91,10 +97,13 @@ export function createRunTaskLauncher(deps: RunTaskLauncherDeps) {
     );
     const task = response.tasks?.[0];
     if (!task?.taskArn) {
-      const reasons = (response.failures ?? []).map((failure) => `${failure.reason ?? 'unknown'}${failure.detail ? ` (${failure.detail})` : ''}`);
+      const reasons = (response.failures ?? []).map(
+        (failure) => `${failure.reason ?? 'unknown'}${failure.detail ? ` (${failure.detail})` : ''}`,
+      );
       throw new LaunchFailedError(`RunTask started no task: ${reasons.join('; ') || 'no reason given'}`);
     }
-    if (!(await deps.claims.started(spec.runId, task.taskArn))) deps.log.info('run cancelled while its task started', { runId: spec.runId, taskArn: task.taskArn });
+    if (!(await deps.claims.started(spec.runId, task.taskArn)))
+      deps.log.info('run cancelled while its task started', { runId: spec.runId, taskArn: task.taskArn });
     deps.log.info('worker task started', { runId: spec.runId, taskArn: task.taskArn, attempt: claim.attempt });
   }
 
@@ -104,7 +113,11 @@ export function createRunTaskLauncher(deps: RunTaskLauncherDeps) {
       try {
         await launchOne(record);
       } catch (error) {
-        deps.log.error('run launch failed', { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount, error: error instanceof Error ? error.message : String(error) });
+        deps.log.error('run launch failed', {
+          messageId: record.messageId,
+          receiveCount: record.attributes.ApproximateReceiveCount,
+          error: error instanceof Error ? error.message : String(error),
+        });
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }
@@ -119,7 +132,11 @@ export function ecsRunTaskConfigFromEnvironment(source: Record<string, string | 
     if (!found) throw new Error(`${name} must be set for the run launcher`);
     return found;
   };
-  const list = (name: string) => value(name).split(',').map((item) => item.trim()).filter(Boolean);
+  const list = (name: string) =>
+    value(name)
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   return {
     cluster: value(env.ecsClusterArn),
     taskDefinition: value(env.workerTaskDefinitionArn),

@@ -22,7 +22,10 @@ const client = () =>
 
 let bucketCount = 0;
 describeBlobStoreContract('s3 (real SDK client, local S3 endpoint)', () =>
-  Promise.resolve({ store: createS3BlobStore({ client: client(), bucket: `snapshots-${++bucketCount}` }), cleanup: () => Promise.resolve() }),
+  Promise.resolve({
+    store: createS3BlobStore({ client: client(), bucket: `snapshots-${++bucketCount}` }),
+    cleanup: () => Promise.resolve(),
+  }),
 );
 
 describe('S3 blob store', () => {

@@ -11,7 +11,9 @@ export interface S3BlobStoreOptions {
 }
 
 const isMissing = (error: unknown) =>
-  error instanceof NoSuchKey || error instanceof NotFound || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+  error instanceof NoSuchKey ||
+  error instanceof NotFound ||
+  (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
 
 /**
  * Snapshot blobs in S3 under `{prefix}{sha256}`. S3 checks each upload against its SHA-256

@@ -20,7 +20,13 @@ const config: EcsRunTaskConfig = {
   subnets: ['subnet-a', 'subnet-b'],
   securityGroups: ['sg-worker'],
 };
-const spec = (runId: string): RunSpec => ({ runId, appId: 'app_1', workspaceId: 'ws_1', controlPlaneUrl: 'https://api.example/', runToken: `token-${runId}-0123456789` });
+const spec = (runId: string): RunSpec => ({
+  runId,
+  appId: 'app_1',
+  workspaceId: 'ws_1',
+  controlPlaneUrl: 'https://api.example/',
+  runToken: `token-${runId}-0123456789`,
+});
 const record = (messageId: string, body: string, receiveCount = 1): SQSRecord =>
   ({ messageId, body, attributes: { ApproximateReceiveCount: String(receiveCount) } }) as unknown as SQSRecord;
 const batch = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
@@ -69,7 +75,9 @@ describe('SQS + ECS run launcher', () => {
   });
 
   it('starts one Fargate task per run with the run environment, and skips a redelivery', async () => {
-    ecsMock.on(RunTaskCommand).callsFake((input: { clientToken: string }) => ({ tasks: [{ taskArn: taskArn(input.clientToken) }], failures: [] }));
+    ecsMock
+      .on(RunTaskCommand)
+      .callsFake((input: { clientToken: string }) => ({ tasks: [{ taskArn: taskArn(input.clientToken) }], failures: [] }));
     const handler = launcherLambda();
     expect(await handler(batch(record('m1', JSON.stringify(spec('run_1')))))).toEqual({ batchItemFailures: [] });
     expect(ecsMock.commandCalls(RunTaskCommand).map((call) => call.args[0].input)).toEqual([
@@ -80,7 +88,9 @@ describe('SQS + ECS run launcher', () => {
         count: 1,
         clientToken: 'run_1',
         startedBy: 'hangar-run_1',
-        networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a', 'subnet-b'], securityGroups: ['sg-worker'], assignPublicIp: 'DISABLED' } },
+        networkConfiguration: {
+          awsvpcConfiguration: { subnets: ['subnet-a', 'subnet-b'], securityGroups: ['sg-worker'], assignPublicIp: 'DISABLED' },
+        },
         overrides: {
           containerOverrides: [
             {
@@ -111,13 +121,26 @@ describe('SQS + ECS run launcher', () => {
       .on(RunTaskCommand, { clientToken: 'run_2' })
       .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
       .resolves({ tasks: [{ taskArn: taskArn('run_2') }] });
-    ecsMock.on(RunTaskCommand, { clientToken: 'run_3' }).resolves({ tasks: [], failures: [{ reason: 'RESOURCE:ENI', detail: 'subnet full' }] });
+    ecsMock
+      .on(RunTaskCommand, { clientToken: 'run_3' })
+      .resolves({ tasks: [], failures: [{ reason: 'RESOURCE:ENI', detail: 'subnet full' }] });
     ecsMock.on(RunTaskCommand, { clientToken: 'run_1' }).resolves({ tasks: [{ taskArn: taskArn('run_1') }] });
     const handler = launcherLambda();
     const result = await handler(
-      batch(record('m1', JSON.stringify(spec('run_1'))), record('m2', JSON.stringify(spec('run_2'))), record('m3', JSON.stringify(spec('run_3'))), record('m4', '{"runId":"x"}'), record('m5', 'not json')),
+      batch(
+        record('m1', JSON.stringify(spec('run_1'))),
+        record('m2', JSON.stringify(spec('run_2'))),
+        record('m3', JSON.stringify(spec('run_3'))),
+        record('m4', '{"runId":"x"}'),
+        record('m5', 'not json'),
+      ),
     );
-    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }, { itemIdentifier: 'm3' }, { itemIdentifier: 'm4' }, { itemIdentifier: 'm5' }]);
+    expect(result.batchItemFailures).toEqual([
+      { itemIdentifier: 'm2' },
+      { itemIdentifier: 'm3' },
+      { itemIdentifier: 'm4' },
+      { itemIdentifier: 'm5' },
+    ]);
     // The retry of run_2 (claimed, never started) asks ECS again with the same idempotency token.
     expect(await handler(batch(record('m2', JSON.stringify(spec('run_2')), 2)))).toEqual({ batchItemFailures: [] });
     const run2Calls = ecsMock.commandCalls(RunTaskCommand).filter((call) => call.args[0].input.clientToken === 'run_2');

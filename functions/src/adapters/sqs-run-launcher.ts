@@ -7,7 +7,11 @@ import type { RunLaunchClaims } from './run-launch-claims';
 /** The run request on the queue: exactly the RunSpec, validated on both ends. */
 export const RunRequestMessage = z
   .object({
-    runId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/),
+    runId: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/),
     appId: z.string().min(1).max(64),
     workspaceId: z.string().min(1).max(64),
     controlPlaneUrl: z.string().url().max(512),

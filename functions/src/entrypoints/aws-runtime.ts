@@ -34,7 +34,8 @@ export const awsDocumentStore = () =>
 
 let redisUrl: Promise<string> | null = null;
 /** The ElastiCache URL with its AUTH password from Secrets Manager. */
-export const awsRedisUrl = () => (redisUrl ??= resolveRedisUrl(awsClients.secrets, requiredEnv(env.redisUrl), requiredEnv(env.redisAuthSecretArn)));
+export const awsRedisUrl = () =>
+  (redisUrl ??= resolveRedisUrl(awsClients.secrets, requiredEnv(env.redisUrl), requiredEnv(env.redisAuthSecretArn)));
 
 /** The S3 blob store of snapshots. */
 export const awsBlobStore = () => createS3BlobStore({ client: awsClients.s3, bucket: requiredEnv(env.blobBucket) });

@@ -10,7 +10,9 @@ import { logger } from './lambda-logger';
 export const handler = (event: CloudFormationCustomResourceEvent) =>
   createChangeStreamsResource({
     enable: async (databaseName) => {
-      const client = new MongoClient(await resolveMongoUri(awsClients.secrets, requiredEnv(env.mongodbSecretArn)), { serverSelectionTimeoutMS: 20_000 });
+      const client = new MongoClient(await resolveMongoUri(awsClients.secrets, requiredEnv(env.mongodbSecretArn)), {
+        serverSelectionTimeoutMS: 20_000,
+      });
       try {
         await client.db('admin').command({ modifyChangeStreams: 1, database: databaseName, collection: '', enable: true });
       } finally {

@@ -28,7 +28,9 @@ export const handler = middy<unknown, { failed: string[] }>()
     const failed = await worker.sweepLostWorkers();
     for (const runId of failed) {
       logger.warn('run failed: worker stopped heartbeating', { runId });
-      await launcher.stop(runId).catch((error: unknown) => logger.error('could not stop the task of a lost run', { runId, error: String(error) }));
+      await launcher
+        .stop(runId)
+        .catch((error: unknown) => logger.error('could not stop the task of a lost run', { runId, error: String(error) }));
     }
     return { failed };
   });

@@ -41,7 +41,12 @@ function setup(failing: { value: boolean }) {
     },
     disconnect: () => Promise.resolve(),
   };
-  const relay = createDocumentDbRelay({ store, registry, pusher, scopeOf: async (name) => (name === (await physicalCollectionName(scope)) ? scope : null) });
+  const relay = createDocumentDbRelay({
+    store,
+    registry,
+    pusher,
+    scopeOf: async (name) => (name === (await physicalCollectionName(scope)) ? scope : null),
+  });
   return { store, registry, sent, atlas: createAtlasRelay(relay) };
 }
 

@@ -35,7 +35,10 @@ export class AtlasRelayError extends Error {
  * DocumentDB batches (same sequence numbers, same "already relayed" check), as a batch of one.
  * A malformed event is dropped (retrying it cannot help); a failed push throws to be retried.
  */
-export function createAtlasRelay(relay: (event: DocumentDbChangeEvent) => Promise<BatchResult>, log: (message: string) => void = () => undefined) {
+export function createAtlasRelay(
+  relay: (event: DocumentDbChangeEvent) => Promise<BatchResult>,
+  log: (message: string) => void = () => undefined,
+) {
   return async (event: unknown): Promise<{ relayed: boolean }> => {
     const parsed = AtlasTriggerEvent.safeParse(event);
     if (!parsed.success) {

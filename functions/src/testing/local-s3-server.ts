@@ -22,7 +22,12 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
  * memory), so the S3 adapter is tested through the real SDK client, its signing and its
  * error parsing. It verifies `x-amz-checksum-sha256` like S3 does.
  */
-export async function startLocalS3(): Promise<{ endpoint: string; objects: Map<string, Buffer>; requests: LocalS3Request[]; close: () => Promise<void> }> {
+export async function startLocalS3(): Promise<{
+  endpoint: string;
+  objects: Map<string, Buffer>;
+  requests: LocalS3Request[];
+  close: () => Promise<void>;
+}> {
   const objects = new Map<string, Buffer>();
   const requests: LocalS3Request[] = [];
   const server: Server = createServer((request, response) => {
@@ -35,7 +40,9 @@ export async function startLocalS3(): Promise<{ endpoint: string; objects: Map<s
         const body = await readBody(request);
         const claimed = request.headers['x-amz-checksum-sha256'];
         if (typeof claimed === 'string' && claimed !== createHash('sha256').update(body).digest('base64')) {
-          response.writeHead(400, { 'content-type': 'application/xml' }).end(errorXml('BadDigest', 'The SHA256 you specified did not match the calculated checksum.'));
+          response
+            .writeHead(400, { 'content-type': 'application/xml' })
+            .end(errorXml('BadDigest', 'The SHA256 you specified did not match the calculated checksum.'));
           return;
         }
         objects.set(key, body);
@@ -49,7 +56,8 @@ export async function startLocalS3(): Promise<{ endpoint: string; objects: Map<s
         return;
       }
       if (request.method === 'GET') {
-        if (!object) response.writeHead(404, { 'content-type': 'application/xml' }).end(errorXml('NoSuchKey', 'The specified key does not exist.'));
+        if (!object)
+          response.writeHead(404, { 'content-type': 'application/xml' }).end(errorXml('NoSuchKey', 'The specified key does not exist.'));
         else response.writeHead(200, { 'content-length': object.length, 'content-type': 'application/octet-stream' }).end(object);
         return;
       }

@@ -64,7 +64,10 @@ export class Builder extends Construct {
       retentionPeriod: Duration.days(14),
     });
     acknowledge(this.deadLetterQueue, [
-      { id: 'AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the run-request queue; an alarm on its depth pages the operator.' },
+      {
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is the dead-letter queue of the run-request queue; an alarm on its depth pages the operator.',
+      },
     ]);
     // The visibility timeout exceeds six launcher timeouts, as Lambda's SQS guide asks, so a
     // message is never redelivered while a launcher still works on it.
@@ -109,11 +112,13 @@ export class Builder extends Construct {
     acknowledge(this.taskDefinition, [
       {
         id: 'AwsSolutions-ECS2',
-        reason: 'The container environment holds only non-secret settings (model gateway URL, provider, model name); the run token arrives per task as a RunTask override and expires with the run.',
+        reason:
+          'The container environment holds only non-secret settings (model gateway URL, provider, model name); the run token arrives per task as a RunTask override and expires with the run.',
       },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'The ECS execution role needs ecr:GetAuthorizationToken, which AWS only grants on Resource *; image pulls themselves are scoped to the asset repository.',
+        reason:
+          'The ECS execution role needs ecr:GetAuthorizationToken, which AWS only grants on Resource *; image pulls themselves are scoped to the asset repository.',
       },
     ]);
 
@@ -135,7 +140,12 @@ export class Builder extends Construct {
       environment: this.launchEnvironment,
     });
     this.launcher.fn.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true, maxBatchingWindow: Duration.seconds(0), maxConcurrency: 5 }),
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxBatchingWindow: Duration.seconds(0),
+        maxConcurrency: 5,
+      }),
     );
     this.grantRunTask(this.launcher.fn);
 
@@ -208,7 +218,8 @@ export class Builder extends Construct {
     acknowledge(grantee as unknown as IConstruct, [
       {
         id: arnFinding('ecs', `task/<${logicalIdOf(this.cluster)}>/*`),
-        reason: 'Task ids are assigned by RunTask; the grant covers tasks of the Hangar cluster only (and the ecs:cluster condition repeats it).',
+        reason:
+          'Task ids are assigned by RunTask; the grant covers tasks of the Hangar cluster only (and the ecs:cluster condition repeats it).',
       },
     ]);
   }
@@ -216,7 +227,9 @@ export class Builder extends Construct {
   /** SendMessage to the run-request queue (the control plane's RunLauncher.launch). */
   grantLaunch(grantee: iam.IGrantable): void {
     // Explicit actions: grantSendMessages would add kms:ReEncrypt* and kms:GenerateDataKey*.
-    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes'], resources: [this.queue.queueArn] }));
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes'], resources: [this.queue.queueArn] }),
+    );
     this.queueKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.grantStopTask(grantee);
   }

@@ -45,10 +45,15 @@ export class Cache extends Construct {
     acknowledge(this.authSecret, [
       {
         id: 'AwsSolutions-SMG4',
-        reason: 'ElastiCache AUTH tokens are rotated with ModifyReplicationGroup (AuthTokenUpdateStrategy ROTATE); there is no Secrets Manager rotation template for it. DEPLOY.md describes the rotation.',
+        reason:
+          'ElastiCache AUTH tokens are rotated with ModifyReplicationGroup (AuthTokenUpdateStrategy ROTATE); there is no Secrets Manager rotation template for it. DEPLOY.md describes the rotation.',
       },
     ]);
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: 'Hangar ElastiCache', allowAllOutbound: false });
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Hangar ElastiCache',
+      allowAllOutbound: false,
+    });
     const subnetIds = props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }).subnetIds;
     const password = this.authSecret.secretValueFromJson('password').unsafeUnwrap();
 
@@ -60,7 +65,11 @@ export class Cache extends Construct {
         accessString: 'on ~* &* +@all',
         authenticationMode: { Type: 'password', Passwords: [password] },
       });
-      const group = new elasticache.CfnUserGroup(this, 'UserGroup', { engine: 'valkey', userGroupId: 'hangar-app', userIds: [user.userId] });
+      const group = new elasticache.CfnUserGroup(this, 'UserGroup', {
+        engine: 'valkey',
+        userGroupId: 'hangar-app',
+        userIds: [user.userId],
+      });
       group.addDependency(user);
       const cache = new elasticache.CfnServerlessCache(this, 'Serverless', {
         engine: 'valkey',
@@ -76,7 +85,10 @@ export class Cache extends Construct {
       return;
     }
 
-    const subnetGroup = new elasticache.CfnSubnetGroup(this, 'Subnets', { description: 'Hangar ElastiCache (isolated subnets)', subnetIds });
+    const subnetGroup = new elasticache.CfnSubnetGroup(this, 'Subnets', {
+      description: 'Hangar ElastiCache (isolated subnets)',
+      subnetIds,
+    });
     const group = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
       replicationGroupDescription: 'Hangar run events, live-data subscriptions and fan-out',
       engine: 'valkey',

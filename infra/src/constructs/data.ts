@@ -54,7 +54,12 @@ export class Data extends Construct {
     const parameterGroup = new docdb.ClusterParameterGroup(this, 'Parameters', {
       family: 'docdb5.0',
       description: 'Hangar: TLS required, change streams retained 7 days, audit logs on',
-      parameters: { tls: 'enabled', change_stream_log_retention_duration: String(7 * 24 * 3600), audit_logs: 'enabled', profiler: 'enabled' },
+      parameters: {
+        tls: 'enabled',
+        change_stream_log_retention_duration: String(7 * 24 * 3600),
+        audit_logs: 'enabled',
+        profiler: 'enabled',
+      },
     });
     const removalPolicy = props.retain ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY;
     this.cluster = new docdb.DatabaseCluster(this, 'Cluster', {
@@ -94,19 +99,23 @@ export class Data extends Construct {
     acknowledge(this.cluster, [
       {
         id: 'AwsSolutions-DOC3',
-        reason: 'The master password is generated into Secrets Manager (DatabaseSecret, attached and rotated every 30 days); the rule cannot resolve the dynamic reference and throws.',
+        reason:
+          'The master password is generated into Secrets Manager (DatabaseSecret, attached and rotated every 30 days); the rule cannot resolve the dynamic reference and throws.',
       },
       {
         id: 'AwsSolutions-DOC5[LogExport::authenticate]',
-        reason: 'DocumentDB exports only the `audit` and `profiler` log types; both are exported, and the audit_logs parameter records authentication events in the audit log.',
+        reason:
+          'DocumentDB exports only the `audit` and `profiler` log types; both are exported, and the audit_logs parameter records authentication events in the audit log.',
       },
       {
         id: 'AwsSolutions-DOC5[LogExport::createIndex]',
-        reason: 'DocumentDB exports only the `audit` and `profiler` log types; both are exported, and the audit log records DDL such as createIndex.',
+        reason:
+          'DocumentDB exports only the `audit` and `profiler` log types; both are exported, and the audit log records DDL such as createIndex.',
       },
       {
         id: 'AwsSolutions-DOC5[LogExport::dropCollection]',
-        reason: 'DocumentDB exports only the `audit` and `profiler` log types; both are exported, and the audit log records DDL such as dropCollection.',
+        reason:
+          'DocumentDB exports only the `audit` and `profiler` log types; both are exported, and the audit log records DDL such as dropCollection.',
       },
     ]);
   }

@@ -46,7 +46,9 @@ export class HangarFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
-      ...(props.vpc ? { vpc: props.vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: props.securityGroups ?? [] } : {}),
+      ...(props.vpc
+        ? { vpc: props.vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: props.securityGroups ?? [] }
+        : {}),
       environment: {
         [env.serviceName]: `hangar-${props.entry.replace(/\.lambda\.ts$/, '')}`,
         [env.logLevel]: 'INFO',

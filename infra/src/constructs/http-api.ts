@@ -48,7 +48,10 @@ export class HttpApi extends Construct {
   /** Routes every path to the app; `/api/*` behind the JWT authorizer. Called once the Lambda exists. */
   addApp(handler: lambda.IFunction, auth: HttpApiAuthorization): void {
     const integration = new HttpLambdaIntegration('App', handler);
-    const authorizer = new HttpJwtAuthorizer('Jwt', auth.issuer, { jwtAudience: [auth.audience], identitySource: ['$request.header.Authorization'] });
+    const authorizer = new HttpJwtAuthorizer('Jwt', auth.issuer, {
+      jwtAudience: [auth.audience],
+      identitySource: ['$request.header.Authorization'],
+    });
     this.api.addRoutes({ path: '/api/{proxy+}', methods: [apigw.HttpMethod.ANY], integration, authorizer });
     const open = [
       ...this.api.addRoutes({ path: '/api/health', methods: [apigw.HttpMethod.GET], integration }),
@@ -60,7 +63,8 @@ export class HttpApi extends Construct {
       acknowledge(route, [
         {
           id: 'AwsSolutions-APIG4',
-          reason: 'This route carries its own credential that the app verifies: a run-scoped token (/internal), a preview capability URL (/preview), or none by design (/api/health, the sign-in configuration under /api/auth).',
+          reason:
+            'This route carries its own credential that the app verifies: a run-scoped token (/internal), a preview capability URL (/preview), or none by design (/api/health, the sign-in configuration under /api/auth).',
         },
       ]);
     }

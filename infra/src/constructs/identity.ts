@@ -13,7 +13,10 @@ export const cognitoDomainPrefix = (scope: Construct, prefix?: string) => prefix
 export function identityBrowserOrigins(scope: Construct, props: Pick<IdentityProps, 'mode' | 'issuer' | 'domainPrefix'>): string[] {
   if (props.mode === 'oidc') return props.issuer ? [new URL(props.issuer).origin] : [];
   const region = Stack.of(scope).region;
-  return [`https://cognito-idp.${region}.amazonaws.com`, `https://${cognitoDomainPrefix(scope, props.domainPrefix)}.auth.${region}.amazoncognito.com`];
+  return [
+    `https://cognito-idp.${region}.amazonaws.com`,
+    `https://${cognitoDomainPrefix(scope, props.domainPrefix)}.auth.${region}.amazoncognito.com`,
+  ];
 }
 
 export interface IdentityProps {
@@ -69,7 +72,8 @@ export class Identity extends Construct {
     acknowledge(pool, [
       {
         id: 'AwsSolutions-COG2',
-        reason: 'MFA is optional (TOTP) so an organisation can require it through its own policy; Cognito threat protection runs in full-function mode on every sign-in.',
+        reason:
+          'MFA is optional (TOTP) so an organisation can require it through its own policy; Cognito threat protection runs in full-function mode on every sign-in.',
       },
     ]);
     const client = pool.addClient('Console', {
@@ -92,7 +96,11 @@ export class Identity extends Construct {
       cognitoDomain: { domainPrefix: cognitoDomainPrefix(this, props.domainPrefix) },
       managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
-    new cognito.CfnManagedLoginBranding(this, 'Branding', { userPoolId: pool.userPoolId, clientId: client.userPoolClientId, useCognitoProvidedValues: true });
+    new cognito.CfnManagedLoginBranding(this, 'Branding', {
+      userPoolId: pool.userPoolId,
+      clientId: client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
     this.userPool = pool;
     this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${pool.userPoolId}`;
     this.audience = client.userPoolClientId;

@@ -27,7 +27,9 @@ export class ModelGateway extends Construct {
     if (!props.entry) {
       this.gateway = null;
       this.url = '';
-      new CfnOutput(this, 'Missing', { value: 'model-gateway.lambda.ts not present: workers run without a model gateway (offline generator)' });
+      new CfnOutput(this, 'Missing', {
+        value: 'model-gateway.lambda.ts not present: workers run without a model gateway (offline generator)',
+      });
       return;
     }
     this.gateway = props.makeFunction('ModelGatewayFunction', {
@@ -37,7 +39,10 @@ export class ModelGateway extends Construct {
       memorySize: 512,
       environment: props.environment,
     });
-    const url = this.gateway.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE, invokeMode: lambda.InvokeMode.RESPONSE_STREAM });
+    const url = this.gateway.fn.addFunctionUrl({
+      authType: lambda.FunctionUrlAuthType.NONE,
+      invokeMode: lambda.InvokeMode.RESPONSE_STREAM,
+    });
     this.url = url.url;
   }
 }

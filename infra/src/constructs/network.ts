@@ -52,7 +52,11 @@ export class Network extends Construct {
       description: 'Hangar builder worker tasks: HTTPS to the control plane and the model gateway only',
       allowAllOutbound: false,
     });
-    this.workerSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the control plane, the model gateway and AWS endpoints');
+    this.workerSecurityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'HTTPS to the control plane, the model gateway and AWS endpoints',
+    );
 
     // S3 is a free gateway endpoint; the interface endpoints replace NAT traffic that is either
     // large (ECR image layers of the worker) or constant (logs, queue polling, secret reads).
@@ -66,9 +70,16 @@ export class Network extends Construct {
       ['KmsEndpoint', ec2.InterfaceVpcEndpointAwsService.KMS],
     ];
     for (const [endpointId, service] of props.interfaceEndpoints ? interfaceEndpoints : []) {
-      const endpoint = this.vpc.addInterfaceEndpoint(endpointId, { service, subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, open: true });
+      const endpoint = this.vpc.addInterfaceEndpoint(endpointId, {
+        service,
+        subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        open: true,
+      });
       acknowledge(endpoint, [
-        { id: 'AwsSolutions-EC23', reason: 'The endpoint accepts HTTPS (443) from the VPC CIDR only; cdk-nag cannot read the CIDR because it is a token.' },
+        {
+          id: 'AwsSolutions-EC23',
+          reason: 'The endpoint accepts HTTPS (443) from the VPC CIDR only; cdk-nag cannot read the CIDR because it is a token.',
+        },
       ]);
     }
   }

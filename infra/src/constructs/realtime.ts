@@ -43,7 +43,8 @@ export class Realtime extends Construct {
     acknowledge(this.api, [
       {
         id: 'AwsSolutions-APIG4',
-        reason: 'The $connect Lambda verifies the OIDC token from the `token` query parameter (browsers cannot set headers on WebSocket upgrades) and the Origin header, and refuses the upgrade otherwise; a separate Lambda authorizer would verify the same token twice.',
+        reason:
+          'The $connect Lambda verifies the OIDC token from the `token` query parameter (browsers cannot set headers on WebSocket upgrades) and the Origin header, and refuses the upgrade otherwise; a separate Lambda authorizer would verify the same token twice.',
       },
     ]);
     this.url = this.stage.url;
@@ -53,7 +54,11 @@ export class Realtime extends Construct {
 
   /** Routes `$connect`, `$disconnect` and `$default` to the session handlers' Lambda. */
   addHandler(handler: lambda.IFunction): void {
-    for (const [routeKey, name] of [['$connect', 'ConnectIntegration'], ['$disconnect', 'DisconnectIntegration'], ['$default', 'DefaultRouteIntegration']] as const) {
+    for (const [routeKey, name] of [
+      ['$connect', 'ConnectIntegration'],
+      ['$disconnect', 'DisconnectIntegration'],
+      ['$default', 'DefaultRouteIntegration'],
+    ] as const) {
       this.api.addRoute(routeKey, { integration: new WebSocketLambdaIntegration(name, handler) });
     }
     this.grantManage(handler);

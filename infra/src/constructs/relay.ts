@@ -67,7 +67,8 @@ export class Relay extends Construct {
       acknowledge(fn, [
         {
           id: 'AwsSolutions-IAM5[Resource::*]',
-          reason: 'The DocumentDB event source mapping calls rds:DescribeDBClusters/Parameters/SubnetGroups, which Lambda requires on Resource * (RDS describe calls have no resource-level scoping for this use); ENI actions come from the VPC execution policy.',
+          reason:
+            'The DocumentDB event source mapping calls rds:DescribeDBClusters/Parameters/SubnetGroups, which Lambda requires on Resource * (RDS describe calls have no resource-level scoping for this use); ENI actions come from the VPC execution policy.',
         },
       ]);
       this.mapping.node.addDependency(fn.role as iam.IRole);
@@ -104,15 +105,30 @@ export class Relay extends Construct {
       retentionPeriod: Duration.days(14),
     });
     acknowledge(this.deadLetterQueue, [
-      { id: 'AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the Atlas relay rule target; an alarm on its depth pages the operator.' },
+      {
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is the dead-letter queue of the Atlas relay rule target; an alarm on its depth pages the operator.',
+      },
     ]);
     const bus = events.EventBus.fromEventBusName(this, 'PartnerBus', props.eventSourceName);
-    const partnerBus = new events.CfnEventBus(this, 'PartnerEventBus', { name: props.eventSourceName, eventSourceName: props.eventSourceName });
+    const partnerBus = new events.CfnEventBus(this, 'PartnerEventBus', {
+      name: props.eventSourceName,
+      eventSourceName: props.eventSourceName,
+    });
     this.rule = new events.Rule(this, 'AtlasChanges', {
       eventBus: bus,
       description: 'Hangar: Atlas Trigger change events of the Hangar database',
-      eventPattern: { source: [{ prefix: 'aws.partner/mongodb.com' }] as unknown as string[], detail: { ns: { db: [props.databaseName] } } },
-      targets: [new targets.LambdaFunction(this.relay.fn, { retryAttempts: 8, maxEventAge: Duration.hours(1), deadLetterQueue: this.deadLetterQueue })],
+      eventPattern: {
+        source: [{ prefix: 'aws.partner/mongodb.com' }] as unknown as string[],
+        detail: { ns: { db: [props.databaseName] } },
+      },
+      targets: [
+        new targets.LambdaFunction(this.relay.fn, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: this.deadLetterQueue,
+        }),
+      ],
     });
     this.rule.node.addDependency(partnerBus);
   }

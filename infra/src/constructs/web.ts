@@ -54,7 +54,12 @@ export class Web extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: !props.retain,
     });
-    acknowledge(this.logsBucket, [{ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the other buckets and distributions; logging it into itself would loop.' }]);
+    acknowledge(this.logsBucket, [
+      {
+        id: 'AwsSolutions-S1',
+        reason: 'This is the access-log bucket of the other buckets and distributions; logging it into itself would loop.',
+      },
+    ]);
     const privateBucket = (bucketId: string, prefix: string) =>
       new s3.Bucket(this, bucketId, {
         encryption: s3.BucketEncryption.S3_MANAGED,
@@ -101,7 +106,9 @@ export class Web extends Construct {
       },
     });
     const domainSettings = (domain?: string) =>
-      domain && certificate ? { domainNames: [domain], certificate, minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 } : {};
+      domain && certificate
+        ? { domainNames: [domain], certificate, minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 }
+        : {};
 
     this.consoleDistribution = new cloudfront.Distribution(this, 'ConsoleDistribution', {
       comment: 'Hangar console',
@@ -147,14 +154,22 @@ export class Web extends Construct {
 
     for (const distribution of [this.consoleDistribution, this.previewDistribution]) {
       acknowledge(distribution, [
-        { id: 'AwsSolutions-CFR1', reason: 'Hangar is used by distributed teams; restricting countries is an operator choice (DEPLOY.md shows how).' },
-        { id: 'AwsSolutions-CFR2', reason: 'A WAF web ACL costs a fixed monthly fee; DEPLOY.md lists attaching one (with rate-based rules) as an option. API Gateway throttles every route.' },
+        {
+          id: 'AwsSolutions-CFR1',
+          reason: 'Hangar is used by distributed teams; restricting countries is an operator choice (DEPLOY.md shows how).',
+        },
+        {
+          id: 'AwsSolutions-CFR2',
+          reason:
+            'A WAF web ACL costs a fixed monthly fee; DEPLOY.md lists attaching one (with rate-based rules) as an option. API Gateway throttles every route.',
+        },
         ...(certificate
           ? []
           : [
               {
                 id: 'AwsSolutions-CFR4',
-                reason: 'Without a custom domain the distribution uses the default *.cloudfront.net certificate, whose minimum protocol CloudFront fixes; a custom domain uses TLSv1.2_2021.',
+                reason:
+                  'Without a custom domain the distribution uses the default *.cloudfront.net certificate, whose minimum protocol CloudFront fixes; a custom domain uses TLSv1.2_2021.',
               },
             ]),
       ]);

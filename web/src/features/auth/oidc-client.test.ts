@@ -9,7 +9,13 @@ describe('OIDC client', () => {
     expect(randomToken(48)).toMatch(/^[A-Za-z0-9_-]{64}$/);
   });
   it('asks for the code flow with PKCE, state and nonce', () => {
-    const url = new URL(authorizationUrl({ authorization_endpoint: 'https://idp.example/oauth2/authorize', token_endpoint: 'https://idp.example/oauth2/token' }, settings, { state: 's', nonce: 'n', challenge: 'c' }));
+    const url = new URL(
+      authorizationUrl(
+        { authorization_endpoint: 'https://idp.example/oauth2/authorize', token_endpoint: 'https://idp.example/oauth2/token' },
+        settings,
+        { state: 's', nonce: 'n', challenge: 'c' },
+      ),
+    );
     expect(Object.fromEntries(url.searchParams)).toEqual({
       response_type: 'code',
       client_id: 'hangar-console',
@@ -22,10 +28,24 @@ describe('OIDC client', () => {
     });
   });
   it("signs out at the end_session_endpoint, or at Cognito's /logout beside /oauth2/authorize", () => {
-    const generic = signOutUrl({ authorization_endpoint: 'https://idp.example/authorize', token_endpoint: 'x', end_session_endpoint: 'https://idp.example/logout' }, settings, 'id.token', 'https://hangar.example/sign-in');
-    expect(generic).toBe('https://idp.example/logout?client_id=hangar-console&post_logout_redirect_uri=https%3A%2F%2Fhangar.example%2Fsign-in&id_token_hint=id.token');
-    const cognito = signOutUrl({ authorization_endpoint: 'https://hangar.auth.eu-west-1.amazoncognito.com/oauth2/authorize', token_endpoint: 'x' }, settings, null, 'https://hangar.example/sign-in');
-    expect(cognito).toBe('https://hangar.auth.eu-west-1.amazoncognito.com/logout?client_id=hangar-console&logout_uri=https%3A%2F%2Fhangar.example%2Fsign-in');
+    const generic = signOutUrl(
+      { authorization_endpoint: 'https://idp.example/authorize', token_endpoint: 'x', end_session_endpoint: 'https://idp.example/logout' },
+      settings,
+      'id.token',
+      'https://hangar.example/sign-in',
+    );
+    expect(generic).toBe(
+      'https://idp.example/logout?client_id=hangar-console&post_logout_redirect_uri=https%3A%2F%2Fhangar.example%2Fsign-in&id_token_hint=id.token',
+    );
+    const cognito = signOutUrl(
+      { authorization_endpoint: 'https://hangar.auth.eu-west-1.amazoncognito.com/oauth2/authorize', token_endpoint: 'x' },
+      settings,
+      null,
+      'https://hangar.example/sign-in',
+    );
+    expect(cognito).toBe(
+      'https://hangar.auth.eu-west-1.amazoncognito.com/logout?client_id=hangar-console&logout_uri=https%3A%2F%2Fhangar.example%2Fsign-in',
+    );
     expect(signOutUrl({ authorization_endpoint: 'https://idp.example/authorize', token_endpoint: 'x' }, settings, null, '/')).toBeNull();
   });
 });

@@ -36,7 +36,11 @@ export class OidcError extends Error {
   }
 }
 
-const base64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const base64Url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 
 /** A random URL-safe string (PKCE verifier, state, nonce). */
 export function randomToken(bytes = 32): string {
@@ -56,11 +60,19 @@ export async function discover(issuer: string): Promise<OidcEndpoints> {
   if (typeof document.authorization_endpoint !== 'string' || typeof document.token_endpoint !== 'string') {
     throw new OidcError('discovery_failed', `${issuer} does not publish authorization and token endpoints.`);
   }
-  return { authorization_endpoint: document.authorization_endpoint, token_endpoint: document.token_endpoint, ...(document.end_session_endpoint ? { end_session_endpoint: document.end_session_endpoint } : {}) };
+  return {
+    authorization_endpoint: document.authorization_endpoint,
+    token_endpoint: document.token_endpoint,
+    ...(document.end_session_endpoint ? { end_session_endpoint: document.end_session_endpoint } : {}),
+  };
 }
 
 /** The authorization request URL (code flow, PKCE S256, state and nonce). */
-export function authorizationUrl(endpoints: OidcEndpoints, settings: OidcSettings, request: { state: string; nonce: string; challenge: string }): string {
+export function authorizationUrl(
+  endpoints: OidcEndpoints,
+  settings: OidcSettings,
+  request: { state: string; nonce: string; challenge: string },
+): string {
   const url = new URL(endpoints.authorization_endpoint);
   url.search = new URLSearchParams({
     response_type: 'code',
@@ -95,12 +107,20 @@ async function tokenRequest(endpoints: OidcEndpoints, body: Record<string, strin
   const json = (await response.json()) as { id_token?: unknown; refresh_token?: unknown };
   if (typeof json.id_token !== 'string') throw new OidcError('token_failed', 'The identity provider answered without an ID token.');
   // Cognito does not rotate refresh tokens: keep the one we have when none comes back.
-  return { idToken: json.id_token, refreshToken: typeof json.refresh_token === 'string' ? json.refresh_token : previousRefresh, expiresAt: expiryOf(json.id_token) };
+  return {
+    idToken: json.id_token,
+    refreshToken: typeof json.refresh_token === 'string' ? json.refresh_token : previousRefresh,
+    expiresAt: expiryOf(json.id_token),
+  };
 }
 
 /** Exchanges an authorization code (with its PKCE verifier) for tokens. */
 export function exchangeCode(endpoints: OidcEndpoints, settings: OidcSettings, code: string, verifier: string): Promise<OidcTokens> {
-  return tokenRequest(endpoints, { grant_type: 'authorization_code', code, redirect_uri: settings.redirectUri, client_id: settings.clientId, code_verifier: verifier }, null);
+  return tokenRequest(
+    endpoints,
+    { grant_type: 'authorization_code', code, redirect_uri: settings.redirectUri, client_id: settings.clientId, code_verifier: verifier },
+    null,
+  );
 }
 
 /** New tokens from a refresh token. */
@@ -115,7 +135,11 @@ export function refreshTokens(endpoints: OidcEndpoints, settings: OidcSettings, 
 export function signOutUrl(endpoints: OidcEndpoints, settings: OidcSettings, idToken: string | null, returnTo: string): string | null {
   if (endpoints.end_session_endpoint) {
     const url = new URL(endpoints.end_session_endpoint);
-    url.search = new URLSearchParams({ client_id: settings.clientId, post_logout_redirect_uri: returnTo, ...(idToken ? { id_token_hint: idToken } : {}) }).toString();
+    url.search = new URLSearchParams({
+      client_id: settings.clientId,
+      post_logout_redirect_uri: returnTo,
+      ...(idToken ? { id_token_hint: idToken } : {}),
+    }).toString();
     return url.toString();
   }
   if (endpoints.authorization_endpoint.endsWith('/oauth2/authorize')) {

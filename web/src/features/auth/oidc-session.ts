@@ -50,20 +50,34 @@ const write = (key: string, value: unknown) => {
   }
 };
 
-const settingsOf = (config: StoredConfig): OidcSettings => ({ issuer: config.issuer, clientId: config.clientId, redirectUri: `${window.location.origin}/auth/callback` });
+const settingsOf = (config: StoredConfig): OidcSettings => ({
+  issuer: config.issuer,
+  clientId: config.clientId,
+  redirectUri: `${window.location.origin}/auth/callback`,
+});
 
 let endpoints: Promise<OidcEndpoints> | null = null;
-const endpointsOf = (issuer: string) => (endpoints ??= discover(issuer).catch((error: unknown) => {
-  endpoints = null;
-  throw error;
-}));
+const endpointsOf = (issuer: string) =>
+  (endpoints ??= discover(issuer).catch((error: unknown) => {
+    endpoints = null;
+    throw error;
+  }));
 
 /** Sends the browser to the issuer's sign-in page; it comes back to /auth/callback. */
 export async function beginOidcSignIn(config: StoredConfig, returnTo: string): Promise<void> {
   write(configKey, config);
-  const pending: Pending = { state: randomToken(), nonce: randomToken(), verifier: randomToken(48), returnTo: returnTo.startsWith('/') ? returnTo : '/' };
+  const pending: Pending = {
+    state: randomToken(),
+    nonce: randomToken(),
+    verifier: randomToken(48),
+    returnTo: returnTo.startsWith('/') ? returnTo : '/',
+  };
   write(pendingKey, pending);
-  const url = authorizationUrl(await endpointsOf(config.issuer), settingsOf(config), { state: pending.state, nonce: pending.nonce, challenge: await codeChallenge(pending.verifier) });
+  const url = authorizationUrl(await endpointsOf(config.issuer), settingsOf(config), {
+    state: pending.state,
+    nonce: pending.nonce,
+    challenge: await codeChallenge(pending.verifier),
+  });
   window.location.assign(url);
 }
 
@@ -75,7 +89,8 @@ export async function completeOidcSignIn(callbackUrl: string): Promise<string> {
   write(pendingKey, null);
   if (params.get('error')) throw new OidcError('denied', params.get('error_description') ?? 'The identity provider refused the sign-in.');
   const code = params.get('code');
-  if (!pending || !config || !code || params.get('state') !== pending.state) throw new OidcError('state_mismatch', 'This sign-in link is stale or was not started here. Sign in again.');
+  if (!pending || !config || !code || params.get('state') !== pending.state)
+    throw new OidcError('state_mismatch', 'This sign-in link is stale or was not started here. Sign in again.');
   write(tokensKey, await exchangeCode(await endpointsOf(config.issuer), settingsOf(config), code, pending.verifier));
   return pending.returnTo;
 }
@@ -116,6 +131,11 @@ export async function oidcSignOut(): Promise<void> {
   const config = read<StoredConfig>(configKey);
   write(tokensKey, null);
   if (!config) return;
-  const url = signOutUrl(await endpointsOf(config.issuer), settingsOf(config), tokens?.idToken ?? null, `${window.location.origin}/sign-in`);
+  const url = signOutUrl(
+    await endpointsOf(config.issuer),
+    settingsOf(config),
+    tokens?.idToken ?? null,
+    `${window.location.origin}/sign-in`,
+  );
   if (url) window.location.assign(url);
 }
