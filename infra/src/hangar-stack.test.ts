@@ -50,7 +50,6 @@ describe('Hangar stack', () => {
       'NODE_EXTRA_CA_CERTS',
       'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
       'AWS_NODEJS_CONNECTION_REUSE_ENABLED',
-      'HANGAR_ANTHROPIC_KEY_SECRET_ARN',
     ]);
     const functions = Object.values(template().findResources('AWS::Lambda::Function')) as Resource[];
     const names = functions.flatMap((fn) => Object.keys((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables));

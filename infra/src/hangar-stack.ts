@@ -146,7 +146,7 @@ export class HangarStack extends Stack {
     this.modelGateway = new ModelGateway(this, 'ModelGateway', {
       makeFunction,
       entry: props.modelGatewayEntry !== undefined ? props.modelGatewayEntry : modelGatewayEntryExists() ? 'model-gateway.lambda.ts' : null,
-      environment: { ...modelSettings, ...(anthropicKey ? { HANGAR_ANTHROPIC_KEY_SECRET_ARN: anthropicKey.secretArn } : {}) },
+      environment: { ...modelSettings, ...(anthropicKey ? { [env.anthropicKeySecretArn]: anthropicKey.secretArn } : {}) },
     });
     if (this.modelGateway.gateway) {
       const gatewayFn = this.modelGateway.gateway.fn;

@@ -38,6 +38,8 @@ export const environmentVariables = {
   runToken: 'HANGAR_RUN_TOKEN',
   /** The control-plane model gateway (a Lambda function URL) that workers send model calls to. */
   modelGatewayUrl: 'HANGAR_MODEL_GATEWAY_URL',
+  /** Secrets Manager secret with the Anthropic API key; only the model gateway reads it. */
+  anthropicKeySecretArn: 'HANGAR_ANTHROPIC_KEY_SECRET_ARN',
   modelProvider: 'HANGAR_MODEL_PROVIDER',
   model: 'HANGAR_MODEL',
   /** KMS key that encrypts app secrets (envelope encryption; the secret-store adapter comes later). */
