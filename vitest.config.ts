@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['protocol/src/**/*.test.ts', 'functions/src/**/*.test.ts', 'web/src/**/*.test.{ts,tsx}', 'template/src/**/*.test.ts', 'worker-container/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['protocol/src/**/*.test.ts', 'functions/src/**/*.test.ts', 'web/src/**/*.test.{ts,tsx}', 'template/src/**/*.test.ts', 'worker-container/src/**/*.test.ts', 'scripts/**/*.test.ts', 'infra/src/**/*.test.ts'],
     testTimeout: 30_000,
     // The SDK only talks to local endpoints in tests; its Node 20 support notice is noise.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

@@ -1,6 +1,6 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { type Bench, printFigureTable, requiredFigureNames, writeFigureJson } from './bench/bench-report';
+import { type Bench, printFigureTable, requiredFigureNames, tableOnlyBench, writeFigureJson } from './bench/bench-report';
 import { browserToBrowserBench } from './bench/browser-to-browser.bench';
 import { benchBuildSandbox } from './bench/build-sandbox.bench';
 import { workspaceBuildsBench } from './bench/builder.bench';
@@ -9,6 +9,7 @@ import { FigureRegistry } from './bench/figures';
 import { liveDataBench } from './bench/live-data.bench';
 import { promptToPreviewBench } from './bench/prompt-to-preview.bench';
 import { runStreamBench } from './bench/run-stream.bench';
+import { benchLambdaBundles } from './bench/lambda-bundles.bench';
 
 /**
  * Every bench, in run order. To add one: export a `Bench` ({ name, run(figures) }) from
@@ -35,6 +36,7 @@ const benches: Bench[] = [
   buildSandboxBench,
   promptToPreviewBench,
   browserToBrowserBench,
+  tableOnlyBench('lambda_bundles', benchLambdaBundles),
 ];
 
 const usage = 'usage: npm run bench -- [--json <file>] [--only <bench>[,<bench>...]]';

@@ -21,4 +21,41 @@ export const environmentVariables = {
   secretsKmsKeyId: 'HANGAR_SECRETS_KMS_KEY_ID',
   /** The internal API base URL workers are given (the HTTP API's URL on AWS). */
   internalApiUrl: 'HANGAR_INTERNAL_API_URL',
+  // AWS deployment (set by infra/, read by the Lambda entry points and the AWS composition).
+  /** Secrets Manager secret with the DocumentDB credentials ({username,password,host,port}) or an Atlas `{uri}`. */
+  mongodbSecretArn: 'HANGAR_MONGODB_SECRET_ARN',
+  /** Secrets Manager secret holding the ElastiCache AUTH token (HANGAR_REDIS_URL carries no password). */
+  redisAuthSecretArn: 'HANGAR_REDIS_AUTH_SECRET_ARN',
+  /** S3 bucket of content-addressed snapshot blobs. */
+  blobBucket: 'HANGAR_BLOB_BUCKET',
+  /** SQS queue of run requests that the launcher Lambda turns into ECS tasks. */
+  runQueueUrl: 'HANGAR_RUN_QUEUE_URL',
+  ecsClusterArn: 'HANGAR_ECS_CLUSTER_ARN',
+  workerTaskDefinitionArn: 'HANGAR_WORKER_TASK_DEFINITION_ARN',
+  workerContainerName: 'HANGAR_WORKER_CONTAINER_NAME',
+  /** Comma-separated private subnet ids for worker tasks. */
+  workerSubnetIds: 'HANGAR_WORKER_SUBNET_IDS',
+  /** Comma-separated security group ids for worker tasks. */
+  workerSecurityGroupIds: 'HANGAR_WORKER_SECURITY_GROUP_IDS',
+  /** The control plane's internal API base URL as a worker reaches it. */
+  controlPlaneUrl: 'HANGAR_CONTROL_PLANE_URL',
+  /** Set on each worker: the run it serves and its run-scoped bearer token. */
+  runId: 'HANGAR_RUN_ID',
+  runToken: 'HANGAR_RUN_TOKEN',
+  /** The control-plane model gateway (a Lambda function URL) that workers send model calls to. */
+  modelGatewayUrl: 'HANGAR_MODEL_GATEWAY_URL',
+  /** Secrets Manager secret with the Anthropic API key; only the model gateway reads it. */
+  anthropicKeySecretArn: 'HANGAR_ANTHROPIC_KEY_SECRET_ARN',
+  modelProvider: 'HANGAR_MODEL_PROVIDER',
+  model: 'HANGAR_MODEL',
+  /** KMS key that encrypts app secrets (envelope encryption; the secret-store adapter comes later). */
+  secretsKeyArn: 'HANGAR_SECRETS_KEY_ARN',
+  /** EventBridge Scheduler group and the role schedules assume, for app-agent triggers. */
+  schedulerGroupName: 'HANGAR_SCHEDULER_GROUP_NAME',
+  schedulerRoleArn: 'HANGAR_SCHEDULER_ROLE_ARN',
+  /** Base URL of the preview distribution (its own origin, never the console's). */
+  previewBaseUrl: 'HANGAR_PREVIEW_BASE_URL',
+  /** Structured log level of the Lambda entry points (Powertools Logger). */
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

@@ -1,4 +1,5 @@
 import { createBrowserRouter } from 'react-router';
+import { OidcCallbackPage } from './features/auth/oidc-callback-page';
 import { RequireAuth } from './features/auth/require-auth';
 import { WorkspaceLayout } from './features/workspaces/workspace-layout';
 import { AppPage } from './pages/app-page';
@@ -12,6 +13,7 @@ import { WorkspacesPage } from './pages/workspaces-page';
 /** Every route of the console. */
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage /> },
+  { path: '/auth/callback', element: <OidcCallbackPage /> },
   {
     element: <RequireAuth />,
     children: [

@@ -1,3 +1,5 @@
+import type { DocumentStore } from '../ports/document-store';
+import { awsBlobStore, awsRunLauncher } from './aws-runtime';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { createKmsSecretCipher } from '../adapters/kms-secret-cipher';
 import { createSafeHttpClient } from '../adapters/outbound/safe-http-client';
@@ -73,8 +75,14 @@ const notConfigured = (what: string) => () =>
  */
 export interface AwsBuilderAdapters {
   blobs: (settings: AwsSettings) => BlobStore;
-  launcher: (settings: AwsSettings) => RunLauncher;
+  launcher: (settings: AwsSettings, store: DocumentStore) => RunLauncher;
 }
+
+/** The deployed adapters: snapshots in S3, runs through SQS to the launcher Lambda and ECS RunTask. */
+export const s3AndSqsBuilderAdapters: AwsBuilderAdapters = {
+  blobs: () => awsBlobStore(),
+  launcher: (_settings, store) => awsRunLauncher(store),
+};
 
 /** Until the S3 and ECS adapters land, snapshots and runs answer 503 with the reason. */
 export const unconfiguredBuilderAdapters: AwsBuilderAdapters = {
@@ -89,11 +97,12 @@ export const unconfiguredBuilderAdapters: AwsBuilderAdapters = {
 
 /** Chooses the AWS adapters: DocumentDB/Mongo store, Redis run log and registry, OIDC, API Gateway pushes. */
 export function awsPorts(settings: AwsSettings, builder: AwsBuilderAdapters = unconfiguredBuilderAdapters): ControlPlanePorts {
+  const store = createMongoDocumentStore({ uri: settings.mongodbUri, databaseName: settings.mongodbDatabase });
   return {
-    store: createMongoDocumentStore({ uri: settings.mongodbUri, databaseName: settings.mongodbDatabase }),
+    store,
     runEvents: createRedisRunEventLog({ url: settings.redisUrl }),
     blobs: builder.blobs(settings),
-    launcher: builder.launcher(settings),
+    launcher: builder.launcher(settings, store),
     // Subscriptions (data and runs) live in ElastiCache so every Lambda container sees them.
     registry: createRedisConnectionRegistry({ url: settings.redisUrl }),
     pusher: new ApiGatewayConnectionPusher({ endpoint: settings.websocketManagementEndpoint, region: settings.region }),
@@ -130,7 +139,7 @@ export function composeAws(
 /** One composition per container, shared by the HTTP, WebSocket and relay entry points. */
 export const awsComposition = onceSuccessful(async () => {
   const settings = awsSettingsFromEnvironment();
-  const ports = awsPorts(settings);
+  const ports = awsPorts(settings, s3AndSqsBuilderAdapters);
   try {
     return await composeAws(ports, settings);
   } catch (error) {

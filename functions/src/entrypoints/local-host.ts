@@ -194,7 +194,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     const root = new Hono<AppEnv>();
     root.route('/', plane.app);
     if (options.webDistDir) {
-      const serveStatic = createStaticHandler(options.webDistDir);
+      const serveStatic = createStaticHandler(options.webDistDir, options.oidc ? [new URL(options.oidc.issuer).origin] : []);
       root.get('*', (c) => serveStatic(new URL(c.req.url).pathname));
     }
     gateway.serve(plane.websocketHandlers);

@@ -13,31 +13,37 @@ const contentTypes: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** The console's Content-Security-Policy: own scripts only, no framing of the console. */
-export const consoleContentSecurityPolicy = [
+/**
+ * The console's Content-Security-Policy: own scripts only, no framing of the console. In OIDC
+ * mode the console also talks to the issuer (discovery, token endpoint): `connectSources`.
+ */
+export const contentSecurityPolicy = (connectSources: string[] = []) => [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
-  "connect-src 'self' ws: wss:",
+  ["connect-src 'self' ws: wss:", ...connectSources].join(' '),
   "frame-ancestors 'none'",
   "base-uri 'self'",
   "form-action 'self'",
   "object-src 'none'",
 ].join('; ');
 
-const securityHeaders = {
-  'content-security-policy': consoleContentSecurityPolicy,
+export const consoleContentSecurityPolicy = contentSecurityPolicy();
+
+const headersFor = (connectSources: string[]) => ({
+  'content-security-policy': contentSecurityPolicy(connectSources),
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
-};
+});
 
 /**
  * Serves the built console from `root`. Paths without a file extension fall back to
  * index.html (client-side routes). Paths never escape `root`.
  */
-export function createStaticHandler(root: string) {
+export function createStaticHandler(root: string, connectSources: string[] = []) {
+  const securityHeaders = headersFor(connectSources);
   const base = normalize(root + sep);
   return async (pathname: string): Promise<Response> => {
     let decoded: string;

@@ -1,4 +1,5 @@
 import { identityHeader } from '@hangar/protocol';
+import { oidcBearer } from '../features/auth/oidc-session';
 import { readActiveIdentity } from './active-identity';
 import { ApiError } from './api-error';
 
@@ -32,6 +33,8 @@ export async function request<T>(method: Method, path: string, options: RequestO
   const headers: Record<string, string> = { accept: 'application/json' };
   const identityId = readActiveIdentity();
   if (identityId) headers[identityHeader] = identityId;
+  const bearer = await oidcBearer();
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
 
   let response: Response;

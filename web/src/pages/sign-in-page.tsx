@@ -10,6 +10,7 @@ import { Button } from '../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../components/ui/card';
 import { Skeleton } from '../components/ui/skeleton';
 import { IdentityList } from '../features/auth/identity-list';
+import { OidcSignIn } from '../features/auth/oidc-sign-in';
 import { SignInForm } from '../features/auth/sign-in-form';
 import { api, errorMessage, isApiError } from '../lib/api';
 import { authConfigQuery, meQuery, queryKeys } from '../lib/queries';
@@ -83,14 +84,14 @@ export function SignInPage() {
   if (config.data.mode === 'oidc') {
     return (
       <SignInShell title="Single sign-on" description="This deployment signs people in through your identity provider.">
-        <div className="flex items-start gap-3 rounded-lg bg-muted px-4 py-3 text-sm">
-          <KeyRound className="mt-0.5 size-4 shrink-0 text-muted-foreground" aria-hidden />
-          <p>
-            Requests are authenticated with bearer tokens issued by{' '}
-            <span className="font-medium break-all">{config.data.issuer ?? 'your OpenID Connect provider'}</span>. Sign in through your
-            company portal to open Hangar.
-          </p>
-        </div>
+        {config.data.issuer && config.data.audience ? (
+          <OidcSignIn issuer={config.data.issuer} clientId={config.data.audience} returnTo={returnPath} />
+        ) : (
+          <div className="flex items-start gap-3 rounded-lg bg-muted px-4 py-3 text-sm">
+            <KeyRound className="mt-0.5 size-4 shrink-0 text-muted-foreground" aria-hidden />
+            <p>Requests are authenticated with bearer tokens from your OpenID Connect provider. Sign in through your company portal to open Hangar.</p>
+          </div>
+        )}
       </SignInShell>
     );
   }

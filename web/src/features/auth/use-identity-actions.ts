@@ -3,6 +3,7 @@ import { useLocation, useNavigate } from 'react-router';
 import { api, errorMessage } from '../../lib/api';
 import { queryKeys } from '../../lib/queries';
 import { useToast } from '../../components/ui/toast';
+import { oidcSignedIn, oidcSignOut } from './oidc-session';
 
 /** Switch, add and sign out identities; every change starts the tab from a clean cache. */
 export function useIdentityActions() {
@@ -23,7 +24,7 @@ export function useIdentityActions() {
   });
 
   const signOut = useMutation({
-    mutationFn: (identityId?: string) => api.signOut(identityId),
+    mutationFn: (identityId?: string) => (oidcSignedIn() ? oidcSignOut() : api.signOut(identityId)),
     onSuccess: async () => {
       queryClient.clear();
       await navigate('/sign-in', { replace: true });

@@ -1,5 +1,6 @@
 import { ServerMessage, type ClientMessage } from '@hangar/protocol';
 import { readActiveIdentity } from '../../lib/active-identity';
+import { currentOidcToken } from '../auth/oidc-session';
 
 type SocketHandlers = {
   onOpen: () => void;
@@ -38,7 +39,8 @@ export class ReconnectingSocket {
 
     const identity = readActiveIdentity();
     const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const query = identity ? `?identity=${encodeURIComponent(identity)}` : '';
+    const token = currentOidcToken();
+    const query = token ? `?token=${encodeURIComponent(token)}` : identity ? `?identity=${encodeURIComponent(identity)}` : '';
     const socket = new WebSocket(`${scheme}//${window.location.host}/ws${query}`);
     this.socket = socket;
     this.identity = identity;

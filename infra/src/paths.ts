@@ -1,0 +1,13 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: the Docker build context of the worker and the esbuild project root. */
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A Lambda entry point under functions/src/entrypoints. */
+export const lambdaEntry = (file: string) => join(repoRoot, 'functions', 'src', 'entrypoints', file);
+
+/** The model gateway is written separately; the stack adds it once its entry point exists. */
+export const modelGatewayEntry = lambdaEntry('model-gateway.lambda.ts');
+export const modelGatewayEntryExists = () => existsSync(modelGatewayEntry);
