@@ -98,12 +98,14 @@ function shallowEqual<T extends object>(left: T, right: T): boolean {
 export class HangarClient {
   readonly #connection: BridgeConnection;
   readonly #createId: () => string;
+  readonly #disconnected: string | null;
   readonly #entries = new Map<string, Entry>();
   readonly #collections = new Map<string, CollectionState>();
   #writeSeq = 0;
 
   constructor(options: HangarClientOptions) {
     this.#createId = options.createId ?? createDocumentId;
+    this.#disconnected = options.transport.disconnected ?? null;
     this.#connection = new BridgeConnection(options.transport, {
       timeoutMs: options.timeoutMs,
       onPush: (message) => this.#onPush(message),
@@ -113,6 +115,11 @@ export class HangarClient {
   /** What the console said when it connected (app, data scope, read-only), or null until then. */
   get session(): BridgeReady | null {
     return this.#connection.session;
+  }
+
+  /** Why no console can answer (the app was opened outside Hangar), or null when one can. */
+  get disconnected(): string | null {
+    return this.#disconnected;
   }
 
   /** Stops talking to the console; open requests fail with `unavailable`. */
@@ -186,6 +193,8 @@ export class HangarClient {
   // ── writes ────────────────────────────────────────────────────────────────
 
   async #write(collection: string, write: DistributiveOmit<PendingWrite, 'seq'>, body: BridgeRequestBody): Promise<HangarDocument> {
+    // Refused before the optimistic apply: a write that can never be saved must not flash on screen.
+    if (this.#disconnected) throw new HangarError('unavailable', this.#disconnected);
     if (this.session?.readOnly) throw new HangarError('forbidden', 'This app’s data is read-only here.');
     const state = this.#state(collection);
     const pending: PendingWrite = { ...write, seq: ++this.#writeSeq };
