@@ -1,14 +1,50 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Three projects, so the fast feedback loop stays fast:
+ * - `unit`: everything that runs in-process (in-memory SQLite included); `npm run test:unit`.
+ * - `integration`: tests that start real servers or processes: redis-server, the local host,
+ *   npm (real or scripted) processes, the template's dependency cache, tsc and Vite builds. A new such test is named `*.integration.test.ts` or listed here.
+ * - `e2e`: `scripts/e2e/`, the real host driven through the real worker and Chromium.
+ * `npm test` runs all three.
+ */
+const allTests = [
+  'protocol/src/**/*.test.ts',
+  'functions/src/**/*.test.ts',
+  'web/src/**/*.test.{ts,tsx}',
+  'template/src/**/*.test.ts',
+  'worker-container/src/**/*.test.ts',
+  'scripts/**/*.test.ts',
+];
+const e2eTests = ['scripts/e2e/**/*.test.ts'];
+const integrationTests = [
+  '**/*.integration.test.ts',
+  'functions/src/adapters/redis-*.test.ts',
+  'functions/src/entrypoints/local-host.test.ts',
+  'worker-container/src/build/add-dependency-tool.test.ts',
+  'worker-container/src/build/build-gate.test.ts',
+  'worker-container/src/build/dependency-cache.test.ts',
+  'worker-container/src/build/prepare-workspace.test.ts',
+  'worker-container/src/offline/offline-app-build.test.ts',
+];
+
+const shared = {
+  pool: 'forks' as const,
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  // The SDK only talks to local endpoints in tests; its Node 20 support notice is noise.
+  env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+};
+
 export default defineConfig({
   test: {
-    include: ['protocol/src/**/*.test.ts', 'functions/src/**/*.test.ts', 'web/src/**/*.test.{ts,tsx}', 'template/src/**/*.test.ts', 'worker-container/src/**/*.test.ts', 'scripts/**/*.test.ts'],
-    testTimeout: 30_000,
-    // The SDK only talks to local endpoints in tests; its Node 20 support notice is noise.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    hookTimeout: 60_000,
     // Native SQLite and Chromium tests are CPU-heavy on 2-core machines: keep forks modest.
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      { test: { ...shared, name: 'unit', include: allTests, exclude: [...e2eTests, ...integrationTests, '**/node_modules/**'] } },
+      { test: { ...shared, name: 'integration', include: integrationTests, exclude: [...e2eTests, '**/node_modules/**'] } },
+      { test: { ...shared, name: 'e2e', include: e2eTests } },
+    ],
   },
 });
