@@ -36,7 +36,10 @@ describe('an app opened outside the console (DetachedConsoleTransport)', () => {
     const query = client.query('leads');
     const listener = vi.fn();
     query.subscribe(listener);
-    await expect(client.insert('leads', { name: 'Ada' })).rejects.toMatchObject({ code: 'unavailable', message: /Not connected to Hangar/ });
+    await expect(client.insert('leads', { name: 'Ada' })).rejects.toMatchObject({
+      code: 'unavailable',
+      message: /Not connected to Hangar/,
+    });
     await expect(client.update('leads', 'lead-1', { name: 'Grace' })).rejects.toMatchObject({ code: 'unavailable' });
     await expect(client.remove('leads', 'lead-1')).rejects.toMatchObject({ code: 'unavailable' });
     expect(query.getSnapshot().data).toEqual([]);
