@@ -31,8 +31,8 @@ export function HostStatusBanner({ className }: { className?: string }) {
       <p className="min-w-0 text-[13px]">
         <span className="font-medium">The Hangar host is not answering.</span>{' '}
         <span className="text-foreground/75">
-          Builds, previews and data changes wait until it is back; this page checks again every few seconds. If you stopped it, run `npm
-          start` again.
+          Builds, previews and data changes wait until it is back; this page checks again every few seconds. If you stopped it, run{' '}
+          <code className="font-mono text-xs">npm start</code> again.
         </span>
       </p>
     </div>
