@@ -2,9 +2,11 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Three projects, so the fast feedback loop stays fast:
- * - `unit`: everything that runs in-process (in-memory SQLite included); `npm run test:unit`.
- * - `integration`: tests that start real servers or processes: redis-server, the local host,
- *   npm (real or scripted) processes, the template's dependency cache, tsc and Vite builds. A new such test is named `*.integration.test.ts` or listed here.
+ * - `unit`: modules on their own, with in-memory doubles and local fake servers; `npm run test:unit`.
+ * - `integration`: real components together: the whole HTTP app and the relays on SQLite, the
+ *   SQLite and Redis adapters, the WebSocket gateway with the AWS SDK, the local host, npm
+ *   (real or scripted) processes, the template's dependency cache, tsc and Vite builds.
+ *   A new such test outside these folders is named `*.integration.test.ts`.
  * - `e2e`: `scripts/e2e/`, the real host driven through the real worker and Chromium.
  * `npm test` runs all three.
  */
@@ -19,8 +21,14 @@ const allTests = [
 const e2eTests = ['scripts/e2e/**/*.test.ts'];
 const integrationTests = [
   '**/*.integration.test.ts',
+  'functions/src/http/**/*.test.ts',
+  'functions/src/entrypoints/**/*.test.ts',
+  'functions/src/realtime/data-relay.test.ts',
+  'functions/src/realtime/documentdb-relay.test.ts',
+  'functions/src/adapters/sqlite/**/*.test.ts',
   'functions/src/adapters/redis-*.test.ts',
-  'functions/src/entrypoints/local-host.test.ts',
+  'functions/src/adapters/document-run-event-log.test.ts',
+  'functions/src/adapters/local-websocket-gateway.test.ts',
   'worker-container/src/build/add-dependency-tool.test.ts',
   'worker-container/src/build/build-gate.test.ts',
   'worker-container/src/build/dependency-cache.test.ts',
