@@ -163,7 +163,9 @@ describe('builder control plane', () => {
     expect(retried).toMatchObject({ status: 'queued', retryOf: run.id, prompt: 'A list of tasks' });
     const call = worker(launcher.launched[1] as RunSpec);
     await call('POST', '/started', { workerId: 'w2', provider: 'scripted', model: 'test' });
+    expect((await call('POST', '/rename', { name: 'Task List' })).status).toBe(204);
     const v1 = await uploadAndRecord(call, { 'src/App.tsx': 'a\nb\nc\n', 'src/keep.ts': 'same\n', 'dist/index.html': '<p>1</p>' });
+    expect((await call('POST', '/rename', { name: 'Task Board' })).status).toBe(204);
     const v2 = await uploadAndRecord(call, {
       'src/App.tsx': 'a\nB\nc\n',
       'src/keep.ts': 'same\n',
@@ -190,7 +192,11 @@ describe('builder control plane', () => {
       owner.request('GET', `/api/workspaces/${workspace.id}/apps/${app.id}/versions/${v3.id}/file?path=src/App.tsx`),
     );
     expect(file.text).toBe('a\nb\nc\n');
-    expect((await json<App>(owner.request('GET', `/api/workspaces/${workspace.id}/apps/${app.id}`))).latestVersionId).toBe(v3.id);
+    // The restored files were built as "Task List": the app takes that name back, so the console header agrees.
+    expect(await json<App>(owner.request('GET', `/api/workspaces/${workspace.id}/apps/${app.id}`))).toMatchObject({
+      latestVersionId: v3.id,
+      name: 'Task List',
+    });
   });
 
   it('fails a run whose worker stops sending heartbeats, with a reason', async () => {
