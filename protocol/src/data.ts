@@ -22,10 +22,17 @@ export const DocumentId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'document i
 export const DataScope = z.enum(['draft', 'published']);
 export type DataScope = z.infer<typeof DataScope>;
 
+/** Field names that reach JavaScript's object machinery instead of data; refused in filters and sorts. */
+const reservedFieldNames: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** A field path: identifiers joined by dots, never starting with `$`. */
 export const FieldPath = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+){0,7}$/, 'must be a field path like "status" or "address.city"');
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+){0,7}$/, 'must be a field path like "status" or "address.city"')
+  .refine(
+    (path) => !path.split('.').some((segment) => reservedFieldNames.has(segment)),
+    '__proto__, constructor and prototype are reserved by JavaScript and cannot be field names',
+  );
 
 const Scalar = z.union([z.string().max(4096), z.number(), z.boolean(), z.null()]);
 export type Scalar = z.infer<typeof Scalar>;
@@ -62,7 +69,8 @@ export function validateDataFilter(value: unknown, depth = 0): string | null {
     } else if (key.startsWith('$')) {
       return `the operator ${key} is not allowed`;
     } else if (!FieldPath.safeParse(key).success) {
-      return `"${key.slice(0, 40)}" is not a field path`;
+      const reserved = key.split('.').find((segment) => reservedFieldNames.has(segment));
+      return reserved ? `"${reserved}" is reserved by JavaScript and cannot be filtered on` : `"${key.slice(0, 40)}" is not a field path`;
     } else if (typeof condition === 'object' && condition !== null && !Array.isArray(condition)) {
       const operators = FieldOperators.safeParse(condition);
       if (!operators.success) {
@@ -77,14 +85,24 @@ export function validateDataFilter(value: unknown, depth = 0): string | null {
 }
 
 export const DataFilterSchema = z
-  .custom<DataFilter>((value) => validateDataFilter(value) === null, { message: 'invalid filter' })
+  // No check in custom itself: the refinement below says what is wrong instead of "invalid filter".
+  .custom<DataFilter>()
   .superRefine((value, context) => {
     const problem = validateDataFilter(value);
     if (problem) context.addIssue({ code: 'custom', message: problem });
   });
 
-export const DataSort = z
-  .record(FieldPath, z.union([z.literal(1), z.literal(-1)]))
+/** Checks sort keys up front: a record schema drops `__proto__` without a word and words its key errors vaguely. */
+const withoutReservedKeys = z.unknown().superRefine((value, context) => {
+  if (typeof value !== 'object' || value === null) return;
+  for (const key of Object.keys(value)) {
+    const reserved = key.split('.').find((segment) => reservedFieldNames.has(segment));
+    if (reserved) context.addIssue({ code: 'custom', message: `"${reserved}" is reserved by JavaScript and cannot be sorted on` });
+  }
+});
+
+export const DataSort = withoutReservedKeys
+  .pipe(z.record(FieldPath, z.union([z.literal(1), z.literal(-1)])))
   .refine((sort) => Object.keys(sort).length <= dataLimits.maxSortKeys, `sort by at most ${dataLimits.maxSortKeys} fields`);
 
 /** A query over one collection. */

@@ -46,7 +46,7 @@ export function App() {
 
 /** A tiny live-data demo: every note goes through the Hangar SDK's `useCollection`. */
 function NotesDemo() {
-  const { data: notes, insert, remove } = useCollection<Note>('notes', { sort: { createdAt: -1 } });
+  const { data: notes, error, insert, remove } = useCollection<Note>('notes', { sort: { createdAt: -1 } });
   const { toast } = useToast();
   const [text, setText] = useState('');
 
@@ -59,7 +59,12 @@ function NotesDemo() {
         setText('');
         toast({ title: 'Note added', variant: 'success' });
       },
-      (error: unknown) => toast({ title: 'Could not add the note', description: String(error), variant: 'destructive' }),
+      (failure: unknown) =>
+        toast({
+          title: 'Could not add the note',
+          description: failure instanceof Error ? failure.message : String(failure),
+          variant: 'destructive',
+        }),
     );
   }
 
@@ -83,7 +88,11 @@ function NotesDemo() {
             Add
           </Button>
         </form>
-        {notes.length === 0 ? (
+        {error ? (
+          <p role="alert" className="text-sm text-destructive">
+            {error.message}
+          </p>
+        ) : notes.length === 0 ? (
           <EmptyState icon={StickyNoteIcon} title="No notes yet" description="Add one above; it appears here instantly." />
         ) : (
           <ul className="flex flex-col divide-y rounded-lg border">
@@ -103,7 +112,7 @@ function NotesDemo() {
       </CardContent>
       <CardFooter>
         <p className="text-xs text-muted-foreground">
-          {notes.length === 1 ? '1 note' : `${notes.length} notes`} · kept in memory until the live data connection arrives
+          {notes.length === 1 ? '1 note' : `${notes.length} notes`} · saved in the app’s live data
         </p>
       </CardFooter>
     </Card>

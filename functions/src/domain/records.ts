@@ -98,4 +98,6 @@ export interface VersionRecord extends StoredDocument {
   fileCount: number;
   totalBytes: number;
   restoredFrom: string | null;
+  /** The app's name when this version was made, which its built files show; a restore brings it back. Older versions lack it. */
+  appName?: string;
 }

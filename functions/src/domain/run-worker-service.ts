@@ -204,6 +204,7 @@ export class RunWorkerService {
       throw new BadRequestError(`The snapshot is ${totalBytes} bytes; the cap is ${snapshotLimits.maxTotalBytes}.`);
     await precondition?.();
     const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
+    const appName = (await this.lifecycle.apps().findOne({ _id: appId }))?.name;
     for (let attempt = 0; ; attempt++) {
       const latest = await this.versions().find({ workspaceId, appId }, { sort: { number: -1 }, limit: 1 });
       const number = (latest.items[0]?.number ?? 0) + 1;
@@ -218,6 +219,7 @@ export class RunWorkerService {
         fileCount: sorted.length,
         totalBytes,
         restoredFrom: origin.restoredFrom,
+        ...(appName !== undefined ? { appName } : {}),
       };
       try {
         await this.versions().insertOne(version);

@@ -5,7 +5,7 @@ import type { AuditLog } from './audit-log';
 import { toVersion } from './builder-mappers';
 import type { BuilderService } from './builder-service';
 import { NotFoundError } from './errors';
-import { builderCollections, type VersionRecord } from './records';
+import { builderCollections, type AppRecord, type VersionRecord } from './records';
 import type { RunWorkerService } from './run-worker-service';
 import { unifiedDiff } from './text-diff';
 import { auditActorOf, type Actor, type WorkspaceAccess } from './workspace-access';
@@ -71,6 +71,12 @@ export class VersionService {
   async restore(actor: Actor, workspaceId: string, appId: string, versionId: string): Promise<AppVersion> {
     await this.access.require(workspaceId, actor, 'apps.build');
     const source = await this.version(actor, workspaceId, appId, versionId);
+    // The restored files show the name they were built with; the app takes it back so the console agrees.
+    if (source.appName !== undefined) {
+      await this.store
+        .collection<AppRecord>(builderCollections.apps)
+        .updateOne({ _id: appId, workspaceId }, { $set: { name: source.appName } });
+    }
     const restored = await this.worker.createVersion(workspaceId, appId, source.files, { runId: null, restoredFrom: source._id });
     await this.audit.record({
       workspaceId,
@@ -78,7 +84,12 @@ export class VersionService {
       source: actor.source,
       action: 'version.restored',
       target: { type: 'app', id: appId },
-      metadata: { from: source._id, fromNumber: source.number, newVersion: restored._id },
+      metadata: {
+        from: source._id,
+        fromNumber: source.number,
+        newVersion: restored._id,
+        ...(source.appName ? { name: source.appName } : {}),
+      },
     });
     return toVersion(restored);
   }

@@ -172,7 +172,9 @@ describe('builder control plane', () => {
     expect((await json<App>(owner.request('GET', `/api/workspaces/${workspace.id}/apps/${app.id}`))).latestVersionId).toBeNull();
     await call('POST', '/plan', { plan: { title: 'Tasks', summary: 'A task list', steps: ['List'] } });
     await owner.request('POST', `/api/workspaces/${workspace.id}/runs/${retried.id}/plan`, { decision: 'accept' });
+    expect((await call('POST', '/rename', { name: 'Task List' })).status).toBe(204);
     const v1 = await uploadAndRecord(call, { 'src/App.tsx': 'a\nb\nc\n', 'src/keep.ts': 'same\n', 'dist/index.html': '<p>1</p>' });
+    expect((await call('POST', '/rename', { name: 'Task Board' })).status).toBe(204);
     const v2 = await uploadAndRecord(call, {
       'src/App.tsx': 'a\nB\nc\n',
       'src/keep.ts': 'same\n',
@@ -199,7 +201,11 @@ describe('builder control plane', () => {
       owner.request('GET', `/api/workspaces/${workspace.id}/apps/${app.id}/versions/${v3.id}/file?path=src/App.tsx`),
     );
     expect(file.text).toBe('a\nb\nc\n');
-    expect((await json<App>(owner.request('GET', `/api/workspaces/${workspace.id}/apps/${app.id}`))).latestVersionId).toBe(v3.id);
+    // The restored files were built as "Task List": the app takes that name back, so the console header agrees.
+    expect(await json<App>(owner.request('GET', `/api/workspaces/${workspace.id}/apps/${app.id}`))).toMatchObject({
+      latestVersionId: v3.id,
+      name: 'Task List',
+    });
   });
 
   it('fails a run whose worker stops sending heartbeats, with a reason', async () => {

@@ -306,6 +306,78 @@ describe('HangarClient subscriptions and caching', () => {
   });
 });
 
+describe('HangarClient when the console refuses a subscription', () => {
+  it('shows the refusal as the error of every live query and document of the collection, keeping the data', async () => {
+    const { console, client } = setup();
+    console.ready();
+    const list = watch(client.query('tasks'));
+    const doc = watch(client.doc('tasks', 'a'));
+    const notes = watch(client.query('notes'));
+    await console.answer(console.requests('list')[0]!, { items: tasks, nextCursor: null });
+    expect(list.get().error).toBeNull();
+
+    await console.fail(console.requests('subscribe')[0]!, 'forbidden', 'You no longer have access to this app’s data.');
+    expect(list.get().error).toMatchObject({ code: 'forbidden', message: 'You no longer have access to this app’s data.' });
+    expect(doc.get().error).toMatchObject({ code: 'forbidden' });
+    expect(list.get().data.map((task) => task._id)).toEqual(tasks.map((task) => task._id));
+    expect(notes.get().error).toBeNull();
+  });
+
+  it('reports a subscribe the console never answers as a timeout, and asks again for the next query', async () => {
+    vi.useFakeTimers();
+    try {
+      const { console, client } = setup({ timeoutMs: 1_000 });
+      console.ready();
+      const list = watch(client.query('tasks'));
+      await console.answer(console.last('list'), { items: tasks, nextCursor: null });
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(list.get().error).toMatchObject({ code: 'timeout' });
+
+      const second = watch(client.query('tasks', { filter: { done: false } }));
+      expect(console.requests('subscribe')).toHaveLength(2);
+      await console.answer(console.last('subscribe'), null);
+      await console.answer(console.last('list'), { items: [], nextCursor: null });
+      expect(list.get().error).toBeNull();
+      expect(second.get().error).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('forgets a refusal that arrives after the last watcher left', async () => {
+    const { console, client } = setup();
+    console.ready();
+    const list = watch(client.query('tasks'));
+    list.release();
+    await tick();
+    await console.fail(console.requests('subscribe')[0]!, 'forbidden');
+    const again = watch(client.query('tasks'));
+    expect(again.get().error).toBeNull();
+    expect(console.requests('subscribe')).toHaveLength(2);
+  });
+});
+
+describe('HangarClient refuses field names JavaScript reserves', () => {
+  it('rejects __proto__, constructor and prototype in documents, filters and sorts with a clear error', async () => {
+    const { console, client } = setup();
+    console.ready();
+    const withProto = JSON.parse('{"title":"x","__proto__":{"admin":true}}') as object;
+    await expect(client.insert('tasks', withProto)).rejects.toMatchObject({ code: 'invalid_document', message: /"__proto__"/ });
+    await expect(client.insert('tasks', { title: 'x', meta: { constructor: 1 } })).rejects.toMatchObject({ code: 'invalid_document' });
+    await expect(client.update('tasks', 'a', { tags: [{ prototype: 1 }] })).rejects.toMatchObject({ code: 'invalid_document' });
+    const deep = JSON.parse('{"a":'.repeat(5_000) + '1' + '}'.repeat(5_000)) as object;
+    await expect(client.insert('tasks', deep)).rejects.toMatchObject({ code: 'invalid_document', message: /nested at most 16/ });
+    expect(console.requests('insert')).toHaveLength(0);
+    expect(console.requests('update')).toHaveLength(0);
+
+    const protoFilter = watch(client.query('tasks', { filter: JSON.parse('{"__proto__":{"$exists":true}}') as object }));
+    expect(protoFilter.get().error).toMatchObject({ code: 'invalid_query', message: /"__proto__" is reserved/ });
+    const ctorSort = watch(client.query('tasks', { sort: { 'meta.constructor': 1 } }));
+    expect(ctorSort.get().error).toMatchObject({ code: 'invalid_query', message: /"constructor" is reserved/ });
+    expect(console.requests('list')).toHaveLength(0);
+  });
+});
+
 describe('HangarClient live changes', () => {
   async function filtered() {
     const context = setup();

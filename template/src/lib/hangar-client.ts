@@ -75,6 +75,8 @@ type CollectionState = {
   pending: PendingWrite[];
   writeError: HangarError | null;
   subscribers: number;
+  /** Why the console refused the collection's subscription: shown as the `error` of every live query of it. */
+  subscriptionError: HangarError | null;
 };
 
 const documentIdPattern = /^[A-Za-z0-9_-]{1,128}$/;
@@ -96,12 +98,14 @@ function shallowEqual<T extends object>(left: T, right: T): boolean {
 export class HangarClient {
   readonly #connection: BridgeConnection;
   readonly #createId: () => string;
+  readonly #disconnected: string | null;
   readonly #entries = new Map<string, Entry>();
   readonly #collections = new Map<string, CollectionState>();
   #writeSeq = 0;
 
   constructor(options: HangarClientOptions) {
     this.#createId = options.createId ?? createDocumentId;
+    this.#disconnected = options.transport.disconnected ?? null;
     this.#connection = new BridgeConnection(options.transport, {
       timeoutMs: options.timeoutMs,
       onPush: (message) => this.#onPush(message),
@@ -111,6 +115,11 @@ export class HangarClient {
   /** What the console said when it connected (app, data scope, read-only), or null until then. */
   get session(): BridgeReady | null {
     return this.#connection.session;
+  }
+
+  /** Why no console can answer (the app was opened outside Hangar), or null when one can. */
+  get disconnected(): string | null {
+    return this.#disconnected;
   }
 
   /** Stops talking to the console; open requests fail with `unavailable`. */
@@ -184,6 +193,8 @@ export class HangarClient {
   // ── writes ────────────────────────────────────────────────────────────────
 
   async #write(collection: string, write: DistributiveOmit<PendingWrite, 'seq'>, body: BridgeRequestBody): Promise<HangarDocument> {
+    // Refused before the optimistic apply: a write that can never be saved must not flash on screen.
+    if (this.#disconnected) throw new HangarError('unavailable', this.#disconnected);
     if (this.session?.readOnly) throw new HangarError('forbidden', 'This app’s data is read-only here.');
     const state = this.#state(collection);
     const pending: PendingWrite = { ...write, seq: ++this.#writeSeq };
@@ -431,7 +442,21 @@ export class HangarClient {
   #acquire(collection: string): void {
     const state = this.#state(collection);
     state.subscribers += 1;
-    if (state.subscribers === 1) this.#connection.request({ op: 'subscribe', collection }).catch(ignore);
+    // A refused subscription is asked again by the next query that needs it.
+    if (state.subscribers === 1 || state.subscriptionError) this.#subscribe(collection, state);
+  }
+
+  #subscribe(collection: string, state: CollectionState): void {
+    state.subscriptionError = null;
+    this.#connection.request({ op: 'subscribe', collection }).then(
+      () => undefined,
+      (error: unknown) => {
+        // Without a subscription the data on screen would silently go stale: say so on every live query.
+        if (state.subscribers === 0 || this.#collections.get(collection) !== state) return;
+        state.subscriptionError = HangarError.from(error);
+        this.#refresh(state);
+      },
+    );
   }
 
   #release(collection: string, state: CollectionState): void {
@@ -444,7 +469,7 @@ export class HangarClient {
   #state(collection: string): CollectionState {
     let state = this.#collections.get(collection);
     if (!state) {
-      state = { entries: new Set(), pending: [], writeError: null, subscribers: 0 };
+      state = { entries: new Set(), pending: [], writeError: null, subscribers: 0, subscriptionError: null };
       this.#collections.set(collection, state);
     }
     return state;
@@ -466,7 +491,11 @@ export class HangarClient {
     const overlay = overlayOf(state.pending, known);
     const shared = { hasPendingWrites: state.pending.length > 0, writeError: state.writeError };
     for (const entry of state.entries) {
-      const changed = entry.kind === 'query' ? this.#refreshQuery(entry, overlay, shared) : this.#refreshDoc(entry, overlay, shared);
+      const error = entry.error ?? (entry.subscribed ? state.subscriptionError : null);
+      const changed =
+        entry.kind === 'query'
+          ? this.#refreshQuery(entry, overlay, { ...shared, error })
+          : this.#refreshDoc(entry, overlay, { ...shared, error });
       if (changed) for (const listener of [...entry.listeners]) listener();
     }
   }
@@ -474,7 +503,7 @@ export class HangarClient {
   #refreshQuery(
     entry: QueryEntry,
     overlay: Map<string, HangarDocument | null>,
-    shared: Pick<QuerySnapshot, 'hasPendingWrites' | 'writeError'>,
+    shared: Pick<QuerySnapshot, 'hasPendingWrites' | 'writeError' | 'error'>,
   ): boolean {
     const view = viewOf(entry.base, entry, overlay);
     const shown = entry.pages * entry.limit;
@@ -483,7 +512,6 @@ export class HangarClient {
     const next: QuerySnapshot = {
       data: sameItems(previous.data, data) ? previous.data : data,
       loading: entry.loading,
-      error: entry.error,
       hasMore: entry.nextCursor !== null || view.length > shown,
       ...shared,
     };
@@ -495,10 +523,10 @@ export class HangarClient {
   #refreshDoc(
     entry: DocEntry,
     overlay: Map<string, HangarDocument | null>,
-    shared: Pick<DocSnapshot, 'hasPendingWrites' | 'writeError'>,
+    shared: Pick<DocSnapshot, 'hasPendingWrites' | 'writeError' | 'error'>,
   ): boolean {
     const data = overlay.has(entry.id) ? (overlay.get(entry.id) ?? null) : entry.base;
-    const next: DocSnapshot = { data, loading: entry.loading, error: entry.error, ...shared };
+    const next: DocSnapshot = { data, loading: entry.loading, ...shared };
     if (shallowEqual(entry.snapshot, next)) return false;
     entry.snapshot = next;
     return true;
@@ -508,5 +536,5 @@ export class HangarClient {
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function ignore(): void {
-  // Subscriptions are best effort: without one the data still loads, it just is not live.
+  // An unsubscribe that fails leaves nothing to fix: the console drops the subscription with the page.
 }

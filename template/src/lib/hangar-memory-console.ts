@@ -10,8 +10,8 @@ import { MemoryCollectionStore } from './hangar-store';
 import type { HangarTransport } from './hangar-transport';
 
 /**
- * A stand-in for the Hangar console, used when the app runs on its own (`vite preview`, a plain
- * browser tab, tests): it answers bridge requests from an in-memory store and pushes `changes` to
+ * An in-memory stand-in for the Hangar console, for tests and demos that pass it explicitly
+ * (an app opened on its own gets `DetachedConsoleTransport` instead, which saves nothing): it answers bridge requests from an in-memory store and pushes `changes` to
  * subscribed collections, so the SDK runs the same code path as in the console. Data lives as long
  * as the page. Answers arrive asynchronously and as copies, like real postMessage traffic.
  */

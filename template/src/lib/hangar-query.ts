@@ -5,6 +5,7 @@ import { HangarError } from './hangar-error';
  * evaluates the same subset, so the in-memory store and the live store agree on what matches.
  */
 
+const reservedPathSegments: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 const fieldOperators = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists']);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -15,10 +16,17 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function readPath(document: unknown, path: string): unknown {
   let current: unknown = document;
   for (const key of path.split('.')) {
-    if (!isPlainObject(current)) return undefined;
+    // Own fields only: `constructor` or `__proto__` must never reach Object.prototype.
+    if (!isPlainObject(current) || !Object.hasOwn(current, key)) return undefined;
     current = current[key];
   }
   return current;
+}
+
+/** Refuses a filter or sort path through a field name JavaScript reserves (`__proto__`, `constructor`, `prototype`). */
+export function assertSafePath(path: string, what: 'filter' | 'sort'): void {
+  const reserved = path.split('.').find((segment) => reservedPathSegments.has(segment));
+  if (reserved) throw new HangarError('invalid_query', `"${reserved}" is reserved by JavaScript and cannot be used in a ${what}.`);
 }
 
 /** Structural equality of JSON values. */
@@ -128,10 +136,13 @@ export function validateFilter(filter: unknown): void {
       for (const part of subFilters(key, condition)) validateFilter(part);
     } else if (key.startsWith('$')) {
       throw new HangarError('invalid_query', `Unsupported filter operator ${key}.`);
-    } else if (isPlainObject(condition) && Object.keys(condition).some((operator) => operator.startsWith('$'))) {
-      // Evaluating against a missing value exercises every operator's checks (operators, operand types, no mixing).
-      for (const operator of Object.keys(condition)) matchesCondition(undefined, { [operator]: condition[operator] });
-      matchesCondition(undefined, condition);
+    } else {
+      assertSafePath(key, 'filter');
+      if (isPlainObject(condition) && Object.keys(condition).some((operator) => operator.startsWith('$'))) {
+        // Evaluating against a missing value exercises every operator's checks (operators, operand types, no mixing).
+        for (const operator of Object.keys(condition)) matchesCondition(undefined, { [operator]: condition[operator] });
+        matchesCondition(undefined, condition);
+      }
     }
   }
 }
@@ -154,6 +165,7 @@ function sortKeys(sort: unknown): SortKey[] {
   if (sort === undefined || sort === null) return [];
   if (!isPlainObject(sort)) throw new HangarError('invalid_query', 'A sort must be an object like { createdAt: -1 }.');
   return Object.entries(sort).map(([path, direction]) => {
+    assertSafePath(path, 'sort');
     if (direction !== 1 && direction !== -1) throw new HangarError('invalid_query', `Sort direction for "${path}" must be 1 or -1.`);
     return { path, direction };
   });

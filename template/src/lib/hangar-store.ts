@@ -7,6 +7,12 @@ export const DEFAULT_PAGE_SIZE = 50;
 /** The largest `limit` a query may ask for (the server's cap too). */
 export const MAX_PAGE_SIZE = 200;
 
+/** How deep a document may nest (the server's cap too). */
+export const MAX_DOCUMENT_DEPTH = 16;
+
+/** Field names JavaScript gives a meaning (`__proto__` would set a prototype): refused in documents, filters and sorts. */
+export const reservedFieldNames: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 const collectionNamePattern = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
 /** A query as the store receives it; every part is validated at run time, so typed and untyped callers share it. */
@@ -50,9 +56,23 @@ export function assertDocumentFields(fields: unknown): asserts fields is Record<
   if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
     throw new HangarError('invalid_document', 'A document must be an object.');
   }
-  for (const key of Object.keys(fields)) {
-    if (key.startsWith('$') || key.includes('.'))
-      throw new HangarError('invalid_document', `Field names cannot start with "$" or contain "." (got "${key}").`);
+  // Iterative, so a document nested thousands of levels deep fails here with a clear message.
+  const stack: { value: unknown; depth: number }[] = [{ value: fields, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop() as { value: unknown; depth: number };
+    if (depth > MAX_DOCUMENT_DEPTH)
+      throw new HangarError('invalid_document', `Documents may be nested at most ${MAX_DOCUMENT_DEPTH} levels deep.`);
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push({ value: item, depth: depth + 1 });
+    } else if (typeof value === 'object' && value !== null) {
+      for (const key of Object.keys(value)) {
+        if (reservedFieldNames.has(key))
+          throw new HangarError('invalid_document', `"${key}" cannot be a field name: JavaScript reserves it.`);
+        if (key.startsWith('$') || key.includes('.'))
+          throw new HangarError('invalid_document', `Field names cannot start with "$" or contain "." (got "${key}").`);
+        stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1 });
+      }
+    }
   }
 }
 

@@ -3,13 +3,16 @@ import type { AppToConsoleMessage, ConsoleToAppMessage } from './hangar-bridge-p
 
 /**
  * How the SDK reaches the Hangar console. The client speaks the bridge protocol over it; tests
- * pass a fake, standalone previews an in-memory console (`MemoryConsoleTransport`).
+ * pass a fake or an in-memory console (`MemoryConsoleTransport`); an app opened on its own gets
+ * `DetachedConsoleTransport`, which says it is disconnected and saves nothing.
  */
 export interface HangarTransport {
   /** Posts one message to the console. */
   send(message: AppToConsoleMessage): void;
   /** Delivers every valid message from the console to `handler`; returns a function that stops it. */
   listen(handler: (message: ConsoleToAppMessage) => void): () => void;
+  /** Set when no console can ever answer (the app was opened on its own): why, in words for people. */
+  readonly disconnected?: string;
 }
 
 /** The parts of `window` the bridge uses, so tests can pass a stand-in. */

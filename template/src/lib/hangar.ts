@@ -7,13 +7,16 @@
  * and return promises that settle when the server answers — a rejected write is rolled back.
  *
  * Inside the Hangar console the app runs in a sandboxed iframe without network access and talks to
- * the console over postMessage (`hangar-transport.ts`); opened on its own (`vite preview`, tests)
- * it uses an in-memory stand-in for the console whose data lasts as long as the page.
+ * the console over postMessage (`hangar-transport.ts`). Opened on its own (a preview URL in its
+ * own tab, `vite preview`) there is no console to hold its data: a banner says so, queries fail
+ * with `unavailable` and writes are refused — nothing pretends to save. Tests pass
+ * `MemoryConsoleTransport`, an in-memory console, to `setHangarClient`.
  */
 import { useCallback, useMemo, useSyncExternalStore } from 'react';
 import { HangarClient } from './hangar-client';
 import { HangarError } from './hangar-error';
-import { MemoryConsoleTransport } from './hangar-memory-console';
+import { DetachedConsoleTransport } from './hangar-detached-console';
+import { showDisconnectedBanner } from './hangar-disconnected-banner';
 import { WindowBridgeTransport, isEmbedded, type HangarTransport } from './hangar-transport';
 
 export { HangarError, type HangarErrorCode } from './hangar-error';
@@ -21,6 +24,7 @@ export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MemoryCollectionStore } from './hanga
 export { HangarClient, type HangarClientOptions } from './hangar-client';
 export { DEFAULT_REQUEST_TIMEOUT_MS } from './hangar-connection';
 export { MemoryConsoleTransport } from './hangar-memory-console';
+export { DetachedConsoleTransport, DISCONNECTED_MESSAGE } from './hangar-detached-console';
 export { WindowBridgeTransport, type HangarTransport } from './hangar-transport';
 
 /** A stored document: any JSON object with a string `_id`. */
@@ -115,10 +119,11 @@ export type UseDocResult<T> = {
 
 let defaultClient: HangarClient | null = null;
 
-/** The console bridge when embedded in the Hangar console, else the in-memory stand-in. */
+/** The console bridge when embedded in the Hangar console; on its own, a transport that says it is disconnected. */
 function defaultTransport(): HangarTransport {
   if (typeof window !== 'undefined' && isEmbedded(window)) return new WindowBridgeTransport(window);
-  return new MemoryConsoleTransport();
+  if (typeof document !== 'undefined') showDisconnectedBanner(document);
+  return new DetachedConsoleTransport();
 }
 
 /** The client every hook uses, created on first use. */

@@ -13,6 +13,7 @@ import { OfflineBanner } from '../features/builder/offline-banner';
 import { PreviewPane } from '../features/builder/preview/preview-pane';
 import { RunStatusBadge } from '../features/builder/run-status-badge';
 import { VersionsPane } from '../features/builder/versions/versions-pane';
+import { HostStatusBanner } from '../features/builder/host-status-banner';
 import { useWorkspace } from '../features/workspaces/workspace-context';
 import { isApiError } from '../lib/api';
 import { appQuery, runsQuery, versionsQuery } from '../lib/queries';
@@ -80,6 +81,7 @@ export function AppPage() {
         {app.data.latestRunStatus ? <RunStatusBadge status={app.data.latestRunStatus} /> : null}
         {latestVersion ? <span className="text-xs text-muted-foreground max-sm:hidden">Version {latestVersion.number}</span> : null}
       </div>
+      <HostStatusBanner className="mx-4 mt-3 shrink-0" />
       <OfflineBanner compact className="mx-4 mt-3 shrink-0" />
       <div className="grid min-h-0 flex-1 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <div className="flex min-h-0 flex-col border-r max-lg:h-[75dvh] max-lg:border-r-0 max-lg:border-b">

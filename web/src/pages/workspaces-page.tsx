@@ -13,6 +13,7 @@ import { CreateWorkspaceDialog } from '../features/workspaces/create-workspace-d
 import { RoleBadge } from '../features/workspaces/role-badge';
 import { pluralize } from '../lib/format';
 import { workspacesQuery } from '../lib/queries';
+import { useFirstVisit } from '../lib/first-visit';
 
 function WorkspaceRow({ workspace }: { workspace: WorkspaceSummary }) {
   return (
@@ -59,6 +60,7 @@ export function WorkspacesPage() {
   const { identity } = useMe();
   const workspaces = useQuery(workspacesQuery());
   const firstName = identity.name.split(/\s+/)[0] ?? identity.name;
+  const firstVisit = useFirstVisit(identity.id);
 
   return (
     <div className="min-h-dvh">
@@ -66,7 +68,11 @@ export function WorkspacesPage() {
       <main className="mx-auto flex max-w-5xl flex-col gap-6 px-6 py-10">
         <PageHeader
           title="Workspaces"
-          description={`Welcome back, ${firstName}. Pick a workspace to continue.`}
+          description={
+            firstVisit
+              ? `Welcome to Hangar, ${firstName}. ${workspaces.data?.items.length ? 'Pick a workspace to start.' : 'Create a workspace to start building apps.'}`
+              : `Welcome back, ${firstName}. Pick a workspace to continue.`
+          }
           actions={workspaces.data && workspaces.data.items.length > 0 ? <CreateWorkspaceDialog /> : null}
         />
         {workspaces.isPending ? (

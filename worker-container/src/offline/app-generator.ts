@@ -1,9 +1,5 @@
 import type { AppSpec, FieldSpec } from './app-spec';
-import { appSource } from './app-kit/app-source';
-import { deleteRecordDialogSource } from './app-kit/delete-record-dialog-source';
-import { recordFieldsSource } from './app-kit/record-fields-source';
-import { recordFormDialogSource } from './app-kit/record-form-dialog-source';
-import { recordTableSource } from './app-kit/record-table-source';
+import { appKitFiles, appScreenSource, readKitFile } from './app-kit/app-kit-files';
 import { kebabCase, pascalCase, wordsOf } from './words';
 
 /** One file of the generated app, relative to the workspace root. */
@@ -134,17 +130,11 @@ export function recordTypeName(spec: AppSpec): string {
 export function generateApp(spec: AppSpec): GeneratedFile[] {
   const fieldsPath = fieldsFilePath(spec);
   const head = wordsOf(spec.entity.singular).at(-1) ?? '';
-  const app = appSource
-    .replaceAll('__FIELDS_MODULE__', fieldsPath.replace(/^src\//, '').replace(/\.ts$/, ''))
-    .replaceAll('__RECORD_TYPE__', recordTypeName(spec))
-    .replaceAll('__ICON__', iconsByEntity[head] ?? 'LayoutListIcon');
+  const fieldsModule = fieldsPath.replace(/^src\//, '').replace(/\.ts$/, '');
   return [
     { path: fieldsPath, content: renderFieldsFile(spec) },
-    { path: 'src/lib/record-fields.ts', content: recordFieldsSource },
-    { path: 'src/components/record-form-dialog.tsx', content: recordFormDialogSource },
-    { path: 'src/components/record-table.tsx', content: recordTableSource },
-    { path: 'src/components/delete-record-dialog.tsx', content: deleteRecordDialogSource },
-    { path: 'src/App.tsx', content: app },
+    ...appKitFiles.map(([kitPath, appPath]) => ({ path: appPath, content: readKitFile(kitPath) })),
+    { path: 'src/App.tsx', content: appScreenSource(fieldsModule, recordTypeName(spec), iconsByEntity[head] ?? 'LayoutListIcon') },
   ];
 }
 

@@ -5,6 +5,9 @@
  *
  * New app (the first user message is the prompt itself):
  *   plan ──present_plan──▶ write files ──write_file×6──▶ rename_app + done_building ──▶ summary
+ *    ▲  └─ a note it cannot apply: the plan again, with the note named on the card
+ *    └──── out of scope (a game…): a plan card saying so; accepted ─▶ end, nothing built;
+ *          amended with a data app ─▶ a plan for that
  * Follow-up (the first user message is `Follow-up: <request>`):
  *   search_files (find the fields file) ──▶ read_file ──▶ edit_file (+ rename_app) ──▶ done_building ──▶ summary
  * A failing tool or build ends the turn with an explanation; nothing loops.
@@ -13,7 +16,19 @@ import type { Message, ToolResultBlock, ToolUseBlock } from '../model/model-prov
 import type { AppSpec } from './app-spec';
 import { fieldsFileMarker, fieldsFilePath, generateApp } from './app-generator';
 import { applyToSpec, editForFollowUp, readFieldsFile, textFromReadOutput } from './fields-file-edits';
-import { buildFailed, builtSummary, capabilities, changedSummary, planIntro, planSteps } from './offline-messages';
+import {
+  buildFailed,
+  builtSummary,
+  capabilities,
+  changedSummary,
+  noteNotApplied,
+  nothingBuilt,
+  outOfScopeIntro,
+  outOfScopePlan,
+  planIntro,
+  planSteps as planCardSteps,
+} from './offline-messages';
+import { outOfScopeRequest } from './prompt-scope';
 import { readFollowUp, readPrompt, type FollowUp } from './prompt-reader';
 
 /** One assistant turn: text, then tool calls (none means the turn ends the run). */
@@ -47,31 +62,97 @@ export function decideTurn(messages: readonly Message[]): OfflineTurn {
   return newAppTurn(trimmed, lastCalls, history);
 }
 
+/**
+ * Where a new app's planning stands after every plan decision so far: the request being built
+ * (a note can replace an out-of-scope prompt), the spec with every applicable note applied, and
+ * what the latest decision needs next.
+ */
+interface PlanningState {
+  spec: AppSpec;
+  /** Set while the request is not something the offline generator builds (`'a chess game'`). */
+  outOfScope: string | null;
+  /** What the latest plan decision asks for: present a (new) plan, build, or end without building. */
+  next: 'plan' | 'build' | 'end';
+  /** Said before the next step: what the latest note changed, or why it could not be applied. */
+  noteText: string;
+  /** The latest note, when it could not be applied: shown on the next plan card. */
+  unappliedNote: string | null;
+}
+
+function planningState(prompt: string, history: readonly Message[]): PlanningState {
+  let outOfScope = outOfScopeRequest(prompt);
+  let spec = readPrompt(prompt);
+  const state: PlanningState = { spec, outOfScope, next: 'plan', noteText: '', unappliedNote: null };
+  for (const step of planSteps(history)) {
+    if (!step.result) break;
+    const note = amendmentNote(step);
+    state.noteText = '';
+    state.unappliedNote = null;
+    if (outOfScope) {
+      // An out-of-scope request ends unless the note describes a data app to build instead.
+      if (note && !outOfScopeRequest(note) && !isChangeNote(note, spec)) {
+        outOfScope = null;
+        spec = readPrompt(note);
+        state.next = 'plan';
+        state.noteText = `Let's build that instead. `;
+      } else {
+        state.next = note ? 'plan' : 'end';
+        state.noteText = note ? `I still can't build that offline. ` : '';
+      }
+      continue;
+    }
+    if (!note) {
+      state.next = 'build';
+      continue;
+    }
+    const change = readFollowUp(note, spec.entity.singular);
+    if (applyToSpec(spec, change)) {
+      state.next = 'build';
+      state.noteText = `Noted: ${describeChange(change)}. `;
+    } else {
+      // Never silently dropped: the plan comes back with the note named on it.
+      state.next = 'plan';
+      state.unappliedNote = note;
+      state.noteText = `${noteNotApplied(note)} `;
+    }
+  }
+  return { ...state, spec, outOfScope };
+}
+
+/** Whether a note reads as a change to the plan (add/remove a field, rename) rather than a new request. */
+function isChangeNote(note: string, spec: AppSpec): boolean {
+  return readFollowUp(note, spec.entity.singular).kind !== 'unknown';
+}
+
 function newAppTurn(prompt: string, lastCalls: Step[], history: readonly Message[]): OfflineTurn {
-  const spec = readPrompt(prompt);
-  if (lastCalls.length === 0) {
-    return {
-      text: planIntro(spec),
-      calls: [{ name: 'present_plan', input: { title: spec.appName, summary: planSummary(spec), steps: planSteps(spec) } }],
-    };
-  }
-  const planStep = findStep(history, 'present_plan');
-  const amendment = planStep ? amendmentNote(planStep) : undefined;
-  let noteText = '';
-  if (amendment) {
-    const change = readFollowUp(amendment, spec.entity.singular);
-    noteText = applyToSpec(spec, change)
-      ? `Noted: ${describeChange(change)}. `
-      : `I couldn't apply your note (“${amendment}”), so I'm building the plan as proposed; ask for the change afterwards. `;
-  }
+  const state = planningState(prompt, history);
+  const { spec } = state;
   const names = lastCalls.map((step) => step.call.name);
   const failed = lastCalls.find((step) => step.result?.isError);
 
-  if (names.includes('present_plan')) {
+  if (lastCalls.length === 0 || names.includes('present_plan')) {
     if (failed) return say(`I could not present the plan: ${failed.result?.content ?? 'no result'}. Nothing was changed.`);
+    if (lastCalls.length > 0 && state.next === 'end') return say(nothingBuilt(state.outOfScope ?? 'that'));
+    if (lastCalls.length === 0 || state.next === 'plan') {
+      if (state.outOfScope) {
+        return {
+          text: `${state.noteText}${outOfScopeIntro(state.outOfScope)}`,
+          calls: [{ name: 'present_plan', input: { ...outOfScopePlan(state.outOfScope) } }],
+        };
+      }
+      return {
+        text: `${state.noteText}${planIntro(spec)}`,
+        calls: [
+          {
+            name: 'present_plan',
+            input: { title: spec.appName, summary: planSummary(spec, state.unappliedNote), steps: planCardSteps(spec) },
+          },
+        ],
+      };
+    }
     const files = generateApp(spec);
     return {
-      text: `${noteText}Writing ${spec.appName}: the fields file first, then the form, the table and the app screen.`,
+      text: `${state.noteText}Writing ${spec.appName}: the fields file first, then the form, the table and the app screen.`,
       calls: files.map((file) => ({ name: 'write_file', input: { path: file.path, content: file.content } })),
     };
   }
@@ -154,8 +235,9 @@ function followUpTurn(request: string, lastCalls: Step[], history: readonly Mess
   return say(capabilities);
 }
 
-function planSummary(spec: AppSpec): string {
-  return `A ${spec.entity.singular} tracker with a searchable, filterable table and a create/edit form for ${spec.fields.length} fields, built from the template's UI kit and stored live with useCollection("${spec.entity.collection}").`;
+function planSummary(spec: AppSpec, unappliedNote: string | null): string {
+  const summary = `A ${spec.entity.singular} tracker with a searchable, filterable table and a form for its ${spec.fields.length} fields; records are saved in the app's live data and appear for everyone at once.`;
+  return unappliedNote ? `${noteNotApplied(unappliedNote)} ${summary}` : summary;
 }
 
 function describeChange(change: FollowUp): string {
@@ -173,6 +255,13 @@ function describeChange(change: FollowUp): string {
       return String(unexpected);
     }
   }
+}
+
+/** Every `present_plan` call of the run, oldest first, with its decision when there is one. */
+function planSteps(history: readonly Message[]): Step[] {
+  return history.flatMap((message, index) =>
+    message.role === 'assistant' ? stepsOf(message, history[index + 1]).filter((step) => step.call.name === 'present_plan') : [],
+  );
 }
 
 /** The person's note when the plan tool's result says it was amended. */

@@ -89,3 +89,36 @@ export function buildFailed(errors: string): string {
   const excerpt = errors.length > 1500 ? `${errors.slice(0, 1500)}…` : errors;
   return `The build reported errors, which the offline generator's code should never cause, so I stopped instead of guessing at a fix:\n\n${excerpt}\n\nRetry the run, or set a model provider (for example an Anthropic API key) so a model can fix it.`;
 }
+
+/** The kinds of app the offline generator builds, for the plan card of a request it cannot build. */
+const buildableExamples = [
+  'A tracker of records with fields, e.g. "a tracker for customer leads with name, email, company, status and next call date".',
+  'An inventory, directory or log, e.g. "inventory of products with name, sku, quantity and price".',
+  'A list to manage work, e.g. "an app to manage projects: name, owner, budget, deadline and status".',
+  'Set an Anthropic API key (or another model provider) and ask again: the full agent builds games, boards and anything else.',
+];
+
+/** The text before the plan card of a request the offline generator cannot build. */
+export function outOfScopeIntro(what: string): string {
+  return `I'm sorry: I'm Hangar's offline generator, and ${what} is beyond what I can build without a model. I have not built anything. The plan card says what I can build.`;
+}
+
+/** The plan card of a request the offline generator cannot build: what it can build instead, and how to get the full agent. */
+export function outOfScopePlan(what: string): { title: string; summary: string; steps: string[] } {
+  return {
+    title: `The offline generator cannot build ${what}`,
+    summary: `Without a model key I only build data apps: records with fields, in a searchable table with a form, saved live for everyone. I'd rather say so than build something that isn't what you asked for. Nothing has been built. Amend this plan with a data app to build instead, or accept to stop here. With an Anthropic API key (ANTHROPIC_API_KEY) or another model provider, the full agent can build ${what}.`,
+    steps: buildableExamples,
+  };
+}
+
+/** The answer when an out-of-scope request is accepted as is. */
+export function nothingBuilt(what: string): string {
+  return `Nothing was built: ${what} needs the full agent. Set an Anthropic API key (ANTHROPIC_API_KEY) or another model provider and send the request again, or describe a data app (records with fields) and I'll build it offline.`;
+}
+
+/** Why a plan note was not applied, in the words shown on the plan card. */
+export function noteNotApplied(note: string): string {
+  const shown = note.length > 120 ? `${note.slice(0, 120)}…` : note;
+  return `I couldn't apply your note (“${shown}”): offline I understand notes like “add a field priority”, “remove the company field” or “rename the app to Lead Desk”. Accept this plan as it is, or amend it again.`;
+}

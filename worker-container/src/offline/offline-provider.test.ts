@@ -57,15 +57,30 @@ describe('OfflineProvider: a new app', () => {
     ).toBe(true);
   });
 
-  it('renames from a plan amendment, and builds the plan as proposed when the note is not understood', async () => {
+  it('renames from a plan amendment', async () => {
     const renamed = await runConversation(provider, leadsPrompt, new Map(), { plan: { amended: 'call it Lead Desk' } });
     expect(renamed.appName).toBe('Lead Desk');
+  });
+
+  it('never ignores a note it cannot apply: the plan comes back naming the note, and nothing is written until it is accepted', async () => {
     const files = new Map<string, string>();
-    const unclear = await runConversation(provider, leadsPrompt, files, {
-      plan: { amended: 'make it pink and add charts everywhere please' },
+    const note = 'make it pink and add charts everywhere please';
+    const run = await runConversation(provider, leadsPrompt, files, {
+      plan: [{ amended: note }, { amended: 'add a field priority' }, 'accepted'],
     });
-    expect(unclear.appName).toBe('Lead Tracker');
-    expect(JSON.stringify(unclear.messages)).toContain("I couldn't apply your note");
+    const names = run.calls.map((call) => call.name);
+    expect(names.slice(0, 3)).toEqual(['present_plan', 'present_plan', 'write_file']);
+    const second = run.calls[1]?.input as { summary: string };
+    expect(second.summary).toContain(`I couldn't apply your note (“${note}”)`);
+    expect(second.summary).toMatch(/add a field priority/);
+    expect(files.get('src/lead-fields.ts')).toContain("key: 'priority'");
+    expect(run.appName).toBe('Lead Tracker');
+  });
+
+  it('speaks plainly on the plan card: no SDK names or template jargon', async () => {
+    const run = await runConversation(provider, leadsPrompt, new Map());
+    const card = JSON.stringify(run.calls[0]?.input);
+    expect(card).not.toMatch(/useCollection|UI kit|template/i);
   });
 
   it('explains a failing build and stops instead of looping', async () => {
@@ -95,6 +110,45 @@ describe('OfflineProvider: a new app', () => {
       maxTokens: 1000,
     };
     expect(await drain(provider.stream(request))).toEqual(await drain(provider.stream(request)));
+  });
+});
+
+describe('OfflineProvider: requests it cannot build', () => {
+  for (const [prompt, what] of [
+    ['a chess board', 'a chess game'],
+    ['Build me a snake game with a high score table', 'a game'],
+    ['a drawing app for sketches', 'a drawing tool'],
+    ['a pomodoro timer', 'a calculator or timer'],
+  ] as const) {
+    it(`"${prompt}": a polite plan card saying so, before anything is built; accepting ends the run`, async () => {
+      const files = new Map<string, string>();
+      const run = await runConversation(provider, prompt, files);
+      expect(run.calls.map((call) => call.name)).toEqual(['present_plan']);
+      const card = run.calls[0]?.input as { title: string; summary: string; steps: string[] };
+      expect(card.title).toBe(`The offline generator cannot build ${what}`);
+      expect(card.summary).toMatch(/Nothing has been built/);
+      expect(card.summary).toMatch(/ANTHROPIC_API_KEY/);
+      expect(card.steps.join(' ')).toMatch(/tracker for customer leads/);
+      expect(files.size).toBe(0);
+      expect(run.finalText).toMatch(/^Nothing was built/);
+    });
+  }
+
+  it('builds a data app given in the note instead, after planning it', async () => {
+    const files = new Map<string, string>();
+    const run = await runConversation(provider, 'a chess board', files, {
+      plan: [{ amended: 'a tracker for chess games with opponent, result and date' }, 'accepted'],
+    });
+    expect(run.calls.slice(0, 3).map((call) => call.name)).toEqual(['present_plan', 'present_plan', 'write_file']);
+    expect((run.calls[1]?.input as { title: string }).title).toBe('Chess Game Tracker');
+    expect(files.get('src/chess-game-fields.ts')).toContain("key: 'opponent'");
+  });
+
+  it('keeps building data apps about games, boards and timers', async () => {
+    for (const prompt of ['a tracker for board games I own with title, players and rating', 'a kanban board of tasks']) {
+      const run = await runConversation(provider, prompt, new Map());
+      expect(run.calls.map((call) => call.name)).toContain('done_building');
+    }
   });
 });
 

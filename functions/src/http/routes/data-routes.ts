@@ -31,7 +31,9 @@ export function dataRoutes(deps: AppDependencies & { data: DataService }) {
     if (!parsed.success) throw new NotFoundError('Document not found.');
     return parsed.data;
   };
-  const body = (c: Context<AppEnv>) => readJson(c, z.record(z.string(), z.unknown()));
+  // z.unknown, not z.record: a record schema silently drops a `__proto__` key, and the domain's
+  // iterative shape check must see the parsed body before anything recursive does.
+  const body = (c: Context<AppEnv>) => readJson(c, z.unknown());
 
   return new Hono<AppEnv>()
     .get('/:w/apps/:a/data/:scope', async (c) => {

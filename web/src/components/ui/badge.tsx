@@ -8,6 +8,7 @@ const badgeVariants = cva(
     variants: {
       variant: {
         default: 'border-transparent bg-accent text-accent-foreground',
+        strong: 'border-transparent bg-primary text-primary-foreground',
         neutral: 'border-transparent bg-muted text-muted-foreground',
         outline: 'text-foreground',
         success: 'border-transparent bg-success/12 text-success',

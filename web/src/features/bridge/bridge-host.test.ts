@@ -120,6 +120,18 @@ describe('BridgeHost', () => {
     expect(release).toHaveBeenCalledTimes(1);
   });
 
+  it('drops a live subscription the server ends and tells the app to reload, so it shows the refusal instead of stale data', async () => {
+    const { posted, listeners, release, send, flush } = setup();
+    send({ kind: 'request', id: 's1', op: 'subscribe', collection: 'tasks' });
+    const listener = listeners.get('tasks')!;
+    listener({ type: 'subscribed' });
+    await flush();
+    posted.length = 0;
+    listener({ type: 'error', code: 'forbidden', message: 'Your access to this app was removed.' });
+    expect(release).toHaveBeenCalledTimes(1);
+    expect(posted).toEqual([{ hangar: 1, kind: 'resync', collection: 'tasks' }]);
+  });
+
   it('answers a refused subscription with the error and releases everything on a new hello', async () => {
     const { posted, listeners, release, send, flush } = setup();
     send({ kind: 'request', id: 's1', op: 'subscribe', collection: 'secret' });

@@ -153,6 +153,11 @@ export class BridgeHost {
         } else if (!settled) {
           this.dropSubscription(collection);
           settle(new BridgeFailure(event.code, event.message));
+        } else {
+          // A live subscription ended server-side (access revoked, feed broken): the app reloads,
+          // and a read it may no longer make shows as its query's error instead of stale data.
+          this.dropSubscription(collection);
+          postToApp(this.options.target(), { kind: 'resync', collection });
         }
       });
       this.subscriptions.set(collection, { count: 1, release });

@@ -5,7 +5,7 @@ import { Badge } from '../../components/ui/badge';
 type StatusLook = {
   label: string;
   icon: LucideIcon;
-  variant: 'default' | 'neutral' | 'success' | 'warning' | 'destructive';
+  variant: 'default' | 'neutral' | 'outline' | 'success' | 'warning' | 'destructive';
   spin?: boolean;
 };
 
@@ -15,7 +15,8 @@ export const runStatusLooks: Record<RunStatus, StatusLook> = {
   awaiting_approval: { label: 'Needs your review', icon: Hand, variant: 'warning' },
   succeeded: { label: 'Ready', icon: CircleCheck, variant: 'success' },
   failed: { label: 'Failed', icon: CircleX, variant: 'destructive' },
-  stopped: { label: 'Stopped', icon: CircleStop, variant: 'neutral' },
+  // Outlined, so a stopped run never looks like one still waiting in the queue.
+  stopped: { label: 'Stopped', icon: CircleStop, variant: 'outline' },
 };
 
 type RunStatusBadgeProps = { status: RunStatus; className?: string; testId?: string };

@@ -1,4 +1,4 @@
-import type { RunEvent, ServerMessage } from '@hangar/protocol';
+import type { ClientMessage, RunEvent, ServerMessage } from '@hangar/protocol';
 import { api } from '../../lib/api';
 import { ReconnectingSocket } from './reconnecting-socket';
 
@@ -24,7 +24,17 @@ type RunStream = {
   snapshot: RunStreamSnapshot;
   error: string | null;
   dirty: boolean;
-  releaseTimer: number | undefined;
+  releaseTimer: ReturnType<typeof setTimeout> | undefined;
+};
+
+/** The socket as the manager uses it; `ReconnectingSocket` in the browser, a fake in tests. */
+export type RunStreamSocket = { connect: () => void; send: (message: ClientMessage) => boolean; close: () => void };
+type SocketHandlers = { onOpen: () => void; onMessage: (message: ServerMessage) => void; onClose: () => void };
+
+export type RunStreamManagerOptions = {
+  createSocket?: (handlers: SocketHandlers) => RunStreamSocket;
+  /** The REST catch-up used while the socket is down. */
+  listRunEvents?: (workspaceId: string, runId: string, after?: string) => Promise<{ items: readonly RunEvent[] }>;
 };
 
 const emptySnapshot: RunStreamSnapshot = { events: [], connected: false, error: null };
@@ -41,23 +51,30 @@ const flushDelayMs = 16;
  * by id, so nothing is lost or shown twice.
  */
 export class RunStreamManager {
-  private readonly socket = new ReconnectingSocket({
-    onOpen: () => this.opened(),
-    onMessage: (message) => this.receive(message),
-    onClose: () => this.closed(),
-  });
+  private readonly socket: RunStreamSocket;
+  private readonly listRunEvents: NonNullable<RunStreamManagerOptions['listRunEvents']>;
   private connected = false;
   private nextRequest = 1;
   private readonly requests = new Map<string, string>();
   private readonly runs = new Map<string, RunStream>();
-  private flushTimer: number | undefined;
-  private pollTimer: number | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private pollTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(options: RunStreamManagerOptions = {}) {
+    const createSocket = options.createSocket ?? ((handlers: SocketHandlers) => new ReconnectingSocket(handlers));
+    this.listRunEvents = options.listRunEvents ?? ((workspaceId, runId, after) => api.listRunEvents(workspaceId, runId, after));
+    this.socket = createSocket({
+      onOpen: () => this.opened(),
+      onMessage: (message) => this.receive(message),
+      onClose: () => this.closed(),
+    });
+  }
 
   /** Starts (or joins) the stream of a run; the returned function leaves it. */
   acquire(workspaceId: string, runId: string, notify: () => void, listener?: RunEventListener): () => void {
     const stream = this.runs.get(runId) ?? this.create(workspaceId, runId);
     const alreadySubscribed = stream.refs > 0 || stream.releaseTimer !== undefined;
-    window.clearTimeout(stream.releaseTimer);
+    clearTimeout(stream.releaseTimer);
     stream.releaseTimer = undefined;
     stream.refs += 1;
     stream.notify.add(notify);
@@ -69,7 +86,7 @@ export class RunStreamManager {
       stream.notify.delete(notify);
       if (listener) stream.listeners.delete(listener);
       stream.refs -= 1;
-      if (stream.refs === 0) stream.releaseTimer = window.setTimeout(() => this.drop(stream), releaseDelayMs);
+      if (stream.refs === 0) stream.releaseTimer = setTimeout(() => this.drop(stream), releaseDelayMs);
     };
   }
 
@@ -110,9 +127,9 @@ export class RunStreamManager {
   private closed() {
     this.setConnected(false);
     if (this.pollTimer !== undefined || this.runs.size === 0) return;
-    this.pollTimer = window.setInterval(() => {
+    this.pollTimer = setInterval(() => {
       if (this.connected || this.runs.size === 0) {
-        window.clearInterval(this.pollTimer);
+        clearInterval(this.pollTimer);
         this.pollTimer = undefined;
         return;
       }
@@ -122,7 +139,7 @@ export class RunStreamManager {
 
   private async catchUp(stream: RunStream) {
     try {
-      const page = await api.listRunEvents(stream.workspaceId, stream.runId, stream.events.at(-1)?.id);
+      const page = await this.listRunEvents(stream.workspaceId, stream.runId, stream.events.at(-1)?.id);
       for (const event of page.items) this.append(stream.runId, event);
     } catch {
       // The socket's reconnect is the real recovery; a failed catch-up waits for the next tick.
@@ -182,7 +199,7 @@ export class RunStreamManager {
     stream.dirty = true;
     for (const listener of stream.listeners) listener(event);
     if (this.flushTimer !== undefined) return;
-    this.flushTimer = window.setTimeout(() => {
+    this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
       for (const each of this.runs.values()) if (each.dirty) this.publish(each);
     }, flushDelayMs);

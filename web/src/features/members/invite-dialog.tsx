@@ -53,6 +53,12 @@ export function InviteDialog({ workspaceId, actorRole }: { workspaceId: string; 
     }
   }
 
+  /** An answer about the previous email or role is no longer true once either changes. */
+  function clearStaleErrors() {
+    if (invite.isError) invite.reset();
+    setLocalErrors({});
+  }
+
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const parsed = CreateInvitationBody.safeParse({ email, role });
@@ -90,12 +96,21 @@ export function InviteDialog({ workspaceId, actorRole }: { workspaceId: string; 
               autoFocus
               placeholder="grace@example.com"
               value={email}
-              onChange={(event) => setEmail(event.target.value)}
+              onChange={(event) => {
+                setEmail(event.target.value);
+                clearStaleErrors();
+              }}
             />
           </FormField>
           <FormField label="Role" error={errors.role} hint={roleDescriptions[role]}>
             {(control) => (
-              <Select value={role} onValueChange={(next) => setRole(next as Role)}>
+              <Select
+                value={role}
+                onValueChange={(next) => {
+                  setRole(next as Role);
+                  clearStaleErrors();
+                }}
+              >
                 <SelectTrigger data-testid="invite-role" {...control}>
                   <SelectValue />
                 </SelectTrigger>

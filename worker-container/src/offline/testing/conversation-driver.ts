@@ -3,11 +3,13 @@ import type { Message, ModelProvider, ToolResultBlock } from '../../model/model-
 
 /** What the fake tools answer for the two tools whose results the person or the build decide. */
 export interface FakeToolOptions {
-  /** `accepted`, or a note the plan is amended with. */
-  plan?: 'accepted' | { amended: string };
+  /** `accepted`, or a note the plan is amended with; a list answers successive plans in turn (then accepts). */
+  plan?: PlanDecision | PlanDecision[];
   /** Errors text makes done_building fail with it. */
   buildErrors?: string;
 }
+
+export type PlanDecision = 'accepted' | { amended: string };
 
 export interface ConversationRecord {
   /** Every tool call in order, by name. */
@@ -31,6 +33,8 @@ export async function runConversation(
   const messages: Message[] = [{ role: 'user', content: [{ type: 'text', text: firstUserText }] }];
   const calls: ConversationRecord['calls'] = [];
   let appName: string | undefined;
+  const decisions = Array.isArray(options.plan) ? [...options.plan] : options.plan ? [options.plan] : [];
+  const nextDecision = (): PlanDecision => (Array.isArray(options.plan) ? (decisions.shift() ?? 'accepted') : (decisions[0] ?? 'accepted'));
   for (let turn = 0; turn < 20; turn++) {
     const { message, stopReason } = await collectResponse(
       provider.stream({ model: 'offline-generator-1', system: 'You build apps.', messages, tools: [], maxTokens: 8192 }),
@@ -47,7 +51,10 @@ export async function runConversation(
     for (const use of uses) {
       const input = use.input as Record<string, unknown>;
       calls.push({ name: use.name, input });
-      const { output, ok } = runFakeTool(use.name, input, files, options);
+      const { output, ok } = runFakeTool(use.name, input, files, {
+        ...options,
+        plan: use.name === 'present_plan' ? nextDecision() : 'accepted',
+      });
       if (use.name === 'rename_app' && ok) appName = String(input.name);
       results.push({ type: 'tool_result', toolUseId: use.id, content: output, isError: !ok });
     }
@@ -65,7 +72,7 @@ function runFakeTool(
   const path = typeof input.path === 'string' ? input.path : '';
   switch (name) {
     case 'present_plan': {
-      const plan = options.plan ?? 'accepted';
+      const plan = options.plan as PlanDecision;
       return plan === 'accepted'
         ? { ok: true, output: 'The plan was accepted. Build it now.' }
         : { ok: true, output: `The plan was amended: ${plan.amended}. Adjust the plan accordingly, then build it.` };

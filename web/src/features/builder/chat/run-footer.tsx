@@ -42,7 +42,11 @@ export function RunFooter({ run, status, connected, streamError, canStop, stoppi
       ) : (
         <span>{formatRelative(run.finishedAt ?? run.createdAt)}</span>
       )}
-      {!active && tokens > 0 ? (
+      {!active && run.provider === 'offline' ? (
+        <span title="The offline generator writes apps from templates without a model, so it uses no model tokens and costs nothing.">
+          Offline generator · no model used
+        </span>
+      ) : !active && tokens > 0 ? (
         <span title={`${numberFormat.format(run.usage.inputTokens)} in · ${numberFormat.format(run.usage.outputTokens)} out`}>
           {numberFormat.format(tokens)} tokens{run.usage.costUsd > 0 ? ` · $${run.usage.costUsd.toFixed(3)}` : ''}
         </span>

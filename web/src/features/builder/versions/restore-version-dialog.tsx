@@ -22,7 +22,7 @@ export function RestoreVersionDialog({ workspaceId, appId, version, onRestored }
         </Button>
       }
       title={`Restore version ${version.number}?`}
-      description="Its files become a new latest version, and the preview switches to it. Every other version stays in the history."
+      description="Its files become a new latest version, the preview switches to it and the app takes back the name it had then. Every other version stays in the history."
       confirmLabel={`Restore version ${version.number}`}
       errorTitle="Could not restore this version"
       confirmTestId="restore-version-confirm"

@@ -1,12 +1,11 @@
-/** Generated-app source, written verbatim: src/components/delete-record-dialog.tsx: the delete confirmation. */
-export const deleteRecordDialogSource = `import { useState } from 'react';
+import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 
 export type DeleteRecordDialogProps = {
   open: boolean;
   onOpenChange: (open: boolean) => void;
-  /** What is deleted, e.g. \`lead\`. */
+  /** What is deleted, e.g. `lead`. */
   noun: string;
   /** The record's title, shown in the question. */
   name: string;
@@ -18,7 +17,9 @@ export function DeleteRecordDialog({ open, onOpenChange, noun, name, onConfirm }
   const [deleting, setDeleting] = useState(false);
   function confirm() {
     setDeleting(true);
-    onConfirm().finally(() => setDeleting(false));
+    // The caller reports failures (a toast); either way the dialog stops showing progress.
+    const done = () => setDeleting(false);
+    onConfirm().then(done, done);
   }
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
@@ -41,4 +42,3 @@ export function DeleteRecordDialog({ open, onOpenChange, noun, name, onConfirm }
     </Dialog>
   );
 }
-`;

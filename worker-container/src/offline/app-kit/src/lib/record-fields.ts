@@ -1,5 +1,4 @@
-/** Generated-app source, written verbatim: src/lib/record-fields.ts: field definitions, value conversion, validation and formatting. */
-export const recordFieldsSource = `/**
+/**
  * Field-driven records: the types and helpers behind a generated list app. The app's fields file
  * lists its fields as data; the form, the table, search and filters are all derived from that list.
  */
@@ -12,11 +11,11 @@ export type FieldDefinition = {
   readonly label: string;
   readonly kind: FieldKind;
   readonly required: boolean;
-  /** The choices of a \`status\` field; the first is the default. */
+  /** The choices of a `status` field; the first is the default. */
   readonly options?: readonly string[];
 };
 
-/** The stored value of each kind: dates are \`YYYY-MM-DD\` strings, money is a number. */
+/** The stored value of each kind: dates are `YYYY-MM-DD` strings, money is a number. */
 type ValueOfKind = {
   text: string;
   email: string;
@@ -60,7 +59,8 @@ export function titleField(fields: readonly FieldDefinition[]): FieldDefinition 
 /** Form values for a new record: the first option of each status, unchecked boxes, empty text. */
 export function emptyValues(fields: readonly FieldDefinition[]): FormValues {
   const values: FormValues = {};
-  for (const field of fields) values[field.key] = field.kind === 'boolean' ? false : field.kind === 'status' ? (field.options?.[0] ?? '') : '';
+  for (const field of fields)
+    values[field.key] = field.kind === 'boolean' ? false : field.kind === 'status' ? (field.options?.[0] ?? '') : '';
   return values;
 }
 
@@ -75,8 +75,8 @@ export function valuesOf(fields: readonly FieldDefinition[], record: AnyRecord):
   return values;
 }
 
-const emailPattern = /^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$/;
-const phonePattern = /^\\+?[\\d\\s().-]{5,}$/;
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const phonePattern = /^\+?[\d\s().-]{5,}$/;
 
 /** One message per invalid field: required fields, email, link, phone and number formats. */
 export function validate(fields: readonly FieldDefinition[], values: FormValues): FormErrors {
@@ -86,20 +86,21 @@ export function validate(fields: readonly FieldDefinition[], values: FormValues)
     if (typeof value !== 'string') continue;
     const text = value.trim();
     if (text === '') {
-      if (field.required) errors[field.key] = \`\${field.label} is required.\`;
+      if (field.required) errors[field.key] = `${field.label} is required.`;
       continue;
     }
     if (field.kind === 'email' && !emailPattern.test(text)) errors[field.key] = 'Enter an email address like name@example.com.';
     if (field.kind === 'url' && !isLink(text)) errors[field.key] = 'Enter a web address like example.com.';
     if (field.kind === 'phone' && !phonePattern.test(text)) errors[field.key] = 'Enter a phone number (digits, spaces, + - ( )).';
     if ((field.kind === 'number' || field.kind === 'money') && !Number.isFinite(Number(text))) errors[field.key] = 'Enter a number.';
-    if (field.kind === 'status' && field.options && !field.options.includes(text)) errors[field.key] = \`Choose one of: \${field.options.join(', ')}.\`;
+    if (field.kind === 'status' && field.options && !field.options.includes(text))
+      errors[field.key] = `Choose one of: ${field.options.join(', ')}.`;
   }
   return errors;
 }
 
 /**
- * The values to store, typed by the field list. Empty optional fields become \`undefined\`, which
+ * The values to store, typed by the field list. Empty optional fields become `undefined`, which
  * removes them from a stored record on update.
  */
 export function toFieldValues<Fields extends readonly FieldDefinition[]>(fields: Fields, values: FormValues): FieldValues<Fields> {
@@ -112,8 +113,15 @@ export function toFieldValues<Fields extends readonly FieldDefinition[]>(fields:
     else if (field.kind === 'url') stored[field.key] = withScheme(value.trim());
     else stored[field.key] = value.trim();
   }
-  // Built key by key from \`fields\`, so it has exactly the shape FieldValues<Fields> describes.
+  // Built key by key from `fields`, so it has exactly the shape FieldValues<Fields> describes.
   return stored as FieldValues<Fields>;
+}
+
+/** Any stored value as text: another writer (the API, an agent) may have stored an object or a list. */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? '';
 }
 
 /** A value as text for the table and search: money in the currency, dates in the reader's locale. */
@@ -121,21 +129,23 @@ export function displayValue(field: FieldDefinition, value: unknown): string {
   if (value === undefined || value === null || value === '') return '';
   switch (field.kind) {
     case 'money':
-      return typeof value === 'number' ? moneyFormat.format(value) : String(value);
+      return typeof value === 'number' ? moneyFormat.format(value) : textOf(value);
     case 'number':
-      return typeof value === 'number' ? numberFormat.format(value) : String(value);
+      return typeof value === 'number' ? numberFormat.format(value) : textOf(value);
     case 'date':
-      return typeof value === 'string' ? formatDate(value) : String(value);
+      return typeof value === 'string' ? formatDate(value) : textOf(value);
     case 'boolean':
       return value === true ? 'Yes' : 'No';
     case 'url':
-      return String(value).replace(/^https?:\\/\\//, '').replace(/\\/$/, '');
+      return textOf(value)
+        .replace(/^https?:\/\//, '')
+        .replace(/\/$/, '');
     case 'text':
     case 'email':
     case 'phone':
     case 'status':
     case 'longtext':
-      return String(value);
+      return textOf(value);
     default: {
       const unknownKind: never = field.kind;
       return String(unknownKind);
@@ -150,7 +160,7 @@ export function matchesSearch(fields: readonly FieldDefinition[], record: AnyRec
   return fields.some((field) => field.kind !== 'boolean' && displayValue(field, record[field.key]).toLowerCase().includes(needle));
 }
 
-/** A \`YYYY-MM-DD\` date before today (for due dates shown in red). */
+/** A `YYYY-MM-DD` date before today (for due dates shown in red). */
 export function isPastDate(value: unknown): boolean {
   if (typeof value !== 'string') return false;
   const date = parseDate(value);
@@ -163,13 +173,14 @@ export function isPastDate(value: unknown): boolean {
 /** The badge colour of a status option: finished ones green, failed or urgent ones red. */
 export function statusTone(option: string, options: readonly string[] = []): 'success' | 'destructive' | 'secondary' | 'outline' {
   const word = option.toLowerCase();
-  if (/^(won|done|completed?|paid|delivered|resolved|hired|read|approved|reimbursed|active|confirmed|yes|closed)$/.test(word)) return 'success';
+  if (/^(won|done|completed?|paid|delivered|resolved|hired|read|approved|reimbursed|active|confirmed|yes|closed)$/.test(word))
+    return 'success';
   if (/^(lost|cancell?ed|rejected|overdue|blocked|churned|critical|high|discontinued|failed|no)$/.test(word)) return 'destructive';
   return options.indexOf(option) === 0 ? 'outline' : 'secondary';
 }
 
 function parseDate(value: string): Date | null {
-  const match = /^(\\d{4})-(\\d{2})-(\\d{2})$/.exec(value);
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!match) return null;
   // Local midnight, so a date never shows as the day before in timezones west of UTC.
   return new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
@@ -190,6 +201,5 @@ function isLink(text: string): boolean {
 }
 
 function withScheme(text: string): string {
-  return /^[a-z][a-z\\d+.-]*:\\/\\//i.test(text) ? text : \`https://\${text}\`;
+  return /^[a-z][a-z\d+.-]*:\/\//i.test(text) ? text : `https://${text}`;
 }
-`;

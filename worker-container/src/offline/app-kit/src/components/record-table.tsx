@@ -1,5 +1,4 @@
-/** Generated-app source, written verbatim: src/components/record-table.tsx: the records table with per-kind cells and row actions. */
-export const recordTableSource = `import { CheckIcon, PencilIcon, Trash2Icon } from 'lucide-react';
+import { CheckIcon, PencilIcon, Trash2Icon } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
@@ -13,7 +12,7 @@ export type RecordTableProps = {
   onDelete: (record: AnyRecord) => void;
 };
 
-/** The records as a table: one column per field, long text under the title, edit and delete per row. */
+/** The records as a table: one column per field, long text under the title, edit and delete per row (always in view). */
 export function RecordTable({ fields, records, onEdit, onDelete }: RecordTableProps) {
   const title = titleField(fields);
   const note = fields.find((field) => field.kind === 'longtext');
@@ -28,7 +27,7 @@ export function RecordTable({ fields, records, onEdit, onDelete }: RecordTablePr
               {field.label}
             </TableHead>
           ))}
-          <TableHead className="w-24 pr-4 text-right">
+          <TableHead className={cn('w-24 pr-4 text-right', stickyActions)}>
             <span className="sr-only">Actions</span>
           </TableHead>
         </TableRow>
@@ -38,7 +37,7 @@ export function RecordTable({ fields, records, onEdit, onDelete }: RecordTablePr
           const name = title ? displayValue(title, record[title.key]) : '';
           const noteText = note ? displayValue(note, record[note.key]) : '';
           return (
-            <TableRow key={record._id}>
+            <TableRow key={record._id} className="group">
               {title && (
                 <TableCell className="max-w-72 pl-4">
                   <div className="truncate font-medium">{name || <span className="text-muted-foreground">Untitled</span>}</div>
@@ -50,11 +49,11 @@ export function RecordTable({ fields, records, onEdit, onDelete }: RecordTablePr
                   <FieldValue field={field} value={record[field.key]} />
                 </TableCell>
               ))}
-              <TableCell className="pr-4 text-right whitespace-nowrap">
-                <Button variant="ghost" size="icon-sm" aria-label={\`Edit \${name || 'record'}\`} onClick={() => onEdit(record)}>
+              <TableCell className={cn('pr-4 text-right whitespace-nowrap group-hover:bg-muted', stickyActions)}>
+                <Button variant="ghost" size="icon-sm" aria-label={`Edit ${name || 'record'}`} onClick={() => onEdit(record)}>
                   <PencilIcon className="text-muted-foreground" />
                 </Button>
-                <Button variant="ghost" size="icon-sm" aria-label={\`Delete \${name || 'record'}\`} onClick={() => onDelete(record)}>
+                <Button variant="ghost" size="icon-sm" aria-label={`Delete ${name || 'record'}`} onClick={() => onDelete(record)}>
                   <Trash2Icon className="text-muted-foreground" />
                 </Button>
               </TableCell>
@@ -65,6 +64,12 @@ export function RecordTable({ fields, records, onEdit, onDelete }: RecordTablePr
     </Table>
   );
 }
+
+/**
+ * The actions column stays pinned to the right edge while the other columns scroll sideways, so
+ * edit and delete are in reach however narrow the preview pane is.
+ */
+const stickyActions = 'sticky right-0 z-10 bg-card shadow-[-8px_0_8px_-8px_rgb(0_0_0/0.12)]';
 
 function isNumeric(field: FieldDefinition): boolean {
   return field.kind === 'number' || field.kind === 'money';
@@ -90,13 +95,13 @@ function FieldValue({ field, value }: { field: FieldDefinition; value: unknown }
       return <Badge variant={statusTone(text, field.options)}>{text}</Badge>;
     case 'email':
       return (
-        <a className={linkClass} href={\`mailto:\${text}\`}>
+        <a className={linkClass} href={`mailto:${text}`}>
           {text}
         </a>
       );
     case 'phone':
       return (
-        <a className={linkClass} href={\`tel:\${text.replace(/[^\\d+]/g, '')}\`}>
+        <a className={linkClass} href={`tel:${text.replace(/[^\d+]/g, '')}`}>
           {text}
         </a>
       );
@@ -114,4 +119,3 @@ function FieldValue({ field, value }: { field: FieldDefinition; value: unknown }
       return <span className="inline-block max-w-56 truncate align-bottom">{text}</span>;
   }
 }
-`;

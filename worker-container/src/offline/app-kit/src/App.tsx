@@ -1,8 +1,4 @@
-/**
- * Generated-app source of src/App.tsx, generic over the fields file. Placeholders: __FIELDS_MODULE__
- * (the fields file, without extension), __RECORD_TYPE__ (its record type), __ICON__ (a lucide icon).
- */
-export const appSource = `import { InboxIcon, PlusIcon, SearchIcon, SearchXIcon, TriangleAlertIcon, __ICON__ } from 'lucide-react';
+import { InboxIcon, PlusIcon, SearchIcon, SearchXIcon, TriangleAlertIcon, LayoutListIcon } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { DeleteRecordDialog } from '@/components/delete-record-dialog';
 import { RecordFormDialog } from '@/components/record-form-dialog';
@@ -14,8 +10,18 @@ import { Input } from '@/components/ui/input';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { useToast } from '@/components/ui/toast';
 import { useCollection } from '@/lib/hangar';
-import { displayValue, emptyValues, matchesSearch, titleField, toFieldValues, valuesOf, type AnyRecord, type FieldDefinition, type FormValues } from '@/lib/record-fields';
-import { appName, entity, fields, type __RECORD_TYPE__ } from './__FIELDS_MODULE__';
+import {
+  displayValue,
+  emptyValues,
+  matchesSearch,
+  titleField,
+  toFieldValues,
+  valuesOf,
+  type AnyRecord,
+  type FieldDefinition,
+  type FormValues,
+} from '@/lib/record-fields';
+import { appName, entity, fields, type SampleRecord } from './sample-record-fields';
 
 const allOptions = 'all';
 // Widened on purpose: an app without a status field must still typecheck this comparison.
@@ -26,7 +32,7 @@ const singularLabel = entity.singular.charAt(0).toUpperCase() + entity.singular.
 
 /** The whole app: every record in a searchable, filterable table, with a create/edit form and a delete confirmation. */
 export function App() {
-  const { data, loading, error, insert, update, remove, hasMore, loadMore } = useCollection<__RECORD_TYPE__>(entity.collection, {
+  const { data, loading, error, insert, update, remove, hasMore, loadMore } = useCollection<SampleRecord>(entity.collection, {
     sort: { createdAt: -1 },
   });
   const { toast } = useToast();
@@ -51,7 +57,9 @@ export function App() {
     [records, search, filters],
   );
   const filtering = search.trim() !== '' || Object.values(filters).some((option) => option !== allOptions);
-  const count = \`\${data.length}\${hasMore ? '+' : ''} \${data.length === 1 ? entity.singular : entity.plural}\`;
+  const total = `${data.length}${hasMore ? '+' : ''} ${data.length === 1 && !hasMore ? entity.singular : entity.plural}`;
+  // While searching or filtering, say how many of them are shown.
+  const count = filtering ? `${visible.length} of ${total}` : total;
   const nameOf = (record: AnyRecord) => (title ? displayValue(title, record[title.key]) : '');
 
   function openNew() {
@@ -69,14 +77,18 @@ export function App() {
     try {
       if (editing) {
         await update(editing._id, changes);
-        toast({ title: \`\${singularLabel} updated\`, variant: 'success' });
+        toast({ title: `${singularLabel} updated`, variant: 'success' });
       } else {
         await insert({ ...changes, createdAt: Date.now() });
-        toast({ title: \`\${singularLabel} added\`, variant: 'success' });
+        toast({ title: `${singularLabel} added`, variant: 'success' });
       }
       setFormOpen(false);
     } catch (reason) {
-      toast({ title: \`Could not save the \${entity.singular}\`, description: reason instanceof Error ? reason.message : String(reason), variant: 'destructive' });
+      toast({
+        title: `Could not save the ${entity.singular}`,
+        description: reason instanceof Error ? reason.message : String(reason),
+        variant: 'destructive',
+      });
     }
   }
 
@@ -84,10 +96,14 @@ export function App() {
     if (!deleting) return;
     try {
       await remove(deleting._id);
-      toast({ title: \`\${singularLabel} deleted\`, variant: 'success' });
+      toast({ title: `${singularLabel} deleted`, variant: 'success' });
       setDeleting(null);
     } catch (reason) {
-      toast({ title: \`Could not delete the \${entity.singular}\`, description: reason instanceof Error ? reason.message : String(reason), variant: 'destructive' });
+      toast({
+        title: `Could not delete the ${entity.singular}`,
+        description: reason instanceof Error ? reason.message : String(reason),
+        variant: 'destructive',
+      });
     }
   }
 
@@ -98,7 +114,7 @@ export function App() {
 
   let content;
   if (error) {
-    content = <EmptyState className="m-4" icon={TriangleAlertIcon} title={\`Could not load \${entity.plural}\`} description={error.message} />;
+    content = <EmptyState className="m-4" icon={TriangleAlertIcon} title={`Could not load ${entity.plural}`} description={error.message} />;
   } else if (loading) {
     content = <p className="px-4 py-10 text-center text-sm text-muted-foreground">Loading {entity.plural}…</p>;
   } else if (data.length === 0) {
@@ -106,8 +122,8 @@ export function App() {
       <EmptyState
         className="m-4"
         icon={InboxIcon}
-        title={\`No \${entity.plural} yet\`}
-        description={\`Add your first \${entity.singular}; everyone using \${appName} sees it right away.\`}
+        title={`No ${entity.plural} yet`}
+        description={`Add your first ${entity.singular}; everyone using ${appName} sees it right away.`}
         action={
           <Button onClick={openNew}>
             <PlusIcon aria-hidden="true" />
@@ -121,7 +137,7 @@ export function App() {
       <EmptyState
         className="m-4"
         icon={SearchXIcon}
-        title={\`No \${entity.plural} match\`}
+        title={`No ${entity.plural} match`}
         description="Try another search or clear the filters."
         action={
           <Button variant="outline" onClick={clearFilters}>
@@ -140,7 +156,7 @@ export function App() {
         <div className="mx-auto flex w-full max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-5 sm:px-6">
           <div className="flex min-w-0 items-center gap-3">
             <div className="flex size-10 shrink-0 items-center justify-center rounded-xl bg-primary text-primary-foreground shadow-sm">
-              <__ICON__ className="size-5" aria-hidden="true" />
+              <LayoutListIcon className="size-5" aria-hidden="true" />
             </div>
             <div className="min-w-0">
               <h1 className="truncate text-xl font-semibold tracking-tight">{appName}</h1>
@@ -158,12 +174,15 @@ export function App() {
         <Card className="gap-0 overflow-hidden py-0">
           <div className="flex flex-col gap-3 border-b p-4 sm:flex-row sm:items-center">
             <div className="relative flex-1">
-              <SearchIcon className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden="true" />
+              <SearchIcon
+                className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-muted-foreground"
+                aria-hidden="true"
+              />
               <Input
                 type="search"
                 className="pl-9"
-                placeholder={\`Search \${entity.plural}…\`}
-                aria-label={\`Search \${entity.plural}\`}
+                placeholder={`Search ${entity.plural}…`}
+                aria-label={`Search ${entity.plural}`}
                 value={search}
                 onChange={(event) => setSearch(event.target.value)}
               />
@@ -174,7 +193,7 @@ export function App() {
                 value={filters[field.key] ?? allOptions}
                 onValueChange={(option) => setFilters((current) => ({ ...current, [field.key]: option }))}
               >
-                <SelectTrigger className="sm:w-44" aria-label={\`Filter by \${field.label.toLowerCase()}\`}>
+                <SelectTrigger className="sm:w-44" aria-label={`Filter by ${field.label.toLowerCase()}`}>
                   <SelectValue />
                 </SelectTrigger>
                 <SelectContent>
@@ -203,9 +222,9 @@ export function App() {
         open={formOpen}
         onOpenChange={setFormOpen}
         fields={fields}
-        title={editing ? \`Edit \${entity.singular}\` : \`New \${entity.singular}\`}
-        description={editing ? \`Change the details of “\${nameOf(editing)}”.\` : \`Fill in the details of the new \${entity.singular}.\`}
-        submitLabel={editing ? 'Save changes' : \`Add \${entity.singular}\`}
+        title={editing ? `Edit ${entity.singular}` : `New ${entity.singular}`}
+        description={editing ? `Change the details of “${nameOf(editing)}”.` : `Fill in the details of the new ${entity.singular}.`}
+        submitLabel={editing ? 'Save changes' : `Add ${entity.singular}`}
         initialValues={editing ? valuesOf(fields, editing) : emptyValues(fields)}
         onSubmit={save}
       />
@@ -219,4 +238,3 @@ export function App() {
     </div>
   );
 }
-`;

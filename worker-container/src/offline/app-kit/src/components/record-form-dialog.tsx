@@ -1,5 +1,4 @@
-/** Generated-app source, written verbatim: src/components/record-form-dialog.tsx: the create/edit form, generated from the field list. */
-export const recordFormDialogSource = `import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { Checkbox } from '@/components/ui/checkbox';
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
@@ -34,7 +33,14 @@ export function RecordFormDialog({ open, onOpenChange, ...formProps }: RecordFor
   );
 }
 
-function RecordForm({ fields, title, description, submitLabel, initialValues, onSubmit }: Omit<RecordFormDialogProps, 'open' | 'onOpenChange'>) {
+function RecordForm({
+  fields,
+  title,
+  description,
+  submitLabel,
+  initialValues,
+  onSubmit,
+}: Omit<RecordFormDialogProps, 'open' | 'onOpenChange'>) {
   const idPrefix = useId();
   const [values, setValues] = useState<FormValues>(initialValues);
   const [errors, setErrors] = useState<FormErrors>({});
@@ -56,11 +62,13 @@ function RecordForm({ fields, title, description, submitLabel, initialValues, on
     setErrors(found);
     const firstInvalid = fields.find((field) => found[field.key]);
     if (firstInvalid) {
-      document.getElementById(\`\${idPrefix}-\${firstInvalid.key}\`)?.focus();
+      document.getElementById(`${idPrefix}-${firstInvalid.key}`)?.focus();
       return;
     }
     setSaving(true);
-    onSubmit(values).finally(() => setSaving(false));
+    // The caller reports failures (a toast); either way the form stops showing progress.
+    const done = () => setSaving(false);
+    onSubmit(values).then(done, done);
   }
 
   return (
@@ -73,7 +81,7 @@ function RecordForm({ fields, title, description, submitLabel, initialValues, on
         {fields.map((field, index) => (
           <FieldControl
             key={field.key}
-            id={\`\${idPrefix}-\${field.key}\`}
+            id={`${idPrefix}-${field.key}`}
             field={field}
             value={values[field.key]}
             error={errors[field.key]}
@@ -123,7 +131,7 @@ type FieldControlProps = {
 };
 
 function FieldControl({ id, field, value, error, wide, autoFocus, onChange }: FieldControlProps) {
-  const errorId = \`\${id}-error\`;
+  const errorId = `${id}-error`;
   const invalid = error ? { 'aria-invalid': true, 'aria-describedby': errorId } : {};
   const text = typeof value === 'string' ? value : '';
 
@@ -140,12 +148,14 @@ function FieldControl({ id, field, value, error, wide, autoFocus, onChange }: Fi
 
   let control;
   if (field.kind === 'longtext') {
-    control = <Textarea id={id} rows={3} value={text} autoFocus={autoFocus} onChange={(event) => onChange(event.target.value)} {...invalid} />;
+    control = (
+      <Textarea id={id} rows={3} value={text} autoFocus={autoFocus} onChange={(event) => onChange(event.target.value)} {...invalid} />
+    );
   } else if (field.kind === 'status') {
     control = (
       <Select value={text} onValueChange={onChange}>
         <SelectTrigger id={id} {...invalid}>
-          <SelectValue placeholder={\`Choose \${field.label.toLowerCase()}…\`} />
+          <SelectValue placeholder={`Choose ${field.label.toLowerCase()}…`} />
         </SelectTrigger>
         <SelectContent>
           {(field.options ?? []).map((option) => (
@@ -188,4 +198,3 @@ function FieldControl({ id, field, value, error, wide, autoFocus, onChange }: Fi
     </div>
   );
 }
-`;
