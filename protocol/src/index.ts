@@ -11,3 +11,5 @@ export * from './run';
 export * from './app';
 export * from './data';
 export * from './bridge';
+export * from './access-rules';
+export * from './governance';

@@ -5,6 +5,8 @@ import { RunLifecycle } from '../domain/run-lifecycle';
 import { RunWorkerService } from '../domain/run-worker-service';
 import type { Services } from '../domain/services';
 import { VersionService } from '../domain/version-service';
+import { createGovernanceServices } from '../domain/governance-services';
+import type { GovernanceEvents } from '../domain/governance-events';
 import type { BuilderDependencies } from '../http/app-env';
 import type { BlobStore } from '../ports/blob-store';
 import type { Clock } from '../ports/clock';
@@ -12,7 +14,6 @@ import type { DocumentStore } from '../ports/document-store';
 import type { IdGenerator } from '../ports/id-generator';
 import type { RunEventLog } from '../ports/run-event-log';
 import type { RunLauncher } from '../ports/run-launcher';
-import { hasPermission } from '../domain/permissions';
 
 export interface BuilderPorts {
   store: DocumentStore;
@@ -25,6 +26,8 @@ export interface BuilderPorts {
   clock: Clock;
   controlPlaneUrl: () => string;
   info: BuilderInfo;
+  /** Where governance changes are announced (the live console); nobody listens by default. */
+  governanceEvents?: GovernanceEvents;
 }
 
 /** Builds the builder's services from ports; shared by every composition root. */
@@ -50,12 +53,18 @@ export async function composeBuilder(
   });
   await builder.ensureIndexes();
   const versions = new VersionService(store, services.access, services.audit, builder, worker, blobs);
-  const canReadRun = async (userId: string, workspaceId: string, runId: string) => {
-    const membership = await services.access.membershipOf(workspaceId, userId);
-    if (!membership || !hasPermission(membership.role, 'apps.read')) return false;
-    return (await lifecycle.runs().findOne({ _id: runId, workspaceId })) !== null;
-  };
-  return { builder, versions, worker, tokens, blobs, info: ports.info, canReadRun };
+  const canReadRun = (userId: string, workspaceId: string, runId: string) => builder.canBuildRun(userId, workspaceId, runId);
+  const governance = await createGovernanceServices({
+    store,
+    services,
+    appAccess: builder.appAccess,
+    worker,
+    blobs,
+    ids,
+    clock,
+    ...(ports.governanceEvents ? { events: ports.governanceEvents } : {}),
+  });
+  return { builder, versions, worker, tokens, blobs, governance, info: ports.info, canReadRun };
 }
 
 /** What the console shows about the model: from the same variables the worker reads. */

@@ -163,6 +163,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
           disconnect: (connectionId) => (pusher ? pusher.disconnect(connectionId) : Promise.resolve()),
         },
         scopeOf: (collection) => data.scopeOf(collection),
+        changeFilter: (key) => data.changeFilter(key),
         log,
       })
     : null;

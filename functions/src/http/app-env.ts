@@ -9,6 +9,7 @@ import type { RunWorkerService } from '../domain/run-worker-service';
 import type { Services } from '../domain/services';
 import type { VersionService } from '../domain/version-service';
 import type { BlobStore } from '../ports/blob-store';
+import type { GovernanceServices } from '../domain/governance-services';
 
 /** The builder's services; absent in deployments that do not run the builder. */
 export interface BuilderDependencies {
@@ -19,6 +20,8 @@ export interface BuilderDependencies {
   blobs: BlobStore;
   /** Which model builds apps, for the console's "no model key" state. */
   info: BuilderInfo;
+  /** Review, publish, collaborators, teams, settings, audit retention. */
+  governance?: GovernanceServices;
 }
 
 /** What the HTTP app is built from; each composition root supplies it. */

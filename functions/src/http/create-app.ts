@@ -8,6 +8,7 @@ import { authentication, csrfProtection, mutating, rateLimit, requireActor } fro
 import { appRoutes } from './routes/app-routes';
 import { auditRoutes } from './routes/audit-routes';
 import { dataRoutes } from './routes/data-routes';
+import { governanceRoutes } from './routes/governance-routes';
 import { authRoutes } from './routes/auth-routes';
 import { healthRoutes } from './routes/health-routes';
 import { internalRoutes } from './routes/internal-routes';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     });
     app.route('/api/workspaces', appRoutes(deps));
     app.route('/api/workspaces', versionRoutes(deps));
+    app.route('/api/workspaces', governanceRoutes(deps));
     if (deps.data) app.route('/api/workspaces', dataRoutes({ ...deps, data: deps.data }));
     app.route('/internal', internalRoutes(deps));
     app.route('/preview', previewRoutes(deps));
