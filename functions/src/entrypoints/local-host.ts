@@ -210,6 +210,11 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     ? setInterval(() => void builder?.worker.sweepLostWorkers().catch((error: unknown) => log(`sweep failed: ${String(error)}`)), 5000)
     : null;
   sweeper?.unref();
+  // Audit retention: hourly, and once shortly after start.
+  const purgeAudit = () => void builder?.governance?.retention.purgeExpired().catch((error: unknown) => log(`audit purge failed: ${String(error)}`));
+  const auditPurger = builder?.governance ? setInterval(purgeAudit, 3600_000) : null;
+  auditPurger?.unref();
+  setTimeout(purgeAudit, 10_000).unref();
   const url = `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${port}`;
 
   let closing: Promise<void> | null = null;
@@ -220,6 +225,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     close() {
       closing ??= (async () => {
         if (sweeper) clearInterval(sweeper);
+        if (auditPurger) clearInterval(auditPurger);
         await launcher?.stopAll();
         await hub.close();
         await relay?.stop();

@@ -5,6 +5,7 @@ import { recordFieldsSource } from './app-kit/record-fields-source';
 import { recordFormDialogSource } from './app-kit/record-form-dialog-source';
 import { recordTableSource } from './app-kit/record-table-source';
 import { kebabCase, pascalCase, wordsOf } from './words';
+import { accessRulesFile } from './access-rules-file';
 
 /** One file of the generated app, relative to the workspace root. */
 export interface GeneratedFile {
@@ -145,6 +146,7 @@ export function generateApp(spec: AppSpec): GeneratedFile[] {
     { path: 'src/components/record-table.tsx', content: recordTableSource },
     { path: 'src/components/delete-record-dialog.tsx', content: deleteRecordDialogSource },
     { path: 'src/App.tsx', content: app },
+    accessRulesFile(spec),
   ];
 }
 
