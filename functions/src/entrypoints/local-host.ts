@@ -214,7 +214,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const purgeAudit = () => void builder?.governance?.retention.purgeExpired().catch((error: unknown) => log(`audit purge failed: ${String(error)}`));
   const auditPurger = builder?.governance ? setInterval(purgeAudit, 3600_000) : null;
   auditPurger?.unref();
-  setTimeout(purgeAudit, 10_000).unref();
+  const firstPurge = builder?.governance ? setTimeout(purgeAudit, 10_000) : null;
+  firstPurge?.unref();
   const url = `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${port}`;
 
   let closing: Promise<void> | null = null;
@@ -226,6 +227,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       closing ??= (async () => {
         if (sweeper) clearInterval(sweeper);
         if (auditPurger) clearInterval(auditPurger);
+        if (firstPurge) clearTimeout(firstPurge);
         await launcher?.stopAll();
         await hub.close();
         await relay?.stop();
