@@ -57,7 +57,19 @@ export async function createGovernanceServices(ports: GovernancePorts): Promise<
   const teams = new TeamService(context);
   await reviews.ensureIndexes();
   await teams.ensureIndexes();
-  ports.worker.onVersionCreated((version) => reviews.versionCreated(version));
+  ports.worker.onVersionCreated(async (version) => {
+    const app = await ports.appAccess.appOf(version.workspaceId, version.appId).catch(() => null);
+    await ports.services.audit.record({
+      workspaceId: version.workspaceId,
+      actor: version.runId ? { type: 'agent', id: version.runId } : { type: 'system', id: 'versions' },
+      source: version.runId ? 'agent' : 'system',
+      action: 'version.created',
+      target: { type: 'app', id: version.appId, label: app?.name ?? version.appId },
+      summary: `Version ${version.number} of ${app?.name ?? version.appId} was ${version.restoredFrom ? 'restored' : 'built'}`,
+      metadata: { versionId: version._id, number: version.number, runId: version.runId, fileCount: version.fileCount, restoredFrom: version.restoredFrom },
+    });
+    await reviews.versionCreated(version);
+  });
   return {
     reviews,
     publishing: new PublishService(context, reviews),
