@@ -27,10 +27,11 @@ export interface AuditRecord {
   summary?: string;
 }
 
-/** "ada@example.com · app.published · Leads" when a service gives no sentence of its own. */
+/** "ada@example.com · app.created · Leads" when a service gives no sentence of its own. */
 export function defaultSummary(entry: Pick<AuditRecord, 'actor' | 'action' | 'target' | 'outcome'>): string {
   const who = entry.actor.email ?? entry.actor.id;
-  const what = entry.target.label ?? `${entry.target.type} ${entry.target.id}`;
+  // Ids are not sentences: the target's label, else its kind (the id stays in `target`).
+  const what = entry.target.label ?? entry.target.type;
   return `${who} · ${entry.action} · ${what}${entry.outcome && entry.outcome !== 'success' ? ` (${entry.outcome})` : ''}`;
 }
 

@@ -6,6 +6,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '.
 import { formatDateTime } from '../../lib/format';
 import { appsQuery, membersQuery } from '../../lib/queries';
 import { OutcomeBadge } from '../audit/outcome-badge';
+import { useWorkspace } from '../workspaces/workspace-context';
 
 /** Names for the ids an event mentions: people from the member list, apps from the app list. */
 function useNames(workspaceId: string) {
@@ -20,9 +21,12 @@ function useNames(workspaceId: string) {
 /** The audit log with readable targets and a detail view per event. */
 export function AuditEventTable({ workspaceId, events }: { workspaceId: string; events: AuditEvent[] }) {
   const nameOf = useNames(workspaceId);
+  const workspace = useWorkspace();
   const [open, setOpen] = useState<AuditEvent | null>(null);
   const target = (event: AuditEvent) => {
     const appName = typeof event.metadata.appId === 'string' ? nameOf(event.metadata.appId) : undefined;
+    if (event.target.type === 'run') return appName ? `a run of ${appName}` : 'a run';
+    if (event.target.type === 'workspace' && !event.target.label) return workspace.name;
     const label = event.target.label ?? nameOf(event.target.id) ?? event.target.id;
     return appName && event.target.type !== 'app' ? `${label} · ${appName}` : label;
   };

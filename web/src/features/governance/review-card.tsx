@@ -15,6 +15,7 @@ import { AccessRulesSummary } from './access-rules-summary';
 import { governanceApi, refreshGovernance } from './governance-api';
 import { PublishDialog } from './publish-dialog';
 import { ReviewStateBadge } from './review-state-badge';
+import { VersionFileList } from './version-file-list';
 
 /** One review in the inbox: what is asked, the changes against the published version, the rules, the decision. */
 export function ReviewCard({ review, canDecide }: { review: Review; canDecide: boolean }) {
@@ -56,9 +57,9 @@ export function ReviewCard({ review, canDecide }: { review: Review; canDecide: b
           <AccessRulesSummary rules={review.rules} published={review.publishedRules} />
         </section>
         <section className="flex flex-col gap-2" data-testid="review-diff">
-          <h3 className="text-sm font-semibold">{from ? `Changes since the published version ${from.number}` : 'Not published yet: every file is new'}</h3>
+          <h3 className="text-sm font-semibold">{from ? `Changes since the published version ${from.number}` : 'Nothing published yet: every file is new'}</h3>
           {to && from ? <VersionDiff workspaceId={review.workspaceId} appId={review.appId} to={to} from={from} /> : null}
-          {to && !from ? <p className="text-sm text-muted-foreground">{to.fileCount} files in this version.</p> : null}
+          {!from ? <VersionFileList workspaceId={review.workspaceId} appId={review.appId} versionId={review.versionId} /> : null}
         </section>
         {decide.isError ? <Alert title="Could not record the decision">{errorMessage(decide.error)}</Alert> : null}
         {canDecide && review.state === 'pending' ? (
