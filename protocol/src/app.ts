@@ -15,6 +15,13 @@ export const App = z.strictObject({
   latestVersionId: Id.nullable(),
   latestRunId: Id.nullable(),
   latestRunStatus: RunStatus.nullable(),
+  /** The version its users see; null while it is unpublished. */
+  publishedVersionId: Id.nullable(),
+  publishedAt: IsoDateTime.nullable(),
+  /** People besides the creator who build it and use its draft data. */
+  collaboratorIds: z.array(Id),
+  /** Teams that see the published app; empty: the whole workspace. */
+  teamIds: z.array(Id),
 });
 export type App = z.infer<typeof App>;
 

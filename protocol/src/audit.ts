@@ -34,6 +34,8 @@ export const AuditEvent = z.strictObject({
   target: AuditTarget,
   outcome: AuditOutcome,
   metadata: z.record(z.string(), z.unknown()),
+  /** A readable sentence ("Ada published Leads v3"), searched by `q`. */
+  summary: z.string().optional(),
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 

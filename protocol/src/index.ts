@@ -16,3 +16,5 @@ export * from './agents-policy';
 export * from './agent-runs';
 export * from './internal';
 export * from './model-gateway';
+export * from './access-rules';
+export * from './governance';

@@ -9,6 +9,11 @@ import { NotFoundPage } from './pages/not-found-page';
 import { SignInPage } from './pages/sign-in-page';
 import { WorkspaceHomePage } from './pages/workspace-home-page';
 import { WorkspacesPage } from './pages/workspaces-page';
+import { AppsPage } from './pages/apps-page';
+import { PublishedAppPage } from './pages/published-app-page';
+import { ReviewsPage } from './pages/reviews-page';
+import { SettingsPage } from './pages/settings-page';
+import { TeamsPage } from './pages/teams-page';
 
 /** Every route of the console. */
 export const router = createBrowserRouter([
@@ -18,6 +23,8 @@ export const router = createBrowserRouter([
     element: <RequireAuth />,
     children: [
       { path: '/', element: <WorkspacesPage /> },
+      // A published app, full page: no workspace chrome.
+      { path: '/w/:workspaceId/use/:appId', element: <PublishedAppPage /> },
       {
         path: '/w/:workspaceId',
         element: <WorkspaceLayout />,
@@ -25,6 +32,10 @@ export const router = createBrowserRouter([
           { index: true, element: <WorkspaceHomePage /> },
           { path: 'members', element: <MembersPage /> },
           { path: 'audit', element: <AuditPage /> },
+          { path: 'apps', element: <AppsPage /> },
+          { path: 'reviews', element: <ReviewsPage /> },
+          { path: 'teams', element: <TeamsPage /> },
+          { path: 'settings', element: <SettingsPage /> },
           { path: 'apps/:appId', element: <AppPage />, handle: { fullBleed: true } },
         ],
       },

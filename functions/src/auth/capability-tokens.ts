@@ -1,7 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** What a capability token grants: a run's internal API, or one version's preview. */
-export type Capability = { kind: 'run'; runId: string } | { kind: 'preview'; workspaceId: string; appId: string; versionId: string };
+export type Capability =
+  | { kind: 'run'; runId: string }
+  /** `published`: the frame of a published app, which follows the workspace's frame settings. */
+  | { kind: 'preview'; workspaceId: string; appId: string; versionId: string; published?: boolean };
 
 /**
  * Short, url-safe, HMAC-signed capability tokens. A worker's run token opens the internal API

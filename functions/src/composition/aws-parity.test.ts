@@ -166,6 +166,15 @@ describe.skipIf(unavailable)('the AWS-shaped composition serves everything the l
     const created = (await (
       await http(a.plane, 'olive.yes', 'POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'leads' })
     ).json()) as CreateAppResponse;
+    // Max builds it with Olive: a collaborator streams its runs and uses its data before it is published.
+    const maxId = ((await (await http(a.plane, 'max.yes', 'GET', '/api/me')).json()) as { identity: { id: string } }).identity.id;
+    expect(
+      (
+        await http(a.plane, 'olive.yes', 'PUT', `/api/workspaces/${workspace.id}/apps/${created.app.id}/collaborators`, {
+          userIds: [maxId],
+        })
+      ).status,
+    ).toBe(200);
     const spec = launcher.launched.find((candidate) => candidate.runId === created.run.id);
     expect(spec?.controlPlaneUrl).toBe('https://api.example');
     const worker = (plane: ControlPlane, path: string, body: unknown) =>

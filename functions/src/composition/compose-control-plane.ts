@@ -1,10 +1,11 @@
+import type { BlobStore } from '../ports/blob-store';
 import type { Hono } from 'hono';
 import { CapabilityTokens } from '../auth/capability-tokens';
 import { createAgentServices, type AgentServices } from '../domain/agents/agent-services';
 import { BuilderService } from '../domain/builder-service';
 import { ModelGatewayService } from '../domain/model-gateway';
+import { createGovernanceServices, type GovernanceServices } from '../domain/governance-services';
 import { DataService, dataScopesCollection } from '../domain/data-service';
-import { hasPermission } from '../domain/permissions';
 import { builderCollections, type RunRecord } from '../domain/records';
 import { RunLifecycle } from '../domain/run-lifecycle';
 import { RunWorkerService } from '../domain/run-worker-service';
@@ -38,6 +39,10 @@ export interface ControlPlane {
   agents: AgentServices;
   /** The model gateway: model calls of workers, usage and spend. */
   models: ModelGatewayService;
+  /** Reviews, publishing, collaborators, teams, settings, audit export and retention. */
+  governance: GovernanceServices;
+  /** The snapshot blob store (tests record versions the way a worker does). */
+  blobs: BlobStore;
   domainEvents: DomainEvents;
   /** Starts the in-process data feed when the configuration asks for one; idempotent. */
   start(): void;
@@ -104,6 +109,8 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     registry,
     pusher: ports.pusher,
     scopeOf,
+    // `own` collections: each subscriber receives only the changes of documents they may see.
+    changeFilter: (key) => data.changeFilter(key),
     log,
     ...(config.delivery ? { delivery: config.delivery } : {}),
     // With a separate relay, sequence numbers are durable and shared, so subscribers start after them.
@@ -111,11 +118,33 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
   });
 
   const runOf = (runId: string) => store.collection<RunRecord>(builderCollections.runs).findOne({ _id: runId });
-  const canReadRun = async (userId: string, workspaceId: string, runId: string) => {
-    const membership = await services.access.membershipOf(workspaceId, userId);
-    if (!membership || !hasPermission(membership.role, 'apps.read')) return false;
-    return (await store.collection<RunRecord>(builderCollections.runs).findOne({ _id: runId, workspaceId })) !== null;
-  };
+  // Who may watch a run: who may build its app (creator, collaborators, admins, owners).
+  const canReadRun = (userId: string, workspaceId: string, runId: string) => builder.canBuildRun(userId, workspaceId, runId);
+  const accessChanges = new Set([
+    'app.published',
+    'app.unpublished',
+    'app.deleted',
+    'app.collaborators_changed',
+    'app.visibility_changed',
+    'team.members_changed',
+    'team.deleted',
+  ]);
+  const governance = await createGovernanceServices({
+    store,
+    services,
+    appAccess: builder.appAccess,
+    worker,
+    blobs: ports.blobs,
+    ids,
+    clock,
+    events: {
+      // A governance change that changes who may see an app rechecks that app's open subscriptions at once.
+      publish: async (event) => {
+        if (event.appId && accessChanges.has(event.type))
+          await domainEvents.publish({ type: 'app.access_changed', workspaceId: event.workspaceId, appId: event.appId });
+      },
+    },
+  });
   domainEvents.subscribe(
     createSubscriptionRevalidator({
       registry,
@@ -161,7 +190,7 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     services,
     authenticator: ports.authenticator,
     sessionCodec: ports.sessionCodec,
-    builder: { builder, versions, worker, tokens, blobs: ports.blobs, models, info: config.models.info },
+    builder: { builder, versions, worker, tokens, blobs: ports.blobs, models, governance, info: config.models.info },
     data,
     agents,
     config: {
@@ -196,6 +225,8 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     worker,
     agents,
     models,
+    governance,
+    blobs: ports.blobs,
     domainEvents,
     start() {
       if (config.dataFeed === 'in-process') relay.start();

@@ -23,6 +23,16 @@ export interface AuditRecord {
   target: AuditTarget;
   outcome?: AuditOutcome;
   metadata?: Record<string, unknown>;
+  /** A readable sentence; derived from the actor, action and target when absent. */
+  summary?: string;
+}
+
+/** "ada@example.com · app.created · Leads" when a service gives no sentence of its own. */
+export function defaultSummary(entry: Pick<AuditRecord, 'actor' | 'action' | 'target' | 'outcome'>): string {
+  const who = entry.actor.email ?? entry.actor.id;
+  // Ids are not sentences: the target's label, else its kind (the id stays in `target`).
+  const what = entry.target.label ?? entry.target.type;
+  return `${who} · ${entry.action} · ${what}${entry.outcome && entry.outcome !== 'success' ? ` (${entry.outcome})` : ''}`;
 }
 
 export const auditCollection = 'audit_events';
@@ -39,6 +49,11 @@ export class AuditLog {
 
   private get events() {
     return this.store.collection<AuditDocument>(auditCollection);
+  }
+
+  /** Deletes a workspace's events older than `before` (the retention purge); answers how many. */
+  async purgeBefore(workspaceId: string, before: string): Promise<number> {
+    return this.events.deleteMany({ workspaceId, time: { $lt: before } });
   }
 
   async ensureIndexes(): Promise<void> {
@@ -59,6 +74,7 @@ export class AuditLog {
       target: entry.target,
       outcome: entry.outcome ?? 'success',
       metadata,
+      summary: (entry.summary ?? defaultSummary(entry)).slice(0, 500),
     };
     await this.events.insertOne(document);
     return toAuditEvent(document);
@@ -82,6 +98,7 @@ export class AuditLog {
       clauses.push({
         $or: [
           { action: pattern },
+          { summary: pattern },
           { 'actor.email': pattern },
           { 'actor.id': pattern },
           { 'target.label': pattern },

@@ -11,6 +11,10 @@ export const toApp = (record: AppRecord): App => ({
   latestVersionId: record.latestVersionId,
   latestRunId: record.latestRunId,
   latestRunStatus: record.latestRunStatus,
+  publishedVersionId: record.publishedVersionId ?? null,
+  publishedAt: record.publishedAt ?? null,
+  collaboratorIds: record.collaboratorIds ?? [],
+  teamIds: record.teamIds ?? [],
 });
 
 export const toRun = (record: RunRecord): Run => ({

@@ -10,6 +10,7 @@ import { ConflictError, NotFoundError } from './errors';
 import { builderCollections, type AppRecord, type RunRecord, type VersionRecord } from './records';
 import { zeroUsage, type RunLifecycle } from './run-lifecycle';
 import { auditActorOf, type Actor, type WorkspaceAccess } from './workspace-access';
+import { AppAccess, type AppNeed } from './app-access';
 
 /** Issues the bearer token a worker uses for one run. */
 export type RunTokenIssuer = (runId: string) => string;
@@ -30,7 +31,12 @@ export interface BuilderDependencies {
 
 /** What people do with apps and runs: prompt, follow up, stop, retry, decide on a plan. */
 export class BuilderService {
-  constructor(private readonly deps: BuilderDependencies) {}
+  /** Who builds or uses which app (creator, collaborators, admins; published visibility). */
+  readonly appAccess: AppAccess;
+
+  constructor(private readonly deps: BuilderDependencies) {
+    this.appAccess = new AppAccess(deps.store, deps.access);
+  }
 
   private apps() {
     return this.deps.store.collection<AppRecord>(builderCollections.apps);
@@ -48,24 +54,25 @@ export class BuilderService {
       .createIndex({ keys: { workspaceId: 1, appId: 1, number: 1 }, unique: true, name: 'app_number' });
   }
 
-  async app(actor: Actor, workspaceId: string, appId: string): Promise<AppRecord> {
-    await this.deps.access.require(workspaceId, actor, 'apps.read');
-    const app = await this.apps().findOne({ _id: appId, workspaceId });
-    if (!app) throw new NotFoundError('App not found.');
-    return app;
+  /** The app when the caller may build it (drafts, runs, versions) or, with `use`, see it. */
+  async app(actor: Actor, workspaceId: string, appId: string, need: AppNeed = 'build'): Promise<AppRecord> {
+    return (await this.appAccess.require(actor, workspaceId, appId, need)).app;
   }
 
   async listApps(actor: Actor, workspaceId: string): Promise<App[]> {
-    const membership = await this.deps.access.member(workspaceId, actor);
-    if (membership.role === 'viewer') return [];
-    const page = await this.deps.store
-      .collection<AppRecord>(builderCollections.apps)
-      .find({ workspaceId }, { sort: { _id: -1 }, limit: 200 });
-    return page.items.map(toApp);
+    return (await this.appAccess.visibleApps(actor, workspaceId)).map(toApp);
   }
 
   async getApp(actor: Actor, workspaceId: string, appId: string): Promise<App> {
-    return toApp(await this.app(actor, workspaceId, appId));
+    return toApp(await this.app(actor, workspaceId, appId, 'use'));
+  }
+
+  /** Whether a person builds the app a run belongs to (run streams are for builders). */
+  async canBuildRun(userId: string, workspaceId: string, runId: string): Promise<boolean> {
+    const membership = await this.deps.access.membershipOf(workspaceId, userId);
+    const run = membership ? await this.runs().findOne({ _id: runId, workspaceId }) : null;
+    const app = run ? await this.apps().findOne({ _id: run.appId, workspaceId }) : null;
+    return Boolean(membership && app && this.appAccess.isBuilder(app, membership));
   }
 
   async createApp(actor: Actor, workspaceId: string, prompt: string): Promise<CreateAppResponse> {
@@ -95,7 +102,6 @@ export class BuilderService {
   }
 
   async sendMessage(actor: Actor, workspaceId: string, appId: string, text: string): Promise<Run> {
-    await this.deps.access.require(workspaceId, actor, 'apps.build');
     const app = await this.app(actor, workspaceId, appId);
     return this.startRun(actor, app, text, null);
   }
@@ -107,9 +113,10 @@ export class BuilderService {
   }
 
   async run(actor: Actor, workspaceId: string, runId: string): Promise<RunRecord> {
-    await this.deps.access.require(workspaceId, actor, 'apps.read');
+    await this.deps.access.member(workspaceId, actor);
     const run = await this.runs().findOne({ _id: runId, workspaceId });
     if (!run) throw new NotFoundError('Run not found.');
+    await this.app(actor, workspaceId, run.appId, 'build');
     return run;
   }
 

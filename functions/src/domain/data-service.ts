@@ -1,13 +1,22 @@
-import { DocumentId, type AppDocument, type DataPage, type DataQuery, type DataScope, type DataScopeKey } from '@hangar/protocol';
+import {
+  DocumentId,
+  type AppDocument,
+  type DataChange,
+  type DataPage,
+  type DataQuery,
+  type DataScope,
+  type DataScopeKey,
+} from '@hangar/protocol';
 import type { Clock } from '../ports/clock';
 import { DuplicateKeyError, type DocumentStore, type StoredDocument } from '../ports/document-store';
 import type { IdGenerator } from '../ports/id-generator';
 import type { AuditLog } from './audit-log';
 import { changedFields, validateDocumentFields } from './data-documents';
-import { ForbiddenError, NotFoundError, ValidationError } from './errors';
-import { roleAtLeast } from './permissions';
+import { AppAccess } from './app-access';
+import { decideDataAccess, ownerField } from './data-access-rules';
+import { BadRequestError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { hashValue } from './redact';
-import { builderCollections, type AppRecord, type MembershipRecord } from './records';
+import { builderCollections, type AppRecord } from './records';
 import { auditActorOf, type Actor, type WorkspaceAccess } from './workspace-access';
 
 interface ScopeRecord extends StoredDocument, DataScopeKey {
@@ -23,13 +32,15 @@ export async function physicalCollectionName(key: Pick<DataScopeKey, 'appId' | '
 }
 
 /**
- * Live app data: one physical collection per (app, data scope, collection). Access rules:
- * draft data — the app's creator, admins and owners; published data — every member reads,
- * members and above write, viewers only read. Every write is audited with the changed field
- * names and before/after hashes, never values.
+ * Live app data: one physical collection per (app, data scope, collection). Access: draft data
+ * is open to the app's builders (creator, collaborators, admins, owners); published data follows
+ * the access rules approved with the published version (see `data-access-rules.ts`), including
+ * `own` collections where each person reaches only the documents they created. Every write is
+ * audited with the changed field names and before/after hashes, never values.
  */
 export class DataService {
   private readonly known = new Map<string, DataScopeKey>();
+  private readonly appAccess: AppAccess;
 
   constructor(
     private readonly store: DocumentStore,
@@ -37,21 +48,56 @@ export class DataService {
     private readonly audit: AuditLog,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.appAccess = new AppAccess(store, access);
+  }
 
-  /** Checks access; NotFoundError for non-members and unknown apps, ForbiddenError otherwise. */
-  async authorize(actor: Actor, workspaceId: string, appId: string, scope: DataScope, mode: 'read' | 'write'): Promise<AppRecord> {
+  /**
+   * Checks access to one collection (or, without `collection`, to the scope as a whole);
+   * NotFoundError for non-members and unknown apps, ForbiddenError (audited) otherwise.
+   * REST, WebSocket subscriptions and the console's explorer all pass through here.
+   */
+  async authorize(
+    actor: Actor,
+    workspaceId: string,
+    appId: string,
+    scope: DataScope,
+    mode: 'read' | 'write',
+    collection?: string,
+  ): Promise<AppRecord> {
+    return (await this.decide(actor, workspaceId, appId, scope, mode, collection)).app;
+  }
+
+  /** The access decision, including whether the caller is limited to their own documents. */
+  async decide(
+    actor: Actor,
+    workspaceId: string,
+    appId: string,
+    scope: DataScope,
+    mode: 'read' | 'write',
+    collection?: string,
+  ): Promise<{ app: AppRecord; ownOnly: boolean }> {
     const membership = await this.access.member(workspaceId, actor);
-    const app = await this.store.collection<AppRecord>(builderCollections.apps).findOne({ _id: appId, workspaceId });
-    if (!app) throw new NotFoundError('App not found.');
-    if (!allowedBy(app, membership, actor.identity.id, scope, mode)) {
-      const why =
-        scope === 'draft'
-          ? 'Draft data is open to the app’s creator, admins and owners.'
-          : 'Viewers can read published data but not change it.';
-      return this.access.denied(workspaceId, actor, `data.${mode}`, `${scope} data`, why);
-    }
-    return app;
+    const app = await this.appAccess.appOf(workspaceId, appId);
+    const decision = await decideDataAccess(this.appAccess, app, membership, scope, mode, collection);
+    if (!decision.allowed) return this.access.denied(workspaceId, actor, `data.${mode}`, `${scope} data`, decision.why);
+    return { app, ownOnly: decision.ownOnly };
+  }
+
+  /**
+   * For the relay: a predicate saying which subscriber may receive a change of an `own`
+   * collection, or null when every authorized subscriber may (the common, fast case).
+   */
+  async changeFilter(key: DataScopeKey): Promise<((userId: string, change: DataChange) => Promise<boolean>) | null> {
+    if (key.scope !== 'published') return null;
+    const app = await this.store.collection<AppRecord>(builderCollections.apps).findOne({ _id: key.appId, workspaceId: key.workspaceId });
+    if (!app?.publishedVersionId || !app.publishedRules?.collections[key.collection]?.own) return null;
+    return async (userId, change) => {
+      const membership = await this.access.membershipOf(key.workspaceId, userId);
+      if (!membership) return false;
+      if (this.appAccess.inAudience('admins', app, membership)) return true;
+      return change.document === null || change.document[ownerField] === userId;
+    };
   }
 
   /**
@@ -62,7 +108,8 @@ export class DataService {
     const app = await this.store.collection<AppRecord>(builderCollections.apps).findOne({ _id: appId });
     if (!app) return false;
     const membership = await this.access.membershipOf(app.workspaceId, userId);
-    return membership !== null && allowedBy(app, membership, userId, scope, 'read');
+    if (!membership) return false;
+    return (await decideDataAccess(this.appAccess, app, membership, scope, 'read')).allowed;
   }
 
   /** The scope key of a physical collection, for the relay (null when it is not app data). */
@@ -96,18 +143,25 @@ export class DataService {
   }
 
   async collections(actor: Actor, workspaceId: string, appId: string, scope: DataScope): Promise<{ name: string; count: number }[]> {
-    await this.authorize(actor, workspaceId, appId, scope, 'read');
+    const { app } = await this.decide(actor, workspaceId, appId, scope, 'read');
+    const membership = await this.access.member(workspaceId, actor);
     const scopes = await this.store.collection<ScopeRecord>(dataScopesCollection).find({ appId, scope }, { limit: 500 });
     const result: { name: string; count: number }[] = [];
-    for (const record of scopes.items) result.push({ name: record.collection, count: await this.store.collection(record._id).count({}) });
+    for (const record of scopes.items) {
+      const decision = await decideDataAccess(this.appAccess, app, membership, scope, 'read', record.collection);
+      if (!decision.allowed) continue;
+      const filter = decision.ownOnly ? { [ownerField]: actor.identity.id } : {};
+      result.push({ name: record.collection, count: await this.store.collection(record._id).count(filter) });
+    }
     return result.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async list(actor: Actor, key: DataScopeKey, query: DataQuery): Promise<DataPage> {
-    await this.authorize(actor, key.workspaceId, key.appId, key.scope, 'read');
+    const decision = await this.decide(actor, key.workspaceId, key.appId, key.scope, 'read', key.collection);
+    const filter = decision.ownOnly ? { $and: [query.filter ?? {}, { [ownerField]: actor.identity.id }] } : (query.filter ?? {});
     const page = await (
       await this.documents(key)
-    ).find(query.filter ?? {}, {
+    ).find(filter, {
       ...(query.sort ? { sort: query.sort } : {}),
       limit: query.limit ?? 50,
       ...(query.cursor ? { cursor: query.cursor } : {}),
@@ -116,32 +170,40 @@ export class DataService {
   }
 
   async get(actor: Actor, key: DataScopeKey, documentId: string): Promise<AppDocument> {
-    await this.authorize(actor, key.workspaceId, key.appId, key.scope, 'read');
+    const decision = await this.decide(actor, key.workspaceId, key.appId, key.scope, 'read', key.collection);
     const document = await (await this.documents(key)).findOne({ _id: documentId });
-    if (!document) throw new NotFoundError('Document not found.');
+    if (!document || (decision.ownOnly && document[ownerField] !== actor.identity.id)) throw new NotFoundError('Document not found.');
     return document;
   }
 
   async insert(actor: Actor, key: DataScopeKey, fields: unknown): Promise<AppDocument> {
-    await this.authorize(actor, key.workspaceId, key.appId, key.scope, 'write');
+    await this.authorize(actor, key.workspaceId, key.appId, key.scope, 'write', key.collection);
     const { _id, ...rest } = validateDocumentFields(fields);
+    if (ownerField in rest) throw new BadRequestError(`${ownerField} is set by Hangar.`);
     if (_id !== undefined && !DocumentId.safeParse(_id).success)
       throw new ValidationError('_id may hold letters, digits, _ and - (at most 128).');
     const now = this.clock.now().toISOString();
-    const document: AppDocument = { ...rest, _id: typeof _id === 'string' ? _id : this.ids('doc'), _createdAt: now, _updatedAt: now };
+    const document: AppDocument = {
+      ...rest,
+      _id: typeof _id === 'string' ? _id : this.ids('doc'),
+      _createdAt: now,
+      _updatedAt: now,
+      [ownerField]: actor.identity.id,
+    };
     await (await this.documents(key, 'write')).insertOne(document);
     await this.auditWrite(actor, key, 'data.inserted', document._id, null, document);
     return document;
   }
 
   async patch(actor: Actor, key: DataScopeKey, documentId: string, fields: unknown): Promise<AppDocument> {
-    await this.authorize(actor, key.workspaceId, key.appId, key.scope, 'write');
+    const decision = await this.decide(actor, key.workspaceId, key.appId, key.scope, 'write', key.collection);
     const { _id, ...changes } = validateDocumentFields(fields);
     if (_id !== undefined && _id !== documentId) throw new ForbiddenError('A document’s _id cannot change.');
+    if (ownerField in changes) throw new BadRequestError(`${ownerField} is set by Hangar.`);
     const collection = await this.documents(key, 'write');
     const before = await collection.findOne({ _id: documentId });
-    if (!before) throw new NotFoundError('Document not found.');
-    const { _createdAt: _c, _updatedAt: _u, _id: _i, ...existing } = before;
+    if (!before || (decision.ownOnly && before[ownerField] !== actor.identity.id)) throw new NotFoundError('Document not found.');
+    const { _createdAt: _c, _updatedAt: _u, _id: _i, [ownerField]: _o, ...existing } = before;
     validateDocumentFields({ ...existing, ...changes });
     const after = await collection.updateOne({ _id: documentId }, { $set: { ...changes, _updatedAt: this.clock.now().toISOString() } });
     if (!after) throw new NotFoundError('Document not found.');
@@ -150,8 +212,9 @@ export class DataService {
   }
 
   async remove(actor: Actor, key: DataScopeKey, documentId: string): Promise<void> {
-    await this.authorize(actor, key.workspaceId, key.appId, key.scope, 'write');
-    const before = await (await this.documents(key)).deleteOne({ _id: documentId });
+    const decision = await this.decide(actor, key.workspaceId, key.appId, key.scope, 'write', key.collection);
+    const filter = decision.ownOnly ? { _id: documentId, [ownerField]: actor.identity.id } : { _id: documentId };
+    const before = await (await this.documents(key)).deleteOne(filter);
     if (!before) throw new NotFoundError('Document not found.');
     await this.auditWrite(actor, key, 'data.deleted', documentId, before, null);
   }
@@ -180,17 +243,4 @@ export class DataService {
       },
     });
   }
-}
-
-/** The access rule of app data: draft for the creator, admins and owners; published reads for everyone, writes for members up. */
-function allowedBy(
-  app: AppRecord,
-  membership: Pick<MembershipRecord, 'role'>,
-  userId: string,
-  scope: DataScope,
-  mode: 'read' | 'write',
-): boolean {
-  return scope === 'draft'
-    ? app.createdBy === userId || roleAtLeast(membership.role, 'admin')
-    : mode === 'read' || roleAtLeast(membership.role, 'member');
 }

@@ -14,9 +14,16 @@ export const permissionTable = {
   'invitations.read': 'admin',
   'invitations.revoke': 'admin',
   'audit.read': 'admin',
-  // Drafts: viewers see only published apps (publishing arrives with governance).
+  // Drafts: viewers see only published apps; per-app checks (creator, collaborators, teams) are in app-access.ts.
   'apps.read': 'member',
   'apps.build': 'member',
+  'apps.publish': 'admin',
+  'reviews.read': 'member',
+  'reviews.decide': 'admin',
+  'teams.read': 'viewer',
+  'teams.manage': 'admin',
+  'settings.read': 'viewer',
+  'settings.update': 'admin',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof permissionTable;

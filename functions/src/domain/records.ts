@@ -1,4 +1,4 @@
-import type { AgentRunSpec, InvitationStatus, PlanCard, Role, RunStatus, Usage, VersionFile } from '@hangar/protocol';
+import type { AccessRules, AgentRunSpec, InvitationStatus, PlanCard, Role, RunStatus, Usage, VersionFile } from '@hangar/protocol';
 import type { StoredDocument } from '../ports/document-store';
 
 /** Stored shapes of the foundation's collections. Every workspace record carries `workspaceId`. */
@@ -59,6 +59,15 @@ export interface AppRecord extends StoredDocument {
   latestVersionId: string | null;
   latestRunId: string | null;
   latestRunStatus: RunStatus | null;
+  /** Governance (absent on apps made before publishing existed). */
+  publishedVersionId?: string | null;
+  publishedAt?: string | null;
+  publishedBy?: string | null;
+  publishedReviewId?: string | null;
+  /** The access rules approved with the published version. */
+  publishedRules?: AccessRules | null;
+  collaboratorIds?: string[];
+  teamIds?: string[];
 }
 
 export interface RunRecord extends StoredDocument {

@@ -41,6 +41,8 @@ export interface RunContext {
  * runs whose worker stopped sending heartbeats.
  */
 export class RunWorkerService {
+  private readonly versionListeners: ((version: VersionRecord) => Promise<void>)[] = [];
+
   constructor(
     private readonly store: DocumentStore,
     private readonly lifecycle: RunLifecycle,
@@ -52,6 +54,11 @@ export class RunWorkerService {
 
   private versions() {
     return this.store.collection<VersionRecord>(builderCollections.versions);
+  }
+
+  /** Called after each new version is recorded (governance marks reviews of older versions stale). */
+  onVersionCreated(listener: (version: VersionRecord) => Promise<void>): void {
+    this.versionListeners.push(listener);
   }
 
   async context(runId: string): Promise<RunContext> {
@@ -232,6 +239,7 @@ export class RunWorkerService {
         await this.lifecycle.runs().updateOne({ _id: origin.runId }, { $set: { versionId: version._id } });
         await this.events.append(origin.runId, { type: 'version.created', versionId: version._id, number, fileCount: version.fileCount });
       }
+      for (const listener of this.versionListeners) await listener(version);
       return version;
     }
   }

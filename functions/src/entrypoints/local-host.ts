@@ -190,6 +190,17 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     );
     sweeper.unref();
     teardown.add(() => clearInterval(sweeper));
+    // Audit retention: hourly, and once shortly after start (the purge audits itself).
+    const purgeAudit = () =>
+      void plane.governance.retention.purgeExpired().catch((error: unknown) => log(`audit purge failed: ${String(error)}`));
+    const auditPurger = setInterval(purgeAudit, 3600_000);
+    auditPurger.unref();
+    const firstPurge = setTimeout(purgeAudit, 10_000);
+    firstPurge.unref();
+    teardown.add(() => {
+      clearInterval(auditPurger);
+      clearTimeout(firstPurge);
+    });
 
     const root = new Hono<AppEnv>();
     root.route('/', plane.app);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  accessRulesFileName,
   AgentDataResponse,
   AgentToolCallResponse,
   type AgentsConfigResponse,
@@ -95,12 +96,15 @@ describe('app agent runs through the control plane', () => {
       member.request('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'A leads tracker' }),
     );
     appId = created.app.id;
-    const bytes = new TextEncoder().encode('<!doctype html>');
-    const sha256 = await createFileBlobStore(blobDir).put(bytes);
-    await test.plane.worker.createVersion(workspace.id, appId, [{ path: 'index.html', sha256, size: bytes.byteLength }], {
-      runId: null,
-      restoredFrom: null,
-    });
+    const files = [];
+    for (const [path, text] of Object.entries({
+      'index.html': '<!doctype html>',
+      [accessRulesFileName]: JSON.stringify({ version: 1, collections: { leads: { read: 'viewers', write: 'members' } } }),
+    })) {
+      const bytes = new TextEncoder().encode(text);
+      files.push({ path, sha256: await createFileBlobStore(blobDir).put(bytes), size: bytes.byteLength });
+    }
+    await test.plane.worker.createVersion(workspace.id, appId, files, { runId: null, restoredFrom: null });
     await member.request('PUT', `${base()}/agents`, { document: agentsDocument(server.port) });
   });
   afterEach(async () => {
@@ -150,10 +154,16 @@ describe('app agent runs through the control plane', () => {
   });
 
   it('approved and published: a viewer triggers it, the secret is injected in the control plane, the write waits for a person, and nothing leaks', async () => {
-    await lead();
     await owner.request('PUT', `${base()}/secrets/CRM_TOKEN`, { value: secretValue });
     const config = await json<AgentsConfigResponse>(owner.request('GET', `${base()}/agents`));
     expect((await owner.request('POST', `${base()}/agents/approve`, { hash: config.hash })).status).toBe(200);
+    // Reviewed and published, so the viewer uses it (with its data) from the Apps page.
+    const review = await json<{ id: string }>(member.request('POST', `${base()}/reviews`, { versionId: config.versionId }));
+    expect(
+      (await owner.request('POST', `/api/workspaces/${workspace.id}/reviews/${review.id}/decision`, { decision: 'approve' })).status,
+    ).toBe(200);
+    expect((await owner.request('POST', `${base()}/publish`, { versionId: config.versionId })).status).toBe(200);
+    await lead();
     server.handle((request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ name: 'Acme', employees: 120, echoedAuth: request.headers.authorization }));

@@ -49,9 +49,11 @@ describe('data API', () => {
       read: { creator: 200, owner: 200, admin: 200, otherMember: 403, viewer: 403, foreign: 404 },
       write: { creator: 201, owner: 201, admin: 201, otherMember: 403, viewer: 403, foreign: 404 },
     },
+    // Before the app is published its published scope is the builders' (it can be seeded); the
+    // approved access rules take over at publish (api-access-rules.test.ts).
     published: {
-      read: { creator: 200, owner: 200, admin: 200, otherMember: 200, viewer: 200, foreign: 404 },
-      write: { creator: 201, owner: 201, admin: 201, otherMember: 201, viewer: 403, foreign: 404 },
+      read: { creator: 200, owner: 200, admin: 200, otherMember: 403, viewer: 403, foreign: 404 },
+      write: { creator: 201, owner: 201, admin: 201, otherMember: 403, viewer: 403, foreign: 404 },
     },
   };
   for (const scope of ['draft', 'published'] as const) {

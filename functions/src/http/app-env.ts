@@ -12,6 +12,7 @@ import type { VersionService } from '../domain/version-service';
 import type { BlobStore } from '../ports/blob-store';
 import type { HostAllowList, OriginAllowList } from './request-policy';
 import type { AgentServices } from '../domain/agents/agent-services';
+import type { GovernanceServices } from '../domain/governance-services';
 
 /** The builder's services. */
 export interface BuilderDependencies {
@@ -24,6 +25,8 @@ export interface BuilderDependencies {
   models: ModelGatewayService;
   /** Which model builds apps, for the console's "no model key" state. */
   info: BuilderInfo;
+  /** Review, publish, collaborators, teams, settings, audit retention. */
+  governance?: GovernanceServices;
 }
 
 /** What the HTTP app is built from; `composition/compose-control-plane.ts` supplies it. */

@@ -10,6 +10,7 @@ import { internalAgentRoutes } from './routes/internal-agent-routes';
 import { appRoutes } from './routes/app-routes';
 import { auditRoutes } from './routes/audit-routes';
 import { dataRoutes } from './routes/data-routes';
+import { governanceRoutes } from './routes/governance-routes';
 import { authRoutes } from './routes/auth-routes';
 import { healthRoutes } from './routes/health-routes';
 import { internalModelRoutes } from './routes/internal-model-routes';
@@ -84,6 +85,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.route('/internal', internalModelRoutes(deps));
   app.route('/internal', internalRoutes(deps));
   app.route('/internal', internalAgentRoutes(deps, deps.agents));
+  app.route('/api/workspaces', governanceRoutes(deps));
   app.route('/preview', previewRoutes(deps));
   // Unknown API and internal paths answer JSON on every method, before a root's catch-all (the console's HTML).
   app.all('/api/*', notFound);

@@ -35,6 +35,8 @@ export interface DataRelayOptions {
   /** Where the current sequence number of a key lives when another process numbers changes (the Lambda relay). */
   sequenceOf?: (key: string) => Promise<number>;
   log?: (message: string) => void;
+  /** Which subscribers may receive a change (`own` collections); null: all of them. */
+  changeFilter?: (key: DataScopeKey) => Promise<((userId: string, change: DataChange) => Promise<boolean>) | null>;
 }
 
 /**
@@ -143,7 +145,14 @@ export class DataRelay {
       epoch: this.epoch,
       seq,
     };
-    for (const connectionId of await this.options.registry.connectionsFor(name)) this.enqueue(connectionId, scope, change);
+    const admits = this.options.changeFilter ? await this.options.changeFilter(scope) : null;
+    for (const connectionId of await this.options.registry.connectionsFor(name)) {
+      if (admits) {
+        const record = (await this.options.registry.recordsFor(connectionId)).find((candidate) => candidate.key === name);
+        if (!record || !(await admits(record.userId, change))) continue;
+      }
+      this.enqueue(connectionId, scope, change);
+    }
   }
 
   /**

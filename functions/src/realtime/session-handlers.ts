@@ -165,7 +165,7 @@ export function createSessionHandlers(deps: SessionHandlerDependencies): WebSock
           };
           const key = { workspaceId: message.workspaceId, appId: message.appId, scope: message.scope, collection: message.collection };
           try {
-            await deps.data.service.authorize(actor, key.workspaceId, key.appId, key.scope, 'read');
+            await deps.data.service.authorize(actor, key.workspaceId, key.appId, key.scope, 'read', key.collection);
           } catch (error) {
             const code = error instanceof HangarError ? error.code : 'internal';
             const text = error instanceof HangarError && error.expose ? error.message : 'Subscription refused.';

@@ -1,3 +1,4 @@
+import { accessRulesFileName } from '@hangar/protocol';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,8 +90,10 @@ describe('access changes revoke open subscriptions at once (real sockets through
       body: JSON.stringify(body),
     });
   };
-  const appendRunEvent = async (text: string) =>
-    expect((await worker('/events', { events: [{ type: 'text.delta', text }] })).status).toBe(200);
+  const appendRunEvent = async (text: string) => {
+    const answer = await worker('/events', { events: [{ type: 'text.delta', text }] });
+    expect(answer.status, await answer.clone().text()).toBe(200);
+  };
   const insert = async (person: Person, scope: 'draft' | 'published', name: string) =>
     expect((await person.call('POST', `/api/workspaces/${workspace.id}/apps/${created.app.id}/data/${scope}/leads`, { name })).status).toBe(
       201,
@@ -121,6 +124,31 @@ describe('access changes revoke open subscriptions at once (real sockets through
       await olive.call('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'a tracker for leads' })
     ).json()) as CreateAppResponse;
     expect((await worker('/started', { workerId: 'test-worker', provider: 'scripted', model: 'test' })).status).toBeLessThan(300);
+    // Max builds with Olive (a collaborator: he streams its runs); the app is published with its
+    // access rules (leads: everyone reads), so published data is the workspace's.
+    const w = `/api/workspaces/${workspace.id}`;
+    const a = `${w}/apps/${created.app.id}`;
+    expect((await olive.call('PUT', `${a}/collaborators`, { userIds: [max.me.identity.id] })).status).toBe(200);
+    expect((await worker('/plan', { plan: { title: 'Leads', summary: 'A leads tracker', steps: ['List leads'] } })).status).toBe(204);
+    expect((await olive.call('POST', `${w}/runs/${created.run.id}/plan`, { decision: 'accept' })).status).toBe(200);
+    const manifest = [];
+    for (const [path, text] of Object.entries({
+      'index.html': '<!doctype html><p>leads</p>',
+      [accessRulesFileName]: JSON.stringify({ version: 1, collections: { leads: { read: 'viewers', write: 'members' } } }),
+    })) {
+      const spec = launcher.launched.find((candidate) => candidate.runId === created.run.id);
+      const bytes = new TextEncoder().encode(text);
+      const put = await fetch(`${host.url}/internal/runs/${created.run.id}/blobs`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${spec?.runToken ?? ''}`, 'content-type': 'application/octet-stream' },
+        body: bytes,
+      });
+      manifest.push({ path, sha256: ((await put.json()) as { sha256: string }).sha256, size: bytes.byteLength });
+    }
+    const version = (await (await worker('/versions', { files: manifest })).json()) as { id: string };
+    const review = (await (await olive.call('POST', `${a}/reviews`, { versionId: version.id })).json()) as { id: string };
+    expect((await ada.call('POST', `${w}/reviews/${review.id}/decision`, { decision: 'approve' })).status).toBe(200);
+    expect((await ada.call('POST', `${a}/publish`, { versionId: version.id })).status).toBe(200);
     [owner, admin, member] = [await connect(olive), await connect(ada), await connect(max)];
     await insert(owner, 'draft', 'first');
     await insert(owner, 'published', 'first');
@@ -131,7 +159,7 @@ describe('access changes revoke open subscriptions at once (real sockets through
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('demotion from admin ends draft data for that person only; their run stream and everyone else stay live', async () => {
+  it('demotion from admin ends draft data and the run stream for that person only (not a collaborator); everyone else stays live', async () => {
     await subscribeData(owner, 'draft');
     await subscribeData(admin, 'draft');
     await subscribeRun(admin);
@@ -145,11 +173,18 @@ describe('access changes revoke open subscriptions at once (real sockets through
     const ownerFrom = owner.messages.length;
     await insert(owner, 'draft', 'after demotion');
     await owner.next((message) => message.type === 'data.changed', ownerFrom);
-    await appendRunEvent('still streaming to members');
-    await admin.next((message) => message.type === 'run.event', from);
-    const after = await receivedBeforePing(admin, admin.messages.indexOf(revoked) + 1, 'ping-demoted');
-    expect(after.filter((message) => message.type === 'data.changed' || message.type === 'data.changes')).toEqual([]);
-    expect(after.filter(isRevoked('run'))).toEqual([]);
+    const runRevoked = await admin.next(isRevoked('run'), from);
+    expect(runRevoked).toMatchObject({ subscription: { kind: 'run', runId: created.run.id } });
+    // Pushed before the append answers (push on append): anything for Ada would precede the ping.
+    await appendRunEvent('for builders only');
+    const after = await receivedBeforePing(
+      admin,
+      Math.max(admin.messages.indexOf(revoked), admin.messages.indexOf(runRevoked)) + 1,
+      'ping-demoted',
+    );
+    expect(
+      after.filter((message) => message.type === 'data.changed' || message.type === 'data.changes' || message.type === 'run.event'),
+    ).toEqual([]);
   });
 
   it('demotion to viewer ends the run stream (drafts and code diffs) but keeps published data', async () => {
@@ -181,7 +216,7 @@ describe('access changes revoke open subscriptions at once (real sockets through
     await subscribeData(admin, 'published');
     const from = admin.messages.length;
     expect((await owner.call('DELETE', `/api/workspaces/${workspace.id}/members/${admin.me.identity.id}`)).status).toBe(204);
-    await admin.next(isRevoked('run'), from);
+    // Her run stream already ended with the demotion: only the published data is left to revoke.
     await admin.next(isRevoked('data'), from);
     const ownerFrom = owner.messages.length;
     await appendRunEvent('after removal');
@@ -189,7 +224,7 @@ describe('access changes revoke open subscriptions at once (real sockets through
     await owner.next((message) => message.type === 'run.event', ownerFrom);
     await member.next((message) => message.type === 'data.changed' && message.change.document?.['name'] === 'after removal');
     const after = await receivedBeforePing(admin, from, 'ping-removed');
-    expect(after.map((message) => message.type)).toEqual(['subscription.revoked', 'subscription.revoked']);
+    expect(after.map((message) => message.type)).toEqual(['subscription.revoked']);
     // Subscribing again is refused like any stranger's request.
     admin.send({ type: 'run.subscribe', id: 'again', workspaceId: workspace.id, runId: created.run.id });
     expect(await admin.next((message) => 'id' in message && message.id === 'again')).toMatchObject({

@@ -3,7 +3,7 @@ import { oidcBearer } from '../features/auth/oidc-session';
 import { readActiveIdentity } from './active-identity';
 import { ApiError } from './api-error';
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Query = Record<string, string | number | undefined>;
 
 /** The part of a zod schema the client needs; keeps `zod` itself a dependency of protocol only. */

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { ArrowLeft, Code2, Database, History, MonitorPlay, SearchX } from 'lucide-react';
-import { Link, useParams } from 'react-router';
+import { Link, Navigate, useParams } from 'react-router';
 import { QueryError } from '../components/query-error';
 import { Button } from '../components/ui/button';
 import { EmptyState } from '../components/ui/empty-state';
@@ -17,7 +17,9 @@ import { HostStatusBanner } from '../features/builder/host-status-banner';
 import { useWorkspace } from '../features/workspaces/workspace-context';
 import { isApiError } from '../lib/api';
 import { appQuery, runsQuery, versionsQuery } from '../lib/queries';
-import { canBuildApps } from '../lib/roles';
+import { useMe } from '../features/auth/me-context';
+import { AppGovernanceBar } from '../features/governance/app-governance-bar';
+import { appRolesOf } from '../features/governance/app-roles';
 
 /** The builder is a full-height, two-pane page below the workspace header. */
 const pageHeight = 'h-[calc(100dvh-3.5rem)]';
@@ -29,7 +31,7 @@ export function AppPage() {
   const app = useQuery(appQuery(workspace.id, appId));
   const runs = useQuery(runsQuery(workspace.id, appId));
   const versions = useQuery(versionsQuery(workspace.id, appId));
-  const canBuild = canBuildApps(workspace.role);
+  const me = useMe();
   const back = `/w/${workspace.id}`;
 
   if (app.isPending) {
@@ -65,6 +67,9 @@ export function AppPage() {
     );
   }
 
+  // People who do not build this app use its published version instead (no builder chrome).
+  const canBuild = appRolesOf(app.data, workspace.role, me.identity.id).builder;
+  if (!canBuild) return <Navigate to={`/w/${workspace.id}/use/${app.data.id}`} replace />;
   const latestVersion = versions.data?.find((version) => version.id === app.data.latestVersionId) ?? null;
 
   return (
@@ -80,6 +85,7 @@ export function AppPage() {
         </h1>
         {app.data.latestRunStatus ? <RunStatusBadge status={app.data.latestRunStatus} /> : null}
         {latestVersion ? <span className="text-xs text-muted-foreground max-sm:hidden">Version {latestVersion.number}</span> : null}
+        <AppGovernanceBar app={app.data} versions={versions.data ?? []} />
       </div>
       <HostStatusBanner className="mx-4 mt-3 shrink-0" />
       <OfflineBanner compact className="mx-4 mt-3 shrink-0" />

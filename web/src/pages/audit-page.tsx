@@ -8,7 +8,8 @@ import { Button } from '../components/ui/button';
 import { Card } from '../components/ui/card';
 import { EmptyState } from '../components/ui/empty-state';
 import { AuditFilters, emptyAuditFilters, type AuditFilterValues } from '../features/audit/audit-filters';
-import { AuditTable } from '../features/audit/audit-table';
+import { AuditEventTable } from '../features/governance/audit-event-table';
+import { AuditExportButtons } from '../features/governance/audit-export-buttons';
 import { useWorkspace } from '../features/workspaces/workspace-context';
 import { isApiError } from '../lib/api';
 import { auditEventsQuery, type AuditFilters as AuditQueryFilters } from '../lib/queries';
@@ -46,7 +47,10 @@ function AuditLog({ workspaceId }: { workspaceId: string }) {
 
   return (
     <div className="flex flex-col gap-4">
-      <AuditFilters value={filters} onChange={setFilters} />
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <AuditFilters value={filters} onChange={setFilters} />
+        <AuditExportButtons workspaceId={workspaceId} filters={query} />
+      </div>
       <Card aria-busy={events.isFetching}>
         {events.isPending ? (
           <TableSkeleton rows={6} columns={5} />
@@ -68,7 +72,7 @@ function AuditLog({ workspaceId }: { workspaceId: string }) {
             }
           />
         ) : (
-          <AuditTable events={items} />
+          <AuditEventTable workspaceId={workspaceId} events={items} />
         )}
       </Card>
       {events.isFetchNextPageError ? (

@@ -1,6 +1,7 @@
 import type { AppSpec, FieldSpec } from './app-spec';
 import { appKitFiles, appScreenSource, readKitFile } from './app-kit/app-kit-files';
 import { kebabCase, pascalCase, wordsOf } from './words';
+import { accessRulesFile } from './access-rules-file';
 
 /** One file of the generated app, relative to the workspace root. */
 export interface GeneratedFile {
@@ -135,6 +136,7 @@ export function generateApp(spec: AppSpec): GeneratedFile[] {
     { path: fieldsPath, content: renderFieldsFile(spec) },
     ...appKitFiles.map(([kitPath, appPath]) => ({ path: appPath, content: readKitFile(kitPath) })),
     { path: 'src/App.tsx', content: appScreenSource(fieldsModule, recordTypeName(spec), iconsByEntity[head] ?? 'LayoutListIcon') },
+    accessRulesFile(spec),
   ];
 }
 

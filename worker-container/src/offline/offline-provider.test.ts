@@ -20,7 +20,7 @@ describe('OfflineProvider: a new app', () => {
     const run = await runConversation(provider, leadsPrompt, files);
     expect(run.calls.map((call) => call.name)).toEqual([
       'present_plan',
-      ...Array<string>(6).fill('write_file'),
+      ...Array<string>(7).fill('write_file'),
       'rename_app',
       'done_building',
     ]);
@@ -35,7 +35,12 @@ describe('OfflineProvider: a new app', () => {
       'src/components/record-table.tsx',
       'src/components/delete-record-dialog.tsx',
       'src/App.tsx',
+      'hangar.access.json',
     ]);
+    expect(JSON.parse(files.get('hangar.access.json') ?? '{}')).toEqual({
+      version: 1,
+      collections: { leads: { read: 'viewers', write: 'members' } },
+    });
     expect(files.get('src/App.tsx')).toContain("import { appName, entity, fields, type Lead } from './lead-fields';");
     expect(files.get('src/lead-fields.ts')).toContain(
       "  { key: 'status', label: 'Status', kind: 'status', required: true, options: ['New', 'Contacted', 'Qualified', 'Won', 'Lost'] },",

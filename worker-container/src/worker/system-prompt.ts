@@ -10,6 +10,7 @@ How to work:
 - ${options.isNew ? 'First call present_plan with a short plan and wait for the decision.' : 'Do not present a plan for a follow-up; make the change.'}
 - Use the UI kit in src/components/ui (button, input, textarea, select, checkbox, card, badge, table, dialog, tabs, toast, empty-state) and cn() from src/lib/utils.
 - Persist data only with useCollection / useDoc from src/lib/hangar (never localStorage or fetch).
+- Declare who may use each collection in hangar.access.json at the workspace root: {"version":1,"collections":{"<name>":{"read":"viewers|members|collaborators|admins","write":"…","own":true?}}}. Name every collection the app uses (undeclared ones are closed to all but admins once published); pick the narrowest audience that fits, and own: true when each person should see only what they created.
 - Edit with edit_file (exact string, matching once) for small changes and write_file for new files. Read before you edit.
 - Add packages only when needed, with add_dependency.
 - When done, call done_building. If it reports errors, fix them and call it again. When it passes, answer with a short summary for the person.

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDependencies, AppEnv } from '../app-env';
+import { defaultFrameSettings, sandboxTokens } from '../../domain/workspace-settings-service';
 
 const contentTypes: Record<string, string> = {
   html: 'text/html; charset=utf-8',
@@ -40,11 +41,16 @@ export function previewRoutes(deps: AppDependencies) {
     const bytes = await deps.builder.blobs.get(file.sha256);
     if (!bytes) return notFound();
     const origin = new URL(c.req.url).origin;
+    // A published app's frame follows the workspace's frame settings; a builder's preview never widens.
+    const frame =
+      capability.published && deps.builder.governance
+        ? (await deps.builder.governance.settings.current(capability.workspaceId)).frame
+        : defaultFrameSettings;
     const extension = path.split('.').pop() ?? '';
     return c.body(bytes.buffer as ArrayBuffer, 200, {
       'content-type': contentTypes[extension] ?? 'application/octet-stream',
       'content-security-policy': [
-        'sandbox allow-scripts allow-forms allow-modals',
+        `sandbox ${sandboxTokens(frame).join(' ')}`,
         "default-src 'none'",
         `script-src ${origin}`,
         `style-src ${origin} 'unsafe-inline'`,

@@ -1,5 +1,5 @@
 import type { WorkspaceSummary } from '@hangar/protocol';
-import { House, ScrollText, Users, type LucideIcon } from 'lucide-react';
+import { House, Inbox, LayoutGrid, ScrollText, Settings, Users, UsersRound, type LucideIcon } from 'lucide-react';
 import { NavLink } from 'react-router';
 import { HangarLogo } from '../../components/hangar-logo';
 import { cn } from '../../lib/utils';
@@ -12,8 +12,12 @@ export function WorkspaceSidebar({ workspace }: { workspace: WorkspaceSummary })
   const base = `/w/${workspace.id}`;
   const items: NavItem[] = [
     { to: base, label: 'Home', icon: House, end: true },
+    { to: `${base}/apps`, label: 'Apps', icon: LayoutGrid },
+    ...(workspace.role === 'viewer' ? [] : [{ to: `${base}/reviews`, label: 'Reviews', icon: Inbox }]),
     { to: `${base}/members`, label: 'Members', icon: Users },
+    { to: `${base}/teams`, label: 'Teams', icon: UsersRound },
     { to: `${base}/audit`, label: 'Audit log', icon: ScrollText },
+    { to: `${base}/settings`, label: 'Settings', icon: Settings },
   ];
 
   return (

@@ -1,0 +1,57 @@
+import { useQuery } from '@tanstack/react-query';
+import { ArrowLeft } from 'lucide-react';
+import { useRef } from 'react';
+import { Link, useParams } from 'react-router';
+import { QueryError } from '../components/query-error';
+import { Button } from '../components/ui/button';
+import { Skeleton } from '../components/ui/skeleton';
+import { useAppBridge } from '../features/bridge/use-app-bridge';
+import { publishedAppsQuery, publishedFrameQuery } from '../features/governance/governance-api';
+
+/**
+ * `/w/:workspaceId/use/:appId`: one published app, full page, nothing else. It runs in the same
+ * sandboxed iframe as the builder's preview (never `allow-same-origin`), with the workspace's
+ * frame settings, and reaches the published data through the same bridge.
+ */
+export function PublishedAppPage() {
+  const { workspaceId = '', appId = '' } = useParams();
+  const iframeRef = useRef<HTMLIFrameElement | null>(null);
+  const frame = useQuery(publishedFrameQuery(workspaceId, appId));
+  const apps = useQuery(publishedAppsQuery(workspaceId));
+  const app = apps.data?.find((candidate) => candidate.id === appId);
+  useAppBridge(iframeRef, { workspaceId, appId, scope: 'published' });
+
+  return (
+    <div className="flex h-dvh flex-col">
+      <header className="flex h-11 shrink-0 items-center gap-2 border-b px-3">
+        <Button asChild variant="ghost" size="icon-sm" aria-label="Back to apps">
+          <Link to={`/w/${workspaceId}/apps`}>
+            <ArrowLeft aria-hidden />
+          </Link>
+        </Button>
+        <h1 className="truncate text-sm font-semibold" data-testid="published-app-title">
+          {app?.name ?? ' '}
+        </h1>
+        {app ? <span className="text-xs text-muted-foreground">Version {app.publishedVersionNumber}</span> : null}
+      </header>
+      <main className="relative min-h-0 flex-1 bg-white">
+        {frame.isPending ? (
+          <Skeleton className="absolute inset-4" />
+        ) : frame.isError ? (
+          <QueryError className="m-4" error={frame.error} what="this app" onRetry={() => frame.refetch()} retrying={frame.isFetching} />
+        ) : (
+          <iframe
+            ref={iframeRef}
+            src={frame.data.url}
+            sandbox={frame.data.sandbox}
+            allow={frame.data.allow}
+            referrerPolicy="no-referrer"
+            title={app?.name ?? 'App'}
+            data-testid="published-app-frame"
+            className="absolute inset-0 size-full border-0"
+          />
+        )}
+      </main>
+    </div>
+  );
+}
