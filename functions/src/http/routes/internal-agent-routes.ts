@@ -1,3 +1,4 @@
+import { runOfRequest } from '../run-token';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import {
@@ -9,9 +10,9 @@ import {
   type AgentToolCallResponse,
 } from '@hangar/protocol';
 import type { AgentServices } from '../../domain/agents/agent-services';
-import { ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthenticatedError } from '../../domain/errors';
+import { ForbiddenError, NotFoundError, PayloadTooLargeError } from '../../domain/errors';
 import type { AppDependencies, AppEnv } from '../app-env';
-import { pathId, readJson } from '../validation';
+import { readJson } from '../validation';
 
 /**
  * The app-agent half of the internal API: tool calls and app data, with the run token. The
@@ -19,13 +20,7 @@ import { pathId, readJson } from '../validation';
  * are not trusted.
  */
 export function internalAgentRoutes(deps: AppDependencies, agents: AgentServices) {
-  const runOf = (c: Context<AppEnv>): string => {
-    const runId = pathId(c, 'r', 'Run');
-    const token = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
-    const capability = deps.builder.tokens.verify(token, 'run');
-    if (!capability || capability.runId !== runId) throw new UnauthenticatedError('A valid run token for this run is required.');
-    return runId;
-  };
+  const runOf = (c: Context<AppEnv>): string => runOfRequest(c, deps.builder.tokens);
   const maxBodyBytes = 300 * 1024;
   return new Hono<AppEnv>()
     .use(

@@ -1,10 +1,11 @@
+import { runOfRequest } from '../run-token';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ModelGatewayRequest, modelGatewayLimits, modelStreamContentType, type ModelStreamEvent } from '@hangar/protocol';
-import { NotFoundError, PayloadTooLargeError, UnauthenticatedError } from '../../domain/errors';
+import { NotFoundError, PayloadTooLargeError } from '../../domain/errors';
 import type { AppDependencies, AppEnv } from '../app-env';
-import { pathId, readJson } from '../validation';
+import { readJson } from '../validation';
 
 /**
  * The model gateway on the internal API: `GET /internal/runs/:r/model` answers the run's model
@@ -16,13 +17,7 @@ export function internalModelRoutes(deps: AppDependencies) {
     if (!deps.builder) throw new NotFoundError();
     return deps.builder;
   };
-  const runOf = (c: Context<AppEnv>): string => {
-    const runId = pathId(c, 'r', 'Run');
-    const token = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
-    const capability = builder().tokens.verify(token, 'run');
-    if (!capability || capability.runId !== runId) throw new UnauthenticatedError('A valid run token for this run is required.');
-    return runId;
-  };
+  const runOf = (c: Context<AppEnv>): string => runOfRequest(c, builder().tokens);
   const requestLimit = bodyLimit({
     maxSize: modelGatewayLimits.maxRequestBytes,
     onError: () => {

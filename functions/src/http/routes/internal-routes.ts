@@ -1,3 +1,4 @@
+import { runOfRequest } from '../run-token';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -22,10 +23,10 @@ import {
   type RunContextResponse,
 } from '@hangar/protocol';
 import { toVersion } from '../../domain/builder-mappers';
-import { NotFoundError, PayloadTooLargeError, UnauthenticatedError } from '../../domain/errors';
+import { NotFoundError, PayloadTooLargeError } from '../../domain/errors';
 import { sha256Pattern } from '../../ports/blob-store';
 import type { AppDependencies, AppEnv } from '../app-env';
-import { pathId, readJson, readQuery } from '../validation';
+import { readJson, readQuery } from '../validation';
 
 /**
  * The internal API workers call with a run-scoped bearer token. It is the worker's only way to
@@ -37,13 +38,7 @@ export function internalRoutes(deps: AppDependencies) {
     if (!deps.builder) throw new NotFoundError();
     return deps.builder;
   };
-  const runOf = (c: Context<AppEnv>): string => {
-    const runId = pathId(c, 'r', 'Run');
-    const token = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
-    const capability = builder().tokens.verify(token, 'run');
-    if (!capability || capability.runId !== runId) throw new UnauthenticatedError('A valid run token for this run is required.');
-    return runId;
-  };
+  const runOf = (c: Context<AppEnv>): string => runOfRequest(c, builder().tokens);
 
   return new Hono<AppEnv>()
     .use(
