@@ -177,12 +177,21 @@ describe('Hangar stack', () => {
     }
   });
 
-  it('runs workers as a non-root arm64 task with workspace-sized storage and a task role without permissions', () => {
+  it('runs workers as an arm64 task (root with all but six capabilities dropped; builds run as a second uid) with workspace-sized storage and a task role without permissions', () => {
     template().hasResourceProperties('AWS::ECS::TaskDefinition', {
       RequiresCompatibilities: ['FARGATE'],
       RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
       EphemeralStorage: { SizeInGiB: 50 },
-      ContainerDefinitions: [Match.objectLike({ Name: 'worker', User: '1000:1000', Image: Match.anyValue() })],
+      ContainerDefinitions: [
+        Match.objectLike({
+          Name: 'worker',
+          User: '0:0',
+          Image: Match.anyValue(),
+          LinuxParameters: Match.objectLike({
+            Capabilities: { Drop: Match.arrayWith(['NET_ADMIN', 'NET_RAW', 'SYS_ADMIN', 'SYS_PTRACE']) },
+          }),
+        }),
+      ],
     });
     const taskRole = (Object.values(template().findResources('AWS::ECS::TaskDefinition'))[0] as Resource).Properties.TaskRoleArn as {
       'Fn::GetAtt': [string];

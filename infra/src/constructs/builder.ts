@@ -102,8 +102,11 @@ export class Builder extends Construct {
     const workerLogs = new logs.LogGroup(this, 'WorkerLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
     this.taskDefinition.addContainer(workerContainerName, {
       image: ecs.ContainerImage.fromAsset(repoRoot, { file: 'worker-container/Dockerfile', platform: Platform.LINUX_ARM64 }),
-      // The image's `node` user (uid 1000): a run never has root in its container.
-      user: '1000:1000',
+      // The worker starts as root only to run each build step as the build uid (10001, see
+      // decision 0008) and to manage the folders that uid writes: every other capability is
+      // dropped, so root here cannot mount, trace, use raw sockets or load anything.
+      user: '0:0',
+      linuxParameters: workerLinuxParameters(this),
       essential: true,
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'run', logGroup: workerLogs }),
       environment: props.workerEnvironment,
@@ -233,4 +236,27 @@ export class Builder extends Construct {
     this.queueKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.grantStopTask(grantee);
   }
+}
+
+/**
+ * Capabilities the worker keeps: switching to the build uid (SETUID, SETGID), handing it its
+ * output folders and cleaning them up (CHOWN, DAC_OVERRIDE, FOWNER), stopping it (KILL).
+ */
+export const workerKeptCapabilities = [
+  ecs.Capability.SETUID,
+  ecs.Capability.SETGID,
+  ecs.Capability.CHOWN,
+  ecs.Capability.DAC_OVERRIDE,
+  ecs.Capability.FOWNER,
+  ecs.Capability.KILL,
+];
+
+function workerLinuxParameters(scope: Construct): ecs.LinuxParameters {
+  const parameters = new ecs.LinuxParameters(scope, 'WorkerLinuxParameters', { initProcessEnabled: true });
+  parameters.dropCapabilities(
+    ...Object.values(ecs.Capability).filter(
+      (capability) => capability !== ecs.Capability.ALL && !workerKeptCapabilities.includes(capability),
+    ),
+  );
+  return parameters;
 }
