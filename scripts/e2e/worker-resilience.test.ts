@@ -108,7 +108,10 @@ describe('worker resilience: real worker, real host', () => {
     expect(done.failureReason).toBeNull();
     expect(done.status).toBe('succeeded');
     const stored = await test.events(run.id);
-    expect(stored.map((event) => shown(event.event))).toEqual([
+    // A model call cut by the restart is retried through the gateway, and says so (`model.retrying`).
+    const retries = stored.filter((event) => event.event.type === 'model.retrying');
+    expect(retries.length).toBeLessThanOrEqual(6);
+    expect(stored.filter((event) => event.event.type !== 'model.retrying').map((event) => shown(event.event))).toEqual([
       'message.user',
       'run.queued',
       'run.started',
@@ -125,7 +128,7 @@ describe('worker resilience: real worker, real host', () => {
     expect(await worker?.exited).toBe(0);
   }, 240_000);
 
-  it('shortens a 50 MB tool call in the run stream with a marker; the tool’s own refusal stays visible and the run ends normally', async () => {
+  it('shortens a 50 MB tool call in the run stream with a marker; the refusal of the oversized input stays visible and the run ends normally', async () => {
     const test = await setUp({
       'Write a huge file': [
         { tools: [{ name: 'write_file', input: { path: 'src/huge.txt', content: 'x'.repeat(hugeBytes) } }] },
@@ -157,6 +160,7 @@ describe('worker resilience: real worker, real host', () => {
     expect(content.length).toBeLessThan(300_000);
     const finished = stored[4];
     expect(finished?.type === 'tool.finished' && finished.ok).toBe(false);
-    expect(finished?.type === 'tool.finished' && finished.output).toMatch(new RegExp(`is ${hugeBytes} bytes; files may be at most`));
+    // The agent loop refuses a tool input over 1 MB before running it, and says why (the model sees the same).
+    expect(finished?.type === 'tool.finished' && finished.output).toMatch(/The input of this write_file call was/);
   }, 240_000);
 });
