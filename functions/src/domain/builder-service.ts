@@ -8,7 +8,7 @@ import type { AuditLog } from './audit-log';
 import { toApp, toRun, toVersion, nameFromPrompt } from './builder-mappers';
 import { ConflictError, NotFoundError } from './errors';
 import { builderCollections, type AppRecord, type RunRecord, type VersionRecord } from './records';
-import { zeroUsage, type RunLifecycle } from './run-lifecycle';
+import { queuedRun, type RunLifecycle } from './run-lifecycle';
 import { auditActorOf, type Actor, type WorkspaceAccess } from './workspace-access';
 import { AppAccess, type AppNeed } from './app-access';
 
@@ -179,27 +179,10 @@ export class BuilderService {
     if (!(await this.deps.lifecycle.claimApp(app._id, runId, now))) {
       throw new ConflictError('A run is already in progress for this app. Wait for it, or stop it first.');
     }
-    const run: RunRecord = {
-      _id: runId,
-      workspaceId: app.workspaceId,
-      appId: app._id,
-      status: 'queued',
-      prompt,
-      createdBy: actor.identity.id,
-      createdAt: now,
-      startedAt: null,
-      finishedAt: null,
-      heartbeatAt: now,
-      failureReason: null,
-      provider: null,
-      model: null,
-      plan: null,
-      usage: zeroUsage,
-      versionId: null,
-      retryOf,
-      workerId: null,
-      workerEventSequence: 0,
-    };
+    const run = queuedRun(
+      { _id: runId, workspaceId: app.workspaceId, appId: app._id, prompt, createdBy: actor.identity.id, retryOf, kind: 'build' },
+      now,
+    );
     try {
       await this.runs().insertOne(run);
     } catch (error) {

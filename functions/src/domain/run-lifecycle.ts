@@ -7,6 +7,29 @@ import { builderCollections, type AppRecord, type RunRecord } from './records';
 
 export const zeroUsage: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
 
+/** A new run record in `queued`, the one shape every kind of run starts from (builder and app-agent runs). */
+export function queuedRun(
+  fields: Pick<RunRecord, '_id' | 'workspaceId' | 'appId' | 'prompt' | 'createdBy' | 'retryOf'> & Pick<RunRecord, 'kind' | 'agent'>,
+  now: string,
+): RunRecord {
+  return {
+    ...fields,
+    status: 'queued',
+    createdAt: now,
+    startedAt: null,
+    finishedAt: null,
+    heartbeatAt: now,
+    failureReason: null,
+    provider: null,
+    model: null,
+    plan: null,
+    usage: zeroUsage,
+    versionId: null,
+    workerId: null,
+    workerEventSequence: 0,
+  };
+}
+
 /**
  * The run state machine. Every status change is one named transition with the states it may
  * start from:

@@ -24,7 +24,7 @@ import { ConflictError, HangarError, NotFoundError, ValidationError } from '../e
 import { roleAtLeast } from '../permissions';
 import { hashValue } from '../redact';
 import { builderCollections, type AppRecord, type RunRecord } from '../records';
-import { zeroUsage, type RunLifecycle } from '../run-lifecycle';
+import { queuedRun, type RunLifecycle } from '../run-lifecycle';
 import { auditActorOf, type Actor, type WorkspaceAccess } from '../workspace-access';
 import type { AgentConfigService } from './agent-config-service';
 import type { AgentSettingsService } from './agent-settings-service';
@@ -159,29 +159,11 @@ export class AgentRunService {
     };
     const now = this.deps.clock.now().toISOString();
     const createdBy = starter.kind === 'person' ? starter.actor.identity.id : `schedule:${starter.scheduleId}`;
-    const run: RunRecord = {
-      _id: this.deps.ids('run'),
-      workspaceId,
-      appId,
-      status: 'queued',
-      prompt: `${agent.name} (${trigger}${live ? '' : ', mock tools'})`,
-      createdBy,
-      createdAt: now,
-      startedAt: null,
-      finishedAt: null,
-      heartbeatAt: now,
-      failureReason: null,
-      provider: null,
-      model: null,
-      plan: null,
-      usage: zeroUsage,
-      versionId: null,
-      retryOf: null,
-      workerId: null,
-      workerEventSequence: 0,
-      kind: 'agent',
-      agent: spec,
-    };
+    const prompt = `${agent.name} (${trigger}${live ? '' : ', mock tools'})`;
+    const run = queuedRun(
+      { _id: this.deps.ids('run'), workspaceId, appId, prompt, createdBy, retryOf: null, kind: 'agent', agent: spec },
+      now,
+    );
     await this.runs.insertOne(run);
     await this.deps.events.append(run._id, { type: 'run.queued', prompt: run.prompt });
     await this.deps.audit.record({
