@@ -5,16 +5,19 @@ import { cn } from '../../lib/utils';
 
 /** How often the page asks whether the Hangar host is still there. */
 const checkEveryMs = 5_000;
+/** A check that has not been answered in this long counts as "not answering", so one hung request cannot hide an outage. */
+const answerWithinMs = 4_000;
 
 /**
  * Says so when the Hangar host stops answering (it was stopped, crashed or the network is down):
  * without it the page keeps showing its last state as if nothing were wrong. Checks `/api/health`
- * every few seconds while the page is open and hides again as soon as the host answers.
+ * every few seconds while the page is open (a check unanswered after a few seconds counts as down) and
+ * hides again as soon as the host answers.
  */
 export function HostStatusBanner({ className }: { className?: string }) {
   const health = useQuery({
     queryKey: ['host-health'],
-    queryFn: ({ signal }) => api.health(signal),
+    queryFn: ({ signal }) => api.health(AbortSignal.any([signal, AbortSignal.timeout(answerWithinMs)])),
     refetchInterval: checkEveryMs,
     refetchIntervalInBackground: false,
     retry: false,
