@@ -98,3 +98,27 @@ export type CallApproval = z.infer<typeof CallApproval>;
 
 /** `POST …/call-approvals/:id/decision` */
 export const CallDecisionBody = z.strictObject({ decision: z.enum(['approve', 'reject']), note: z.string().max(1000).optional() });
+
+/** When a schedule fires: five-field cron in an IANA time zone, or a fixed rate. */
+export const ScheduleExpression = z.union([
+  z.strictObject({ cron: z.string().max(100), timezone: z.string().max(64) }),
+  z.strictObject({ rate: z.string().max(50) }),
+]);
+export type ScheduleExpression = z.infer<typeof ScheduleExpression>;
+
+/** One schedule of a published app agent (one per schedule trigger). */
+export const AgentSchedule = z.strictObject({
+  id: z.string(),
+  agentId: AgentId,
+  /** The trigger's position in the agent's `triggers`. */
+  triggerIndex: z.number().int().min(0),
+  expression: ScheduleExpression,
+  nextFireAt: z.string().nullable(),
+  lastFiredAt: z.string().nullable(),
+  lastRunId: z.string().nullable(),
+});
+export type AgentSchedule = z.infer<typeof AgentSchedule>;
+
+/** `GET /api/workspaces/:w/apps/:a/agents/schedules` */
+export const AgentSchedulesResponse = z.strictObject({ items: z.array(AgentSchedule), nextCursor: z.null() });
+export type AgentSchedulesResponse = z.infer<typeof AgentSchedulesResponse>;

@@ -53,6 +53,8 @@ export const environmentVariables = {
   /** EventBridge Scheduler group and the role schedules assume, for app-agent triggers. */
   schedulerGroupName: 'HANGAR_SCHEDULER_GROUP_NAME',
   schedulerRoleArn: 'HANGAR_SCHEDULER_ROLE_ARN',
+  /** The Lambda that schedules invoke (`schedule-fire.lambda.ts`); set on the functions that create schedules. */
+  scheduleFireFunctionArn: 'HANGAR_SCHEDULE_FIRE_FUNCTION_ARN',
   /** Base URL of the preview distribution (its own origin, never the console's). */
   previewBaseUrl: 'HANGAR_PREVIEW_BASE_URL',
   /** Structured log level of the Lambda entry points (Powertools Logger). */

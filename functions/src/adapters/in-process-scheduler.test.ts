@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ScheduleSpec } from '../ports/scheduler';
+import { schedulerContract } from '../ports/scheduler.contract';
 import { createInProcessScheduler } from './in-process-scheduler';
 
 const spec = (overrides: Partial<ScheduleSpec> = {}): ScheduleSpec => ({
@@ -64,5 +65,23 @@ describe('in-process scheduler on a controllable clock', () => {
     now = new Date('2026-12-01T10:01:00Z');
     expect((await scheduler.fireDue()).map((fire) => fire.scheduleId)).toEqual(['good']);
     expect(logged).toEqual(['schedule bad failed to fire: limit reached']);
+  });
+});
+
+schedulerContract('in-process', (clock) => createInProcessScheduler({ clock, onFire: () => Promise.resolve() }));
+
+describe('in-process scheduler restored after a restart', () => {
+  it('fires once at once when a fire fell due while the host was down, then keeps the schedule', async () => {
+    let now = new Date('2026-12-03T12:00:00Z');
+    const fired: string[] = [];
+    const scheduler = createInProcessScheduler({ clock: { now: () => now }, onFire: (_s, fire) => Promise.resolve(void fired.push(fire.scheduledFor)) });
+    // Last fired Tuesday 09:00; the host was down over Wednesday 09:00.
+    await scheduler.put(spec({ lastFiredAt: '2026-12-01T09:00:00.000Z' }));
+    expect(await scheduler.nextFireAt(spec().id)).toBe('2026-12-02T09:00:00.000Z');
+    expect((await scheduler.fireDue()).length).toBe(1);
+    expect(await scheduler.nextFireAt(spec().id)).toBe('2026-12-04T09:00:00.000Z');
+    now = new Date('2026-12-04T09:00:00Z');
+    await scheduler.fireDue();
+    expect(fired).toEqual(['2026-12-02T09:00:00.000Z', '2026-12-04T09:00:00.000Z']);
   });
 });

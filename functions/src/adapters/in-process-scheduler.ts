@@ -47,7 +47,9 @@ export function createInProcessScheduler(options: {
   return {
     kind: 'in-process',
     put(spec) {
-      schedules.set(spec.id, { spec, next: computeNext(spec, options.clock.now()) });
+      // The first fire after the last one (or after creation): a fire missed while the host was down happens once now.
+      const from = [spec.createdAt, spec.lastFiredAt].filter((time): time is string => Boolean(time)).sort().at(-1);
+      schedules.set(spec.id, { spec, next: computeNext(spec, from ? new Date(from) : options.clock.now()) });
       return Promise.resolve();
     },
     remove(scheduleId) {

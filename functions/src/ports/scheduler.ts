@@ -11,8 +11,14 @@ export interface ScheduleSpec {
   agentId: string;
   expression: { cron: string; timezone: string } | { rate: string };
   input: Record<string, unknown>;
-  /** When the schedule was created: rates count from here. */
+  /** When the schedule was created (or its expression last changed): rates count from here. */
   createdAt: string;
+  /**
+   * When it last fired, for adapters that keep time themselves (in process): the next fire is
+   * the first after this (or after `createdAt`), so a fire missed while the host was down
+   * happens once when it is back. Adapters backed by a service that keeps time ignore it.
+   */
+  lastFiredAt?: string | null;
 }
 
 export interface ScheduledFire {
@@ -23,8 +29,9 @@ export interface ScheduledFire {
 
 export interface Scheduler {
   readonly kind: string;
-  /** Creates or replaces a schedule. */
+  /** Creates or replaces a schedule (idempotent: putting the same spec twice leaves one schedule). */
   put(spec: ScheduleSpec): Promise<void>;
+  /** Removes a schedule; removing one that does not exist is not an error. */
   remove(scheduleId: string): Promise<void>;
   /** The next time a schedule fires, when the adapter knows it. */
   nextFireAt(scheduleId: string): Promise<string | null>;

@@ -52,7 +52,7 @@ function fieldValues(field: string, min: number, max: number): Set<number> {
   return values;
 }
 
-interface CronFields {
+export interface CronFields {
   minutes: Set<number>;
   hours: Set<number>;
   days: Set<number>;
@@ -62,7 +62,8 @@ interface CronFields {
   weekdayRestricted: boolean;
 }
 
-function parseCron(cron: string): CronFields {
+/** The values each field of a five-field cron allows (weekday 7 is Sunday, as 0). */
+export function parseCron(cron: string): CronFields {
   const [minute = '*', hour = '*', day = '*', month = '*', weekday = '*'] = cron.trim().split(/\s+/);
   const weekdaysAllowed = fieldValues(weekday, 0, 7);
   if (weekdaysAllowed.has(7)) weekdaysAllowed.add(0);
