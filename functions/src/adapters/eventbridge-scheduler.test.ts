@@ -28,9 +28,9 @@ function fakeSchedulerService() {
   const mock = mockClient(client);
   const schedules = new Map<string, CreateScheduleCommandInput>();
   const key = (input: { GroupName?: string | undefined; Name?: string | undefined }) => `${input.GroupName ?? 'default'}/${input.Name ?? ''}`;
-  const notFound = (name: string | undefined) => new ResourceNotFoundException({ message: `Schedule ${name} does not exist.`, $metadata: {} });
+  const notFound = (name: string | undefined) => new ResourceNotFoundException({ message: `Schedule ${name} does not exist.`, Message: `Schedule ${name} does not exist.`, $metadata: {} });
   mock.on(CreateScheduleCommand).callsFake((input: CreateScheduleCommandInput) => {
-    if (schedules.has(key(input))) throw new ConflictException({ message: `Schedule ${input.Name} already exists.`, $metadata: {} });
+    if (schedules.has(key(input))) throw new ConflictException({ message: `Schedule ${input.Name} already exists.`, Message: `Schedule ${input.Name} already exists.`, $metadata: {} });
     schedules.set(key(input), input);
     return { ScheduleArn: `arn:aws:scheduler:eu-west-1:111122223333:schedule/${key(input)}`, ...metadata };
   });

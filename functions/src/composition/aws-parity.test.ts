@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientMessage, type CreateAppResponse, type ServerMessage, type WorkspaceSummary } from '@hangar/protocol';
 import { createFileBlobStore } from '../adapters/file-blob-store';
+import { createInProcessScheduler } from '../adapters/in-process-scheduler';
 import { createRedisConnectionRegistry } from '../adapters/redis-connection-registry';
 import { createRedisRunEventLog } from '../adapters/redis-run-event-log';
 import { createSqliteDocumentStore } from '../adapters/sqlite/sqlite-document-store';
@@ -95,6 +96,8 @@ describe.skipIf(unavailable)('the AWS-shaped composition serves everything the l
       capabilitySecret: Buffer.alloc(32, 7),
       secretCipher: createLocalSecretCipher(Buffer.alloc(32, 9)),
       outbound: createSafeHttpClient(),
+      // Schedules have their own contract suite (in process and EventBridge); parity needs none to fire.
+      scheduler: createInProcessScheduler({ clock: systemClock, onFire: () => Promise.resolve() }),
       clock: systemClock,
       ids: sortableIdGenerator,
     };

@@ -2,6 +2,8 @@ import type { BlobStore } from '../ports/blob-store';
 import type { Hono } from 'hono';
 import { CapabilityTokens } from '../auth/capability-tokens';
 import { createAgentServices, type AgentServices } from '../domain/agents/agent-services';
+import { createPublishedAgents } from '../domain/agents/agents-publishing';
+import type { ScheduleService } from '../domain/agents/schedule-service';
 import { BuilderService } from '../domain/builder-service';
 import { ModelGatewayService } from '../domain/model-gateway';
 import { createGovernanceServices, type GovernanceServices } from '../domain/governance-services';
@@ -37,6 +39,12 @@ export interface ControlPlane {
   data: DataService;
   worker: RunWorkerService;
   agents: AgentServices;
+  /**
+   * App-agent schedules: `fire` is the one function every scheduler adapter's fire calls (the
+   * in-process timer, the EventBridge target Lambda); `restore` re-puts stored schedules into an
+   * adapter that keeps none (the in-process one, at start).
+   */
+  schedules: ScheduleService;
   /** The model gateway: model calls of workers, usage and spend. */
   models: ModelGatewayService;
   /** Reviews, publishing, collaborators, teams, settings, audit export and retention. */
@@ -129,6 +137,28 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     'team.members_changed',
     'team.deleted',
   ]);
+  // App agents come before governance: publishing checks their approval and syncs their schedules.
+  const agents = await createAgentServices({
+    store,
+    access: services.access,
+    audit: services.audit,
+    blobs: ports.blobs,
+    builder,
+    worker,
+    cipher: ports.secretCipher,
+    outbound: ports.outbound,
+    scheduler: ports.scheduler,
+    data,
+    lifecycle,
+    events,
+    launcher: ports.launcher,
+    issueRunToken: (runId) => tokens.issue({ kind: 'run', runId }, runTokenSeconds).token,
+    controlPlaneUrl: () => config.internalApiUrl,
+    ids,
+    clock,
+    log,
+  });
+
   const governance = await createGovernanceServices({
     store,
     services,
@@ -137,6 +167,7 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     blobs: ports.blobs,
     ids,
     clock,
+    agents: createPublishedAgents(agents.config, agents.schedules),
     events: {
       // A governance change that changes who may see an app rechecks that app's open subscriptions at once.
       publish: async (event) => {
@@ -165,25 +196,6 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
       revokeRun: (connectionId, runId, reason) => runStreams.revoke(connectionId, runId, reason),
     }),
   );
-
-  const agents = await createAgentServices({
-    store,
-    access: services.access,
-    audit: services.audit,
-    blobs: ports.blobs,
-    builder,
-    worker,
-    cipher: ports.secretCipher,
-    outbound: ports.outbound,
-    data,
-    lifecycle,
-    events,
-    launcher: ports.launcher,
-    issueRunToken: (runId) => tokens.issue({ kind: 'run', runId }, runTokenSeconds).token,
-    controlPlaneUrl: () => config.internalApiUrl,
-    ids,
-    clock,
-  });
 
   const allowedOrigins = originAllowList(config.allowedOrigins);
   const app = createApp({
@@ -224,6 +236,7 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     data,
     worker,
     agents,
+    schedules: agents.schedules,
     models,
     governance,
     blobs: ports.blobs,

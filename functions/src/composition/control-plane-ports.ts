@@ -13,6 +13,7 @@ import type { IdGenerator } from '../ports/id-generator';
 import type { RunEventLog } from '../ports/run-event-log';
 import type { RunLauncher } from '../ports/run-launcher';
 import type { OutboundHttp } from '../ports/outbound-http';
+import type { Scheduler } from '../ports/scheduler';
 import type { SecretCipher } from '../ports/secret-cipher';
 import type { PushDeliveryOptions } from '../realtime/push-delivery';
 
@@ -35,6 +36,11 @@ export interface ControlPlanePorts {
   secretCipher: SecretCipher;
   /** The only way app-agent tools reach the outside. */
   outbound: OutboundHttp;
+  /**
+   * Fires app-agent schedules (in process over the Clock, or EventBridge Scheduler). Its fires
+   * come back through `plane.agents.schedules.fire`, which the root connects.
+   */
+  scheduler: Scheduler;
   clock: Clock;
   ids: IdGenerator;
 }

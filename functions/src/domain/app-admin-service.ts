@@ -50,10 +50,12 @@ export class AppAdminService {
     if (app.latestRunStatus && isActive(app.latestRunStatus)) throw new ConflictError('A run is in progress; stop it before deleting the app.');
     const { store } = this.context;
     const removed: Record<string, number> = {};
+    // Schedules first, through the scheduler, so no fire starts a run in an app that is going away.
+    const schedules = (await this.context.agents?.withdrawn(actor, workspaceId, appId, 'app_deleted')) ?? 0;
     removed.versions = await store.collection(builderCollections.versions).deleteMany({ workspaceId, appId });
     removed.runs = await store.collection(builderCollections.runs).deleteMany({ workspaceId, appId });
     removed.reviews = await store.collection(governanceCollections.reviews).deleteMany({ workspaceId, appId });
-    removed.schedules = await store.collection('app_schedules').deleteMany({ workspaceId, appId });
+    removed.schedules = schedules;
     const scopes = store.collection<{ _id: string; workspaceId: string; appId: string }>(dataScopesCollection);
     const dataCollections = await scopes.find({ workspaceId, appId }, { limit: 1000 });
     removed.documents = 0;

@@ -6,7 +6,22 @@ import type { IdGenerator } from '../ports/id-generator';
 import type { AppAccess } from './app-access';
 import type { AuditLog } from './audit-log';
 import type { GovernanceEvent, GovernanceEvents } from './governance-events';
+import type { VersionRecord } from './records';
 import { auditActorOf, type Actor, type WorkspaceAccess } from './workspace-access';
+
+/**
+ * What publishing asks of app agents (the composition builds it from the agent services):
+ * publishing needs the version's agents.json approved, records its hash on the app, and
+ * schedules follow what is published. Absent, apps publish no agents.
+ */
+export interface PublishedAgents {
+  /** The approved agents hash a version publishes; null when it declares no agents. Throws a 4xx when they are not approved. */
+  approvedHashOf(version: VersionRecord): Promise<string | null>;
+  /** The app record now publishes `hash`: put new and changed schedules, remove gone ones. */
+  published(actor: Actor, workspaceId: string, appId: string, hash: string | null): Promise<void>;
+  /** Unpublished or deleted: every schedule of the app goes. Returns how many. */
+  withdrawn(actor: Actor, workspaceId: string, appId: string, reason: 'unpublished' | 'app_deleted'): Promise<number>;
+}
 
 /** What every governance service is built from. */
 export interface GovernanceContext {
@@ -18,6 +33,7 @@ export interface GovernanceContext {
   events: GovernanceEvents;
   ids: IdGenerator;
   clock: Clock;
+  agents?: PublishedAgents;
 }
 
 /** Audits a successful governance change by a person and publishes its domain event. */

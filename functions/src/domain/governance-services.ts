@@ -6,7 +6,7 @@ import { AppAdminService } from './app-admin-service';
 import type { AppAccess } from './app-access';
 import { AuditRetention } from './audit-retention';
 import { CollaboratorService } from './collaborator-service';
-import type { GovernanceContext } from './governance-context';
+import type { GovernanceContext, PublishedAgents } from './governance-context';
 import { noGovernanceEvents, type GovernanceEvents } from './governance-events';
 import { PublishService } from './publish-service';
 import { ReviewService } from './review-service';
@@ -37,6 +37,8 @@ export interface GovernancePorts {
   clock: Clock;
   /** Where governance changes are announced (the live console); nobody listens by default. */
   events?: GovernanceEvents;
+  /** App agents at publish time: the approval check, the published hash and schedules. */
+  agents?: PublishedAgents;
 }
 
 /** Builds the governance services and hooks reviews onto new versions; every composition root calls it. */
@@ -51,6 +53,7 @@ export async function createGovernanceServices(ports: GovernancePorts): Promise<
     events,
     ids: ports.ids,
     clock: ports.clock,
+    ...(ports.agents ? { agents: ports.agents } : {}),
   };
   const reviews = new ReviewService(context);
   const settings = new WorkspaceSettingsService(context);

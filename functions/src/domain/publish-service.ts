@@ -33,6 +33,8 @@ export class PublishService {
     if (!version) throw new NotFoundError('Version not found.');
     const review = await this.reviews.approvedReviewOf(appId, versionId);
     if (!review) throw new ConflictError(`Version ${version.number} has no approved review; approve a review of it first.`);
+    // Agents go live only as approved: the version's agents.json must hold an approval at its exact hash.
+    const agentsHash = this.context.agents ? await this.context.agents.approvedHashOf(version) : null;
     const now = this.context.clock.now().toISOString();
     const published = await this.apps().updateOne(
       { _id: appId, workspaceId },
@@ -43,6 +45,7 @@ export class PublishService {
           publishedBy: actor.identity.id,
           publishedReviewId: review._id,
           publishedRules: review.rules,
+          publishedAgentsHash: agentsHash,
         },
       },
     );
@@ -60,10 +63,13 @@ export class PublishService {
         reviewId: review._id,
         rulesHash: await hashValue(review.rules),
         collections: Object.keys(review.rules?.collections ?? {}),
+        agentsHash,
         previousVersionId: app.publishedVersionId ?? null,
       },
       event: { type: 'app.published', appId, targetId: version._id },
     });
+    // Schedules follow what is now published (each put and removal is audited on its own).
+    await this.context.agents?.published(actor, workspaceId, appId, agentsHash);
     return toApp(published);
   }
 
@@ -73,7 +79,16 @@ export class PublishService {
     if (!app.publishedVersionId) throw new ConflictError('The app is not published.');
     const unpublished = await this.apps().updateOne(
       { _id: appId, workspaceId },
-      { $set: { publishedVersionId: null, publishedAt: null, publishedBy: null, publishedReviewId: null, publishedRules: null } },
+      {
+        $set: {
+          publishedVersionId: null,
+          publishedAt: null,
+          publishedBy: null,
+          publishedReviewId: null,
+          publishedRules: null,
+          publishedAgentsHash: null,
+        },
+      },
     );
     if (!unpublished) throw new NotFoundError('App not found.');
     await recordChange(this.context, actor, {
@@ -84,6 +99,7 @@ export class PublishService {
       metadata: { versionId: app.publishedVersionId },
       event: { type: 'app.unpublished', appId },
     });
+    await this.context.agents?.withdrawn(actor, workspaceId, appId, 'unpublished');
     return toApp(unpublished);
   }
 }

@@ -66,6 +66,8 @@ export interface AppRecord extends StoredDocument {
   publishedReviewId?: string | null;
   /** The access rules approved with the published version. */
   publishedRules?: AccessRules | null;
+  /** The approved agents.json hash published with the version (null: it publishes no agents); published agents run from it. */
+  publishedAgentsHash?: string | null;
   collaboratorIds?: string[];
   teamIds?: string[];
 }

@@ -1,6 +1,8 @@
 import type { DocumentStore } from '../ports/document-store';
 import { awsBlobStore, awsRunLauncher } from './aws-runtime';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { appAgentScheduleGroup, createEventBridgeScheduler } from '../adapters/eventbridge-scheduler';
 import { createKmsSecretCipher } from '../adapters/kms-secret-cipher';
 import { createSafeHttpClient } from '../adapters/outbound/safe-http-client';
 import { environmentVariables as env } from '@hangar/protocol';
@@ -32,6 +34,8 @@ export interface AwsSettings {
   capabilitySecret: Buffer;
   /** The KMS key that seals app secrets. */
   secretsKeyId: string;
+  /** EventBridge Scheduler: the group, the role schedules assume, and their target (absent in the target itself). */
+  schedules: { groupName: string; roleArn: string; targetArn: string | null };
   internalApiUrl: string;
   version: string;
 }
@@ -60,6 +64,12 @@ export function awsSettingsFromEnvironment(source: Record<string, string | undef
         .filter(Boolean) ?? [],
     capabilitySecret: Buffer.from(secret, 'hex'),
     secretsKeyId: required(env.secretsKmsKeyId),
+    schedules: {
+      groupName: source[env.schedulerGroupName] ?? appAgentScheduleGroup,
+      roleArn: required(env.schedulerRoleArn),
+      // The fire Lambda cannot be told its own ARN (a cycle in the stack); it only fires and removes.
+      targetArn: source[env.scheduleFireFunctionArn] || null,
+    },
     internalApiUrl: required(env.internalApiUrl),
     version: source.HANGAR_VERSION ?? '0.1.0',
   };
@@ -95,7 +105,7 @@ export const unconfiguredBuilderAdapters: AwsBuilderAdapters = {
   launcher: () => ({ kind: 'unconfigured', launch: notConfigured('The run launcher (SQS → ECS)'), stop: () => Promise.resolve() }),
 };
 
-/** Chooses the AWS adapters: DocumentDB/Mongo store, Redis run log and registry, OIDC, API Gateway pushes. */
+/** Chooses the AWS adapters: DocumentDB/Mongo store, Redis run log and registry, OIDC, API Gateway pushes, EventBridge schedules. */
 export function awsPorts(settings: AwsSettings, builder: AwsBuilderAdapters = unconfiguredBuilderAdapters): ControlPlanePorts {
   const store = createMongoDocumentStore({ uri: settings.mongodbUri, databaseName: settings.mongodbDatabase });
   return {
@@ -111,6 +121,13 @@ export function awsPorts(settings: AwsSettings, builder: AwsBuilderAdapters = un
     capabilitySecret: settings.capabilitySecret,
     secretCipher: createKmsSecretCipher({ kms: new KMSClient({ region: settings.region }), keyId: settings.secretsKeyId }),
     outbound: createSafeHttpClient(),
+    scheduler: createEventBridgeScheduler({
+      client: new SchedulerClient({ region: settings.region }),
+      groupName: settings.schedules.groupName,
+      roleArn: settings.schedules.roleArn,
+      targetArn: settings.schedules.targetArn,
+      clock: systemClock,
+    }),
     clock: systemClock,
     ids: sortableIdGenerator,
   };

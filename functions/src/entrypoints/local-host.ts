@@ -19,7 +19,8 @@ import { SessionCodec } from '../auth/session-cookie';
 import { modelConfigurationFromEnvironment } from './model-configuration';
 import { createLocalSecretCipher, loadOrCreateSecretKey } from '../adapters/local-secret-cipher';
 import { createSafeHttpClient } from '../adapters/outbound/safe-http-client';
-import { composeControlPlane } from '../composition/compose-control-plane';
+import { composeControlPlane, type ControlPlane } from '../composition/compose-control-plane';
+import { createInProcessScheduler } from '../adapters/in-process-scheduler';
 import type { AppEnv } from '../http/app-env';
 import { systemClock } from '../ports/clock';
 import { sortableIdGenerator } from '../ports/id-generator';
@@ -150,6 +151,18 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     const gateway = await startLocalWebSocketGateway({ server, credentials: { accessKeyId }, log });
     teardown.add(() => gateway.close());
     const pusher = new InProcessConnectionPusher(gateway);
+    // App-agent schedules in process, over the clock; their fires go to the control plane once it exists.
+    let fire: ControlPlane['schedules']['fire'] | null = null;
+    const scheduler = createInProcessScheduler({
+      clock: systemClock,
+      onFire: async (_spec, due) => {
+        if (!fire) throw new Error('the control plane is not composed yet');
+        const outcome = await fire(due);
+        if (outcome.status === 'skipped' && outcome.reason !== 'duplicate') log(`schedule ${due.scheduleId} skipped: ${outcome.reason}`);
+      },
+      log,
+    });
+    teardown.add(() => scheduler.stop());
 
     const plane = await composeControlPlane(
       {
@@ -164,6 +177,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         capabilitySecret: secret,
         secretCipher: createLocalSecretCipher(loadOrCreateSecretKey(join(options.dataDir, 'secret-key'))),
         outbound: createSafeHttpClient(),
+        scheduler,
         clock: systemClock,
         ids: sortableIdGenerator,
       },
@@ -182,6 +196,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     );
     plane.start();
     teardown.add(() => plane.stop());
+    fire = (due) => plane.schedules.fire(due);
+    // Schedules of published agents, from the store: one that fell due while the host was down fires once now.
+    await plane.schedules.restore();
+    scheduler.start(15_000);
     if (localLauncher) teardown.add(() => localLauncher.stopAll());
     // The in-process scheduler: workers that stop sending heartbeats are failed within 20 s.
     const sweeper = setInterval(

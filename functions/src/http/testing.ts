@@ -13,6 +13,7 @@ import { createLocalAuthenticator, type Authenticator } from '../auth/authentica
 import { SessionCodec, sessionCookieName } from '../auth/session-cookie';
 import type { Services } from '../domain/services';
 import { createFileBlobStore } from '../adapters/file-blob-store';
+import { createInProcessScheduler, type InProcessScheduler } from '../adapters/in-process-scheduler';
 import { createMemoryConnectionRegistry } from '../adapters/memory-connection-registry';
 import { createMemoryRunEventLog } from '../adapters/memory-run-event-log';
 import { composeControlPlane, type ControlPlane } from '../composition/compose-control-plane';
@@ -76,12 +77,15 @@ export async function createTestApp(
     /** Another authenticator than local session cookies (bearer tests), with its identity provider. */
     oidc?: { authenticator: Authenticator; issuer: string; audience: string };
   } = {},
-): Promise<TestApp & { builder: ControlPlane; events: RunEventLog; plane: ControlPlane }> {
+): Promise<TestApp & { builder: ControlPlane; events: RunEventLog; plane: ControlPlane; scheduler: InProcessScheduler }> {
   const store = createSqliteDocumentStore({ filename: ':memory:' });
   const clock = options.builder?.clock ?? systemClock;
   const sessionCodec = new SessionCodec(randomBytes(32));
   const events = createMemoryRunEventLog({ clock });
   const ownBlobDir = options.builder?.blobDir ? null : mkdtempSync(join(tmpdir(), 'hangar-test-blobs-'));
+  // Schedules in process over the test's clock: tests move the clock and call `scheduler.fireDue()`.
+  let fire: ControlPlane['schedules']['fire'] = () => Promise.reject(new Error('the control plane is not composed yet'));
+  const scheduler = createInProcessScheduler({ clock, onFire: async (_spec, due) => void (await fire(due)) });
   const plane = await composeControlPlane(
     {
       store,
@@ -95,6 +99,7 @@ export async function createTestApp(
       capabilitySecret: randomBytes(32),
       secretCipher: createLocalSecretCipher(randomBytes(32)),
       outbound: options.outbound ?? createSafeHttpClient(),
+      scheduler,
       clock,
       ids: sortableIdGenerator,
     },
@@ -110,6 +115,8 @@ export async function createTestApp(
       log: () => undefined,
     },
   );
+  fire = (due) => plane.schedules.fire(due);
+  await plane.schedules.restore();
   const { app, services } = plane;
 
   const call = (
@@ -155,9 +162,10 @@ export async function createTestApp(
   };
 
   const close = async () => {
+    scheduler.stop();
     await plane.stop();
     await store.close();
     if (ownBlobDir) rmSync(ownBlobDir, { recursive: true, force: true });
   };
-  return { app, store, services, signIn, workspaceWith, builder: plane, events, plane, close };
+  return { app, store, services, signIn, workspaceWith, builder: plane, events, plane, scheduler, close };
 }

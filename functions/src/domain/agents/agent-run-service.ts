@@ -16,7 +16,7 @@ import type { DocumentStore, StoredDocument } from '../../ports/document-store';
 import type { IdGenerator } from '../../ports/id-generator';
 import type { RunEventLog } from '../../ports/run-event-log';
 import type { RunLauncher } from '../../ports/run-launcher';
-import type { ScheduleSpec } from '../../ports/scheduler';
+import type { ScheduledFire, ScheduleSpec } from '../../ports/scheduler';
 import type { AuditLog } from '../audit-log';
 import { toRun } from '../builder-mappers';
 import type { DataService } from '../data-service';
@@ -94,11 +94,9 @@ export class AgentRunService {
       if (!draft.validation.valid) throw new ValidationError('agents.json has validation errors; fix them first.', draft.validation.errors);
       return { document: draft.document, live: approved };
     }
-    const app = await this.deps.store
-      .collection<AppRecord & { publishedAgentsHash?: string | null }>(builderCollections.apps)
-      .findOne({ _id: appId, workspaceId });
-    // Published agents run the configuration approved at publish time (or, before publishing exists for this app, the latest approval).
-    const hash = app?.publishedAgentsHash ?? (await this.deps.config.latestApproval(workspaceId, appId))?.hash ?? null;
+    const app = await this.deps.store.collection<AppRecord>(builderCollections.apps).findOne({ _id: appId, workspaceId });
+    // Published agents run the configuration approved at publish time (recorded on the app by publishing).
+    const hash = app?.publishedVersionId ? (app.publishedAgentsHash ?? null) : null;
     const document = hash ? await this.deps.config.approvedDocument(workspaceId, appId, hash) : null;
     if (!document) throw new NotFoundError('The published app has no approved agents.');
     return { document, live: true };
@@ -110,15 +108,15 @@ export class AgentRunService {
     return this.launch({ kind: 'person', actor }, workspaceId, appId, agentId, input, scope, 'manual');
   }
 
-  /** A schedule fired: the published agent runs as the platform. */
-  async startScheduled(spec: ScheduleSpec): Promise<Run> {
+  /** A schedule fired (`plane.schedules.fire` checked it is still published): the published agent runs as the platform. */
+  async startScheduled(spec: ScheduleSpec, fire?: ScheduledFire): Promise<Run> {
     await this.deps.audit.record({
       workspaceId: spec.workspaceId,
       actor: { type: 'system', id: spec.id },
       source: 'system',
       action: 'agent.schedule_fired',
       target: { type: 'app', id: spec.appId },
-      metadata: { agentId: spec.agentId, scheduleId: spec.id },
+      metadata: { agentId: spec.agentId, scheduleId: spec.id, ...(fire ? { scheduledFor: fire.scheduledFor } : {}) },
     });
     return this.launch(
       { kind: 'schedule', scheduleId: spec.id },

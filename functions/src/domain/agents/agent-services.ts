@@ -3,6 +3,7 @@ import type { Clock } from '../../ports/clock';
 import type { DocumentStore } from '../../ports/document-store';
 import type { IdGenerator } from '../../ports/id-generator';
 import type { OutboundHttp } from '../../ports/outbound-http';
+import type { Scheduler } from '../../ports/scheduler';
 import type { SecretCipher } from '../../ports/secret-cipher';
 import type { AuditLog } from '../audit-log';
 import type { BuilderService } from '../builder-service';
@@ -16,6 +17,7 @@ import { AgentConfigService } from './agent-config-service';
 import { AgentDataAccess } from './agent-data-access';
 import { AgentRunService } from './agent-run-service';
 import { AgentSettingsService } from './agent-settings-service';
+import { ScheduleService } from './schedule-service';
 import { SecretService } from './secret-service';
 import { ToolExecutor } from './tool-executor';
 
@@ -26,6 +28,8 @@ export interface AgentServices {
   settings: AgentSettingsService;
   tools: ToolExecutor;
   runs: AgentRunService;
+  /** Schedules of published agents, and the one `fire` every scheduler adapter calls. */
+  schedules: ScheduleService;
   dataAccess: AgentDataAccess;
   builder: BuilderService;
   access: WorkspaceAccess;
@@ -41,6 +45,7 @@ export async function createAgentServices(ports: {
   worker: RunWorkerService;
   cipher: SecretCipher;
   outbound: OutboundHttp;
+  scheduler: Scheduler;
   data: DataService;
   lifecycle: RunLifecycle;
   events: RunEventLog;
@@ -49,21 +54,25 @@ export async function createAgentServices(ports: {
   controlPlaneUrl: () => string;
   ids: IdGenerator;
   clock: Clock;
+  log: (message: string) => void;
 }): Promise<AgentServices> {
   const settings = new AgentSettingsService(ports.store);
   const secrets = new SecretService(ports.store, ports.access, ports.audit, ports.cipher, ports.clock);
   const config = new AgentConfigService({ ...ports, settings });
   const tools = new ToolExecutor(secrets, ports.outbound, ports.audit);
   const runs = new AgentRunService({ ...ports, config, settings, tools });
+  const schedules = new ScheduleService({ ...ports, config, runs });
   await secrets.ensureIndexes();
   await config.ensureIndexes();
   await runs.ensureIndexes();
+  await schedules.ensureIndexes();
   return {
     config,
     secrets,
     settings,
     tools,
     runs,
+    schedules,
     dataAccess: new AgentDataAccess(ports.data, ports.audit, ports.ids, ports.clock),
     builder: ports.builder,
     access: ports.access,

@@ -47,6 +47,9 @@ export function agentRoutes(agents: AgentServices) {
       const { hash } = await readJson(c, ApproveAgentsBody);
       return c.json(await agents.config.approve(requireActor(c), ...ids(c), hash));
     })
+    .get('/:w/apps/:a/agents/schedules', async (c) =>
+      c.json({ items: await agents.schedules.list(requireActor(c), ...ids(c)), nextCursor: null }),
+    )
     .post('/:w/apps/:a/agents/:agentId/runs', async (c) => {
       const agentId = AgentId.safeParse(c.req.param('agentId'));
       if (!agentId.success) throw new NotFoundError('No such agent in this app.');
