@@ -37,9 +37,10 @@ describe('Hangar stack', () => {
       'Launcher',
       'Sweeper',
       'ModelGatewayFunction',
+      'ScheduleFireFunction',
     ])
       fnId(prefix);
-    expect(functions).toHaveLength(7);
+    expect(functions).toHaveLength(8);
     for (const fn of functions)
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
   });
@@ -270,6 +271,45 @@ describe('Hangar stack', () => {
     template().hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] },
     });
+  });
+
+  it('lets schedules invoke only the fire function, and gives its ARN to the HTTP function that creates them', () => {
+    const fire = fnId('ScheduleFireFunction');
+    const scheduleRole = logicalIdStartingWith(template(), 'AWS::IAM::Role', 'SchedulesRole');
+    const policies = Object.values(template().findResources('AWS::IAM::Policy')) as Resource[];
+    const roleStatements = policies
+      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(scheduleRole))
+      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
+    expect(roleStatements.map((statement) => actions(statement)).flat()).toEqual(['lambda:InvokeFunction']);
+    expect(JSON.stringify(roleStatements[0]?.Resource)).toContain(fire);
+    expect(JSON.stringify(roleStatements[0]?.Resource)).not.toContain(fnId('HttpApiFunction'));
+
+    const variablesOf = (prefix: string) =>
+      ((template().findResources('AWS::Lambda::Function')[fnId(prefix)] as Resource).Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }).Variables;
+    expect(variablesOf('HttpApiFunction')[environmentVariables.scheduleFireFunctionArn]).toEqual({ 'Fn::GetAtt': [fire, 'Arn'] });
+    // The fire function cannot be told its own ARN (a cycle); it only fires and removes schedules.
+    expect(variablesOf('ScheduleFireFunction')).not.toHaveProperty(environmentVariables.scheduleFireFunctionArn);
+    for (const name of [environmentVariables.schedulerGroupName, environmentVariables.schedulerRoleArn, environmentVariables.mongodbSecretArn])
+      expect(variablesOf('ScheduleFireFunction'), name).toHaveProperty(name);
+
+    // Both manage schedules in the Hangar group only, and pass only the schedule role.
+    for (const prefix of ['HttpApiFunction', 'ScheduleFireFunction']) {
+      const statements = statementsOf(prefix);
+      const manage = statements.find((statement) => actions(statement).includes('scheduler:CreateSchedule'));
+      expect(actions(manage ?? { Action: [] }).sort(), prefix).toEqual([
+        'scheduler:CreateSchedule',
+        'scheduler:DeleteSchedule',
+        'scheduler:GetSchedule',
+        'scheduler:UpdateSchedule',
+      ]);
+      expect(JSON.stringify(manage?.Resource), prefix).toContain('schedule/hangar-app-agents/*');
+      const pass = statements.find((statement) => actions(statement).includes('iam:PassRole'));
+      expect(JSON.stringify(pass?.Resource), prefix).toContain(scheduleRole);
+    }
+    // A fire starts a run: the fire function sends run requests to the queue.
+    expect(statementsOf('ScheduleFireFunction').some((statement) => actions(statement).includes('sqs:SendMessage'))).toBe(true);
   });
 
   it('streams the model gateway from a function URL and alarms on errors and relay lag', () => {

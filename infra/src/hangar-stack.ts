@@ -200,11 +200,29 @@ export class HangarStack extends Stack {
       [env.schedulerRoleArn]: this.schedules.role.roleArn,
     });
 
+    // The target of every app-agent schedule: it starts the scheduled run (plane.schedules.fire).
+    const scheduleFire = makeFunction('ScheduleFireFunction', {
+      entry: 'schedule-fire.lambda.ts',
+      description: 'Hangar: fires app-agent schedules (EventBridge Scheduler target)',
+      memorySize: 1024,
+      environment: modelSettings,
+    });
+    this.schedules.grantTarget((role) => {
+      scheduleFire.fn.grantInvoke(role);
+      acknowledge(role, [
+        {
+          id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(scheduleFire.fn)}.Arn>:*]`,
+          reason: 'The schedule role may invoke the schedule fire function and its versions only; lambda:InvokeFunction grants name the function ARN with a version wildcard.',
+        },
+      ]);
+    });
+
     const http = makeFunction('HttpApiFunction', {
       entry: 'http.lambda.ts',
       description: 'Hangar: the control plane HTTP API (Hono)',
       memorySize: 1536,
-      environment: modelSettings,
+      // Publishing creates schedules that target the fire function.
+      environment: { ...modelSettings, [env.scheduleFireFunctionArn]: scheduleFire.fn.functionArn },
     });
     this.httpApi.addApp(http.fn, { issuer: this.identity.issuer, audience: this.identity.audience });
     const websocket = makeFunction('WebSocketFunction', {
@@ -234,11 +252,14 @@ export class HangarStack extends Stack {
 
     // Grants: the control plane launches and stops runs, pushes frames, reads/writes blobs,
     // encrypts app secrets and manages schedules. Relays push; the sweeper stops lost tasks.
-    for (const fn of [http.fn, websocket.fn, this.relay.relay.fn]) this.realtime.grantManage(fn);
+    for (const fn of [http.fn, websocket.fn, this.relay.relay.fn, scheduleFire.fn]) this.realtime.grantManage(fn);
     this.grantBlobs(http.fn);
     this.builder.grantLaunch(http.fn);
     this.secretsKey.grant(http.fn, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey');
     this.schedules.grantManage(http.fn);
+    // A fire starts a run (launch) and removes a schedule found stale (manage).
+    this.builder.grantLaunch(scheduleFire.fn);
+    this.schedules.grantManage(scheduleFire.fn);
     // Shared settings are complete only now; a function's own settings win.
     // The gateway never launches workers (and the worker task references the gateway's URL).
     const launchOnly = new Set(Object.keys(this.builder.launchEnvironment));

@@ -13,6 +13,7 @@ export const lambdaEntries = [
   'run-sweeper.lambda.ts',
   'documentdb-change-streams.lambda.ts',
   'model-gateway.lambda.ts',
+  'schedule-fire.lambda.ts',
 ] as const;
 
 /** Left out of bundles: the AWS SDK v3 (the runtime ships it) and MongoDB driver extras it never loads. */
