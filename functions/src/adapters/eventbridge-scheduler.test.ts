@@ -27,10 +27,21 @@ function fakeSchedulerService() {
   const client = new SchedulerClient({ region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   const mock = mockClient(client);
   const schedules = new Map<string, CreateScheduleCommandInput>();
-  const key = (input: { GroupName?: string | undefined; Name?: string | undefined }) => `${input.GroupName ?? 'default'}/${input.Name ?? ''}`;
-  const notFound = (name: string | undefined) => new ResourceNotFoundException({ message: `Schedule ${name} does not exist.`, Message: `Schedule ${name} does not exist.`, $metadata: {} });
+  const key = (input: { GroupName?: string | undefined; Name?: string | undefined }) =>
+    `${input.GroupName ?? 'default'}/${input.Name ?? ''}`;
+  const notFound = (name: string | undefined) =>
+    new ResourceNotFoundException({
+      message: `Schedule ${name} does not exist.`,
+      Message: `Schedule ${name} does not exist.`,
+      $metadata: {},
+    });
   mock.on(CreateScheduleCommand).callsFake((input: CreateScheduleCommandInput) => {
-    if (schedules.has(key(input))) throw new ConflictException({ message: `Schedule ${input.Name} already exists.`, Message: `Schedule ${input.Name} already exists.`, $metadata: {} });
+    if (schedules.has(key(input)))
+      throw new ConflictException({
+        message: `Schedule ${input.Name} already exists.`,
+        Message: `Schedule ${input.Name} already exists.`,
+        $metadata: {},
+      });
     schedules.set(key(input), input);
     return { ScheduleArn: `arn:aws:scheduler:eu-west-1:111122223333:schedule/${key(input)}`, ...metadata };
   });
@@ -117,12 +128,17 @@ describe('EventBridge Scheduler adapter: the exact commands', () => {
     const service = fakeSchedulerService();
     const scheduler = make(settableClock('2026-12-01T08:00:00Z'), service);
     await scheduler.put(spec({ expression: { cron: '0 12 1,15 * 0', timezone: 'UTC' } }));
-    expect(service.mock.commandCalls(CreateScheduleCommand).map((call) => [call.args[0].input.Name, call.args[0].input.ScheduleExpression])).toEqual([
+    expect(
+      service.mock.commandCalls(CreateScheduleCommand).map((call) => [call.args[0].input.Name, call.args[0].input.ScheduleExpression]),
+    ).toEqual([
       [spec().id, 'cron(0 12 1,15 * ? *)'],
       [`${spec().id}.dow`, 'cron(0 12 ? * SUN *)'],
     ]);
     await scheduler.remove(spec().id);
-    expect(service.mock.commandCalls(DeleteScheduleCommand).map((call) => call.args[0].input.Name)).toEqual([spec().id, `${spec().id}.dow`]);
+    expect(service.mock.commandCalls(DeleteScheduleCommand).map((call) => call.args[0].input.Name)).toEqual([
+      spec().id,
+      `${spec().id}.dow`,
+    ]);
     expect(service.schedules.size).toBe(0);
   });
 
@@ -139,7 +155,12 @@ describe('EventBridge Scheduler adapter: the exact commands', () => {
 
   it('a process without the fire function refuses to create schedules, but still removes them', async () => {
     const service = fakeSchedulerService();
-    const scheduler = createEventBridgeScheduler({ client: service.client, targetArn: null, roleArn, clock: settableClock('2026-12-01T08:00:00Z') });
+    const scheduler = createEventBridgeScheduler({
+      client: service.client,
+      targetArn: null,
+      roleArn,
+      clock: settableClock('2026-12-01T08:00:00Z'),
+    });
     await expect(scheduler.put(spec())).rejects.toThrow('schedule fire function is not configured');
     await expect(scheduler.remove(spec().id)).resolves.toBeUndefined();
     expect(service.mock.commandCalls(CreateScheduleCommand)).toHaveLength(0);

@@ -12,7 +12,7 @@ import { ScheduleExpression } from '@hangar/protocol';
 import { z } from 'zod';
 import { nextFireTime, parseCron } from '../domain/agents/schedule-time';
 import type { Clock } from '../ports/clock';
-import type { ScheduleSpec, Scheduler } from '../ports/scheduler';
+import type { Scheduler } from '../ports/scheduler';
 
 /** The schedule group the stack creates (infra/src/constructs/schedules.ts). */
 export const appAgentScheduleGroup = 'hangar-app-agents';
@@ -27,7 +27,7 @@ function compress(values: Set<number>, min: number, max: number, name: (value: n
   const sorted = [...values].filter((value) => value >= min && value <= max).sort((a, b) => a - b);
   if (sorted.length === max - min + 1) return '*';
   const parts: string[] = [];
-  for (let start = 0; start < sorted.length; ) {
+  for (let start = 0; start < sorted.length;) {
     let end = start;
     while (end + 1 < sorted.length && sorted[end + 1] === (sorted[end] ?? 0) + 1) end += 1;
     const first = sorted[start] ?? 0;
@@ -136,7 +136,12 @@ export function createEventBridgeScheduler(options: {
       const timezone = spec.expression.timezone;
       await upsert({ ...common, Name: spec.id, ScheduleExpression: primary, ScheduleExpressionTimezone: timezone });
       if (byWeekday)
-        await upsert({ ...common, Name: `${spec.id}${weekdaySuffix}`, ScheduleExpression: byWeekday, ScheduleExpressionTimezone: timezone });
+        await upsert({
+          ...common,
+          Name: `${spec.id}${weekdaySuffix}`,
+          ScheduleExpression: byWeekday,
+          ScheduleExpressionTimezone: timezone,
+        });
       else await deleteTolerant(`${spec.id}${weekdaySuffix}`);
     },
     async remove(scheduleId) {

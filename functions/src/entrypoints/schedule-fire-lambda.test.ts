@@ -4,7 +4,11 @@ import { createTestApp } from '../http/testing';
 import type { ScheduledFire } from '../ports/scheduler';
 import { createScheduleFireHandler } from './schedule-fire-handler';
 
-const context = { awsRequestId: 'req-1', functionName: 'hangar-schedule-fire', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+const context = {
+  awsRequestId: 'req-1',
+  functionName: 'hangar-schedule-fire',
+  getRemainingTimeInMillis: () => 10_000,
+} as unknown as Context;
 const event = {
   scheduleId: 'sch_0123456789abcdef0123456789abcdef',
   scheduledFor: '2026-12-01T09:00:00Z',

@@ -68,7 +68,8 @@ describe('app-agent schedules: publishing syncs them, the controllable clock fir
   const audit = async (action: string) =>
     (await test.store.collection<AuditEvent & { _id: string }>('audit_events').find({ action }, { limit: 100 })).items;
   const agentRuns = async () =>
-    (await test.store.collection<RunRecord>(builderCollections.runs).find({ appId, kind: 'agent' }, { sort: { _id: 1 }, limit: 100 })).items;
+    (await test.store.collection<RunRecord>(builderCollections.runs).find({ appId, kind: 'agent' }, { sort: { _id: 1 }, limit: 100 }))
+      .items;
 
   /** Saves agents.json as the member would, optionally approves it, then reviews and publishes that version. */
   const publish = async (triggers: Trigger[], options: { approve: boolean } = { approve: true }) => {
@@ -99,7 +100,9 @@ describe('app-agent schedules: publishing syncs them, the controllable clock fir
       [viewer, 'viewer'],
     ]);
     await test.workspaceWith(outsider, []);
-    const created = await json<CreateAppResponse>(member.request('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'A leads tracker' }));
+    const created = await json<CreateAppResponse>(
+      member.request('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'A leads tracker' }),
+    );
     appId = created.app.id;
     buildRunId = created.run.id;
     const bytes = new TextEncoder().encode('<!doctype html>');
@@ -164,7 +167,9 @@ describe('app-agent schedules: publishing syncs them, the controllable clock fir
 
   it('a version without agents publishes without an approval, and has no schedules', async () => {
     const review = await json<{ id: string; versionId: string }>(
-      member.request('POST', `${base()}/reviews`, { versionId: (await json<AgentsConfigResponse>(member.request('GET', `${base()}/agents`))).versionId }),
+      member.request('POST', `${base()}/reviews`, {
+        versionId: (await json<AgentsConfigResponse>(member.request('GET', `${base()}/agents`))).versionId,
+      }),
     );
     await owner.request('POST', `/api/workspaces/${workspace.id}/reviews/${review.id}/decision`, { decision: 'approve' });
     expect((await owner.request('POST', `${base()}/publish`, { versionId: review.versionId })).status).toBe(200);
@@ -247,7 +252,9 @@ describe('app-agent schedules: publishing syncs them, the controllable clock fir
     const outcome = await test.plane.schedules.fire({ scheduleId: schedule?.id ?? '', scheduledFor: '2026-12-01T09:00:00.000Z' });
     expect(outcome).toMatchObject({ status: 'skipped', reason: 'not_published' });
     expect(await agentRuns()).toHaveLength(0);
-    expect((await audit('agent.schedule_skipped')).map((event) => [event.outcome, event.metadata?.reason])).toEqual([['denied', 'not_published']]);
+    expect((await audit('agent.schedule_skipped')).map((event) => [event.outcome, event.metadata?.reason])).toEqual([
+      ['denied', 'not_published'],
+    ]);
     expect((await audit('agent.schedule_removed')).at(-1)?.metadata).toMatchObject({ scheduleId: schedule?.id, reason: 'stale' });
     now = new Date('2026-12-01T09:00:00.000Z');
     expect(await test.scheduler.fireDue()).toEqual([]);

@@ -64,7 +64,8 @@ function declaredSchedules(document: AgentsDocument | null) {
   for (const agent of document?.agents ?? []) {
     agent.triggers.forEach((trigger, triggerIndex) => {
       const expression = expressionOf(trigger);
-      if (expression && trigger.type === 'schedule') declared.push({ agentId: agent.id, triggerIndex, expression, input: trigger.input ?? {} });
+      if (expression && trigger.type === 'schedule')
+        declared.push({ agentId: agent.id, triggerIndex, expression, input: trigger.input ?? {} });
     });
   }
   return declared;
@@ -150,7 +151,8 @@ export class ScheduleService {
         lastRunId: current?.lastRunId ?? null,
       };
       await this.deps.scheduler.put(this.specOf(record));
-      if (current) await this.records.updateOne({ _id: id }, { $set: { expression: record.expression, input: record.input, createdAt: now } });
+      if (current)
+        await this.records.updateOne({ _id: id }, { $set: { expression: record.expression, input: record.input, createdAt: now } });
       else await this.records.insertOne(record);
       await this.deps.audit.record({
         workspaceId,
@@ -224,7 +226,12 @@ export class ScheduleService {
     return restored;
   }
 
-  private async skip(record: ScheduleRecord, fire: ScheduledFire, reason: Extract<FireOutcome, { status: 'skipped' }>['reason'], message: string) {
+  private async skip(
+    record: ScheduleRecord,
+    fire: ScheduledFire,
+    reason: Extract<FireOutcome, { status: 'skipped' }>['reason'],
+    message: string,
+  ) {
     await this.deps.audit.record({
       workspaceId: record.workspaceId,
       ...systemActor,
