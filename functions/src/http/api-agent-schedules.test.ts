@@ -210,6 +210,21 @@ describe('app-agent schedules: publishing syncs them, the controllable clock fir
     expect(await agentRuns()).toHaveLength(1);
   });
 
+  it('restored into a fresh in-process scheduler (a host restart), a fire missed while down happens once', async () => {
+    expect((await publish([{ type: 'manual' }, weekdayMornings])).status).toBe(200);
+    const [schedule] = (await schedules()).items;
+    now = new Date('2026-12-01T09:00:00.000Z');
+    expect((await test.scheduler.fireDue()).length).toBe(1);
+    // The host stops; the in-process adapter forgets everything. It comes back on Wednesday at 10:00.
+    await test.scheduler.remove(schedule?.id ?? '');
+    now = new Date('2026-12-02T10:00:00.000Z');
+    expect(await test.plane.schedules.restore()).toBe(1);
+    expect(await test.scheduler.fireDue()).toEqual([{ scheduleId: schedule?.id, scheduledFor: '2026-12-02T09:00:00.000Z' }]);
+    expect(await test.scheduler.fireDue()).toEqual([]);
+    expect(await agentRuns()).toHaveLength(2);
+    expect((await schedules()).items[0]?.nextFireAt).toBe('2026-12-03T09:00:00.000Z');
+  });
+
   it('re-publishing replaces a changed schedule and removes a gone one; unpublishing removes the rest', async () => {
     expect((await publish([{ type: 'manual' }, weekdayMornings, halfHourly])).status).toBe(200);
     const [morning, rate] = (await schedules()).items;
