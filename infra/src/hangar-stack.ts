@@ -189,6 +189,7 @@ export class HangarStack extends Stack {
       memoryMiB: p.workerMemoryMiB,
       ephemeralGiB: p.workerEphemeralGiB,
       warmPoolSize: p.warmPoolSize,
+      runStartAllowanceSeconds: p.runStartAllowanceSeconds,
       logRetention,
     });
     Object.assign(shared, this.builder.launchEnvironment);
