@@ -95,6 +95,30 @@ describe('fanOut', () => {
     expect(result).toMatchObject({ frames: 2, delivered: 10 });
   });
 
+  it('retries a transient failure with the one push policy before giving up on a connection', async () => {
+    const attempts = new Map<string, number>();
+    const pusher: ConnectionPusher = {
+      post: (connectionId) => {
+        const attempt = (attempts.get(connectionId) ?? 0) + 1;
+        attempts.set(connectionId, attempt);
+        // "flaky" is throttled once; "down" always.
+        if ((connectionId === 'flaky' && attempt === 1) || connectionId === 'down')
+          return Promise.reject(new PushFailedError('throttled', true, 429));
+        return Promise.resolve('sent');
+      },
+      disconnect: () => Promise.resolve(),
+    };
+    const slept: number[] = [];
+    const result = await fanOut(
+      pusher,
+      ['flaky', 'down', 'fine'].map((connectionId) => ({ connectionId, message: changed(1) })),
+      { concurrency: 3, delivery: { attempts: 3, sleep: (milliseconds) => Promise.resolve(void slept.push(milliseconds)) } },
+    );
+    expect(result).toMatchObject({ gone: [], closed: ['down'], frames: 2, delivered: 2 });
+    expect(Object.fromEntries(attempts)).toEqual({ flaky: 2, down: 3, fine: 1 });
+    expect(slept.length).toBe(3);
+  });
+
   it('refuses a concurrency that is not a positive integer', async () => {
     await expect(fanOut(heldPusher().pusher, [], { concurrency: 0 })).rejects.toBeInstanceOf(RangeError);
   });
