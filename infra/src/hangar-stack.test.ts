@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { environmentVariables } from '@hangar/protocol';
+import { defaultRunStartAllowanceSeconds, environmentVariables, runStartAllowanceMs } from '@hangar/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alarmThresholds } from './constructs/operations';
 import { logicalIdStartingWith, synthHangar } from './testing';
@@ -210,6 +210,11 @@ describe('Hangar stack', () => {
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId('Sweeper'), 'Arn'] } })],
     });
     expect(statementsOf('Sweeper').some((statement) => actions(statement).includes('ecs:StopTask'))).toBe(true);
+    // Queued runs get the Fargate start allowance before the sweeper fails them; the sweeper reads it back.
+    const sweeper = template().findResources('AWS::Lambda::Function')[fnId('Sweeper')] as Resource;
+    const variables = (sweeper.Properties.Environment as { Variables: Record<string, string> }).Variables;
+    expect(variables[environmentVariables.runStartAllowanceSeconds]).toBe(String(defaultRunStartAllowanceSeconds));
+    expect(runStartAllowanceMs(variables)).toBe(defaultRunStartAllowanceSeconds * 1000);
   });
 
   it('serves previews from a separate distribution that only forwards /preview/* to the API', () => {

@@ -21,7 +21,7 @@ import { Schedules } from './constructs/schedules';
 import { Web } from './constructs/web';
 import { acknowledge, logicalIdOf } from './nag';
 import type { HangarParameters } from './parameters';
-import { modelGatewayEntryExists } from './paths';
+import { consoleDist, consoleDistExists, modelGatewayEntryExists } from './paths';
 
 export interface HangarStackProps extends StackProps {
   parameters: HangarParameters;
@@ -30,6 +30,8 @@ export interface HangarStackProps extends StackProps {
    * model-gateway.lambda.ts when it exists (it is written separately), otherwise none.
    */
   modelGatewayEntry?: string | null;
+  /** The built console to upload; by default web/dist when it was built, otherwise none. */
+  consoleAssets?: string | null;
 }
 
 /** The whole of Hangar in one account and region: every construct, wired by environment variables. */
@@ -114,6 +116,7 @@ export class HangarStack extends Stack {
         ...(p.cognitoDomainPrefix ? { domainPrefix: p.cognitoDomainPrefix } : {}),
       }),
       retain: p.retainData,
+      consoleAssets: props.consoleAssets !== undefined ? props.consoleAssets : consoleDistExists() ? consoleDist : null,
     });
     this.identity = new Identity(this, 'Identity', {
       mode: p.auth,
@@ -189,6 +192,7 @@ export class HangarStack extends Stack {
       memoryMiB: p.workerMemoryMiB,
       ephemeralGiB: p.workerEphemeralGiB,
       warmPoolSize: p.warmPoolSize,
+      runStartAllowanceSeconds: p.runStartAllowanceSeconds,
       logRetention,
     });
     Object.assign(shared, this.builder.launchEnvironment);
@@ -290,8 +294,14 @@ export class HangarStack extends Stack {
       output('SignInUrl', this.identity.authorizationEndpoint, 'Cognito hosted UI authorize endpoint');
     output('ModelGatewayUrl', this.modelGateway.url || 'none', 'Model gateway function URL');
     output('SnapshotsBucket', this.web.snapshotsBucket.bucketName, 'Snapshot blobs');
-    output('ConsoleBucket', this.web.consoleBucket.bucketName, 'Console static files (npm run build -w web, then sync web/dist)');
-    output('ConsoleDistributionId', this.web.consoleDistribution.distributionId, 'Invalidate after syncing the console');
+    output(
+      'ConsoleBucket',
+      this.web.consoleBucket.bucketName,
+      this.web.consoleDeployment
+        ? 'Console static files (uploaded from web/dist by this deployment)'
+        : 'Console static files: web/dist was not built, so none were uploaded (npm run build -w web, then deploy again)',
+    );
+    output('ConsoleDistributionId', this.web.consoleDistribution.distributionId, 'The console distribution (invalidated on each upload)');
     output('RunQueueUrl', this.builder.queue.queueUrl, 'Run requests');
     output('AlarmTopicArn', this.operations.topic.topicArn, 'Alarm notifications');
   }

@@ -5,7 +5,7 @@ import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { HangarStack } from './hangar-stack';
 import { parametersSchema, type HangarParameters } from './parameters';
-import { testApp } from './testing';
+import { builtConsole, testApp } from './testing';
 
 /** Every acknowledgement recorded anywhere in the tree: rule id → reason. */
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
@@ -20,19 +20,21 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
     );
 }
 
-function checked(parameters: Partial<HangarParameters>, modelGateway: boolean) {
+function checked(parameters: Partial<HangarParameters>, modelGateway: boolean, consoleAssets: string | null) {
   const app = testApp();
   new HangarStack(app, 'Hangar', {
     parameters: parametersSchema.parse(parameters),
     modelGatewayEntry: modelGateway ? 'http.lambda.ts' : null,
+    consoleAssets,
   });
   const checks = new AwsSolutionsChecks(app);
   Validations.of(app).addPlugins(checks);
   return { app, checks };
 }
 
-const variants: [string, Partial<HangarParameters>, boolean][] = [
-  ['defaults: DocumentDB, Valkey replication group, Cognito, offline model', {}, false],
+const console = builtConsole();
+const variants: [string, Partial<HangarParameters>, boolean, string | null][] = [
+  ['defaults: DocumentDB, Valkey replication group, Cognito, offline model, built console uploaded', {}, false, console],
   [
     'Atlas, ElastiCache Serverless, external OIDC, Bedrock gateway, warm pool, custom domains',
     {
@@ -50,15 +52,16 @@ const variants: [string, Partial<HangarParameters>, boolean][] = [
       certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0f5c7f2e-1111-2222-3333-444455556666',
     },
     true,
+    null,
   ],
-  ['Anthropic key through the gateway', { modelProvider: 'anthropic', anthropicKeySecret: 'hangar/anthropic-key' }, true],
+  ['Anthropic key through the gateway', { modelProvider: 'anthropic', anthropicKeySecret: 'hangar/anthropic-key' }, true, null],
 ];
 
 describe('cdk-nag AwsSolutions checks', () => {
   it.each(variants)(
     'pass for %s',
-    (_name, parameters, modelGateway) => {
-      const { app, checks } = checked(parameters, modelGateway);
+    (_name, parameters, modelGateway, consoleAssets) => {
+      const { app, checks } = checked(parameters, modelGateway, consoleAssets);
       const report = checks.validateScope(app);
       expect(
         report.violations.map(
@@ -73,7 +76,7 @@ describe('cdk-nag AwsSolutions checks', () => {
   );
 
   it('fail when an acknowledgement is missing (the check is live)', () => {
-    const { app, checks } = checked({}, false);
+    const { app, checks } = checked({}, false, null);
     const stack = app.node.findChild('Hangar') as HangarStack;
     // A queue without a DLQ, unencrypted and reachable over plain HTTP, is flagged.
     new CfnQueue(stack, 'Unguarded', {});
@@ -84,8 +87,8 @@ describe('cdk-nag AwsSolutions checks', () => {
   }, 120_000);
 
   it('carry a specific reason for every acknowledgement', () => {
-    for (const [, parameters, modelGateway] of variants) {
-      const { app } = checked(parameters, modelGateway);
+    for (const [, parameters, modelGateway, consoleAssets] of variants) {
+      const { app } = checked(parameters, modelGateway, consoleAssets);
       const recorded = acknowledgements(app);
       expect(recorded.length).toBeGreaterThan(10);
       for (const { path, id, reason } of recorded) {

@@ -10,6 +10,7 @@ describe('deployment parameters', () => {
       cache: 'replication-group',
       auth: 'cognito',
       warmPoolSize: 0,
+      runStartAllowanceSeconds: 180,
       workerEphemeralGiB: 50,
       retainData: true,
     });
@@ -23,6 +24,7 @@ describe('deployment parameters', () => {
     expect(() => from({ modelProvider: 'anthropic' })).toThrow(/anthropicKeySecret/);
     expect(() => from({ consoleDomain: 'hangar.example.com' })).toThrow(/certificateArn/);
     expect(() => from({ warmPoolSize: '-1' })).toThrow(/warmPoolSize/);
+    expect(() => from({ runStartAllowanceSeconds: '5' })).toThrow(/runStartAllowanceSeconds/);
     expect(() => from({ workerEphemeralGiB: 500 })).toThrow(/workerEphemeralGiB/);
   });
 });

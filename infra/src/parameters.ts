@@ -1,3 +1,4 @@
+import { defaultRunStartAllowanceSeconds } from '@hangar/protocol';
 import { z } from 'zod';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -46,6 +47,8 @@ export const parametersSchema = z
     certificateArn: text(2048).optional(),
     /** Worker tasks kept started and idle so a run skips the Fargate start (0 = none). */
     warmPoolSize: count(50).default(0),
+    /** Seconds a queued run may wait for its worker's first heartbeat (Fargate starts take 30–90 s). */
+    runStartAllowanceSeconds: z.coerce.number().int().min(20).max(3600).default(defaultRunStartAllowanceSeconds),
     workerCpu: z.coerce
       .number()
       .int()

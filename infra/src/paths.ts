@@ -11,3 +11,7 @@ export const lambdaEntry = (file: string) => join(repoRoot, 'functions', 'src', 
 /** The model gateway is written separately; the stack adds it once its entry point exists. */
 export const modelGatewayEntry = lambdaEntry('model-gateway.lambda.ts');
 export const modelGatewayEntryExists = () => existsSync(modelGatewayEntry);
+
+/** The built console (`npm run build -w web`); deployed only when it exists. */
+export const consoleDist = join(repoRoot, 'web', 'dist');
+export const consoleDistExists = () => existsSync(join(consoleDist, 'index.html'));

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -18,12 +18,17 @@ export function testApp(): App {
 }
 
 /** Synthesizes a Hangar stack with these parameters (defaults otherwise). */
-export function synthHangar(parameters: Partial<HangarParameters> = {}, options: { modelGateway?: boolean } = {}) {
+export function synthHangar(
+  parameters: Partial<HangarParameters> = {},
+  options: { modelGateway?: boolean; consoleAssets?: string | null } = {},
+) {
   const app = testApp();
   const stack = new HangarStack(app, 'Hangar', {
     parameters: parametersSchema.parse(parameters),
     // A stand-in entry while model-gateway.lambda.ts is written elsewhere (bundling is skipped).
     modelGatewayEntry: options.modelGateway ? 'http.lambda.ts' : null,
+    // Whether web/dist happens to be built must not change what a test sees.
+    consoleAssets: options.consoleAssets ?? null,
   });
   return { app, stack, template: Template.fromStack(stack) };
 }
@@ -34,4 +39,11 @@ export function logicalIdStartingWith(template: Template, type: string, prefix: 
   const ids = Object.keys(template.findResources(type)).filter((id) => pattern.test(id));
   if (ids.length !== 1) throw new Error(`expected one ${type} starting with ${prefix}, found ${ids.join(', ') || 'none'}`);
   return ids[0] as string;
+}
+
+/** A stand-in for web/dist: a directory with an index.html, as `npm run build -w web` leaves it. */
+export function builtConsole(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hangar-console-dist-'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Hangar</title>');
+  return dir;
 }

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { logicalIdStartingWith, synthHangar } from './testing';
+import { builtConsole, logicalIdStartingWith, synthHangar } from './testing';
 
 describe('Hangar stack variants', () => {
   it('Atlas: no DocumentDB; Atlas Trigger events reach the Atlas relay through the partner bus, with a DLQ', () => {
@@ -75,4 +75,27 @@ describe('console content security policy', () => {
       },
     });
   }, 120_000);
+});
+
+describe('console upload', () => {
+  it('uploads the built console to the console bucket and invalidates its distribution; without a build, uploads nothing', () => {
+    const { template } = synthHangar({}, { consoleAssets: builtConsole() });
+    const bucket = logicalIdStartingWith(template, 'AWS::S3::Bucket', 'WebConsole');
+    const distribution = logicalIdStartingWith(template, 'AWS::CloudFront::Distribution', 'WebConsoleDistribution');
+    template.resourceCountIs('Custom::CDKBucketDeployment', 1);
+    template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DestinationBucketName: { Ref: bucket },
+      DistributionId: { Ref: distribution },
+      DistributionPaths: ['/*'],
+      // A tab on the previous build keeps loading its hashed chunks.
+      Prune: false,
+    });
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((policy) => JSON.stringify(policy));
+    expect(policies.some((policy) => policy.includes('cloudfront:CreateInvalidation'))).toBe(true);
+    template.hasOutput('ConsoleBucket', { Description: Match.stringLikeRegexp('uploaded from web/dist') });
+
+    const unbuilt = synthHangar({}, { consoleAssets: null }).template;
+    unbuilt.resourceCountIs('Custom::CDKBucketDeployment', 0);
+    unbuilt.hasOutput('ConsoleBucket', { Description: Match.stringLikeRegexp('npm run build -w web') });
+  }, 180_000);
 });

@@ -74,6 +74,8 @@ export const ConsoleToAppMessage = z.union([
   BridgeResponse,
   /** Live changes of a subscribed collection, batched. */
   z.strictObject({ ...base, kind: z.literal('changes'), collection: CollectionName, changes: z.array(DataChange).max(500) }),
+  /** A document changed but was too large to push: read it again (`get`) and show what it is now. */
+  z.strictObject({ ...base, kind: z.literal('reload'), collection: CollectionName, documentId: DocumentId }),
   /** The stream had a gap or reconnected: reload every query of this collection. */
   z.strictObject({ ...base, kind: z.literal('resync'), collection: CollectionName }),
 ]);

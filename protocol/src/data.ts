@@ -137,3 +137,12 @@ export const DataChange = z.strictObject({
   seq: z.number().int().positive(),
 });
 export type DataChange = z.infer<typeof DataChange>;
+
+/** A change without its document: what a `data.reload` notice carries when the document is too large to push. */
+export const DataChangeNotice = z.strictObject({
+  operation: z.enum(['insert', 'update', 'delete']),
+  documentId: DocumentId,
+  epoch: z.string(),
+  seq: z.number().int().positive(),
+});
+export type DataChangeNotice = z.infer<typeof DataChangeNotice>;

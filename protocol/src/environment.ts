@@ -57,7 +57,29 @@ export const environmentVariables = {
   scheduleFireFunctionArn: 'HANGAR_SCHEDULE_FIRE_FUNCTION_ARN',
   /** Base URL of the preview distribution (its own origin, never the console's). */
   previewBaseUrl: 'HANGAR_PREVIEW_BASE_URL',
+  /**
+   * Seconds a queued run may wait for its worker's first heartbeat before the sweeper fails it
+   * (a Fargate task takes 30–90 s to start). Read by `run-sweeper.lambda.ts`, set by infra/.
+   */
+  runStartAllowanceSeconds: 'HANGAR_RUN_START_ALLOWANCE_SECONDS',
   /** Structured log level of the Lambda entry points (Powertools Logger). */
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;
+
+/** The start allowance the stack sets for Fargate workers, and the runtime's default. */
+export const defaultRunStartAllowanceSeconds = 180;
+
+/**
+ * The typed reading of `HANGAR_RUN_START_ALLOWANCE_SECONDS`, shared by the stack (which sets
+ * it) and the sweeper (which reads it): whole seconds, 20 to 3,600; unset means the default.
+ * Anything else throws naming the variable, so a bad deployment fails its first sweep loudly.
+ */
+export function runStartAllowanceMs(source: Record<string, string | undefined>): number {
+  const text = source[environmentVariables.runStartAllowanceSeconds];
+  if (text === undefined || text === '') return defaultRunStartAllowanceSeconds * 1000;
+  const seconds = /^\d{1,4}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+  if (!(seconds >= 20 && seconds <= 3600))
+    throw new Error(`${environmentVariables.runStartAllowanceSeconds} must be whole seconds from 20 to 3600 (got "${text.slice(0, 20)}")`);
+  return seconds * 1000;
+}

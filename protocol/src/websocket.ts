@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id } from './common';
 import { RunEvent } from './run';
-import { CollectionName, DataChange, DataScope } from './data';
+import { CollectionName, DataChange, DataChangeNotice, DataScope } from './data';
 
 /**
  * WebSocket envelope. Every frame is one JSON object with a `type` in noun.verb form;
@@ -106,6 +106,19 @@ export const DataChangesMessage = z.strictObject({
   changes: z.array(DataChange).min(1).max(500),
 });
 
+/**
+ * A change whose frame would exceed the server's frame limit (`limits.maxServerFrameBytes`,
+ * API Gateway's 32 KB WebSocket frame): it happened and takes its place in the sequence, but
+ * its document is not carried. The client reads the document through the normal read path.
+ */
+export const DataReloadMessage = z.strictObject({
+  type: z.literal('data.reload'),
+  appId: Id,
+  scope: DataScope,
+  collection: CollectionName,
+  change: DataChangeNotice,
+});
+
 /** Which subscription a `subscription.revoked` ends. */
 export const RevokedSubscription = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('data'), appId: Id, scope: DataScope, collection: CollectionName }),
@@ -132,6 +145,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   DataSubscribedMessage,
   DataChangedMessage,
   DataChangesMessage,
+  DataReloadMessage,
   SubscriptionRevokedMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -145,7 +145,7 @@ async function sdkFanOut(fixture: LiveDataFixture): Promise<Map<number, number[]
           fixture.connectionIds.map((connectionId) => ({ connectionId, message })),
           { concurrency },
         );
-        if (result.gone.length > 0 || result.failed.length > 0) throw new Error(`fan-out lost connections: ${JSON.stringify(result)}`);
+        if (result.gone.length > 0 || result.closed.length > 0) throw new Error(`fan-out lost connections: ${JSON.stringify(result)}`);
       }
       if (!(await fixture.received.until(target, 30_000))) throw new Error('SDK fan-out deliveries did not all arrive');
       return (sdkBatchesPerMeasurement * subscribers) / ((performance.now() - started) / 1000);

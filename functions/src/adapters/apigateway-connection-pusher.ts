@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { ApiGatewayManagementApiClientConfig } from '@aws-sdk/client-apigatewaymanagementapi';
 import { PushFailedError, type ConnectionPusher } from '../ports/connection-pusher';
+import { coalesceFrames } from '../realtime/frame-coalescing';
 
 /** Either a ready client, or what is needed to build one. */
 export type ApiGatewayConnectionPusherOptions =
@@ -39,15 +40,21 @@ export class ApiGatewayConnectionPusher implements ConnectionPusher {
           });
   }
 
+  /**
+   * Encoded by `coalesceFrames`, the one place the frame limit is applied: a data change too
+   * large for a 32 KB frame goes out as a `data.reload` notice, a batch over it as several
+   * frames, in order.
+   */
   async post(connectionId: string, data: unknown): Promise<'sent' | 'gone'> {
-    const bytes = new TextEncoder().encode(JSON.stringify(data));
-    try {
-      await this.client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: bytes }));
-      return 'sent';
-    } catch (error) {
-      if (isGone(error)) return 'gone';
-      throw asPushFailure(error);
+    for (const frame of coalesceFrames([{ data, source: null }])) {
+      try {
+        await this.client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: new TextEncoder().encode(frame.text) }));
+      } catch (error) {
+        if (isGone(error)) return 'gone';
+        throw asPushFailure(error);
+      }
     }
+    return 'sent';
   }
 
   async disconnect(connectionId: string): Promise<void> {

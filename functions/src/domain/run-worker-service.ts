@@ -290,14 +290,32 @@ export class RunWorkerService {
   }
 
   /** Fails active runs whose worker went quiet. Returns the ids it failed. */
-  async sweepLostWorkers(): Promise<string[]> {
-    const cutoff = new Date(this.clock.now().getTime() - heartbeatTimeoutMs).toISOString();
-    const stale = await this.lifecycle
-      .runs()
-      .find({ status: { $in: [...activeRunStatuses] }, heartbeatAt: { $lt: cutoff } }, { limit: 100 });
+  /**
+   * Fails active runs whose worker went quiet: a started run after `heartbeatTimeoutMs` without
+   * a heartbeat; a run still queued (its worker task starting, 30–90 s on Fargate) only after
+   * `startAllowanceMs` (never less than the heartbeat timeout) since it was queued or last heard of.
+   */
+  async sweepLostWorkers(options: { startAllowanceMs?: number } = {}): Promise<string[]> {
+    const now = this.clock.now().getTime();
+    const allowanceMs = Math.max(options.startAllowanceMs ?? heartbeatTimeoutMs, heartbeatTimeoutMs);
+    const before = (milliseconds: number) => new Date(now - milliseconds).toISOString();
+    const started = activeRunStatuses.filter((status) => status !== 'queued');
+    const [quiet, unstarted] = await Promise.all([
+      this.lifecycle.runs().find({ status: { $in: [...started] }, heartbeatAt: { $lt: before(heartbeatTimeoutMs) } }, { limit: 100 }),
+      this.lifecycle.runs().find({ status: 'queued', heartbeatAt: { $lt: before(allowanceMs) } }, { limit: 100 }),
+    ]);
     const failed: string[] = [];
-    for (const run of stale.items) {
-      const reason = `The worker stopped responding (no heartbeat for ${heartbeatTimeoutMs / 1000} s). Retry to continue from the latest version.`;
+    const lost = [
+      ...quiet.items.map((run) => ({
+        run,
+        reason: `The worker stopped responding (no heartbeat for ${heartbeatTimeoutMs / 1000} s). Retry to continue from the latest version.`,
+      })),
+      ...unstarted.items.map((run) => ({
+        run,
+        reason: `The worker did not start within ${Math.round(allowanceMs / 1000)} s (no heartbeat). Retry to continue from the latest version.`,
+      })),
+    ];
+    for (const { run, reason } of lost) {
       try {
         await this.lifecycle.transition(run._id, 'fail', { failureReason: reason }, { type: 'run.failed', reason, retryable: true });
         failed.push(run._id);

@@ -1,5 +1,5 @@
 import type { DocumentStore } from '../ports/document-store';
-import { awsBlobStore, awsRunLauncher } from './aws-runtime';
+import { awsBlobStore, awsConnections, awsRunLauncher, type AwsConnections } from './aws-runtime';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { appAgentScheduleGroup, createEventBridgeScheduler } from '../adapters/eventbridge-scheduler';
@@ -22,11 +22,12 @@ import { sortableIdGenerator } from '../ports/id-generator';
 import type { RunLauncher } from '../ports/run-launcher';
 import { onceSuccessful } from './once-successful';
 
-/** The AWS deployment's settings, read once from the environment (names in `protocol/src/environment.ts`). */
+/**
+ * The AWS deployment's settings, read once from the environment (names in
+ * `protocol/src/environment.ts`). Connection strings are not here: their credentials live in
+ * Secrets Manager and are resolved by `awsConnections()` (aws-runtime.ts).
+ */
 export interface AwsSettings {
-  mongodbUri: string;
-  mongodbDatabase: string;
-  redisUrl: string;
   oidc: { issuer: string; audience: string; jwksUri?: string };
   websocketManagementEndpoint: string;
   region: string;
@@ -51,9 +52,6 @@ export function awsSettingsFromEnvironment(source: Record<string, string | undef
   if (!/^[0-9a-f]{64,}$/i.test(secret)) throw new Error(`${env.capabilitySecret} must be at least 32 bytes of hex`);
   const jwksUri = source[env.oidcJwksUri];
   return {
-    mongodbUri: required(env.mongodbUri),
-    mongodbDatabase: source[env.mongodbDatabase] ?? 'hangar',
-    redisUrl: required(env.redisUrl),
     oidc: { issuer: required(env.oidcIssuer), audience: required(env.oidcAudience), ...(jwksUri ? { jwksUri } : {}) },
     websocketManagementEndpoint: required(env.websocketManagementEndpoint),
     region: required('AWS_REGION'),
@@ -106,15 +104,19 @@ export const unconfiguredBuilderAdapters: AwsBuilderAdapters = {
 };
 
 /** Chooses the AWS adapters: DocumentDB/Mongo store, Redis run log and registry, OIDC, API Gateway pushes, EventBridge schedules. */
-export function awsPorts(settings: AwsSettings, builder: AwsBuilderAdapters = unconfiguredBuilderAdapters): ControlPlanePorts {
-  const store = createMongoDocumentStore({ uri: settings.mongodbUri, databaseName: settings.mongodbDatabase });
+export function awsPorts(
+  settings: AwsSettings,
+  connections: AwsConnections,
+  builder: AwsBuilderAdapters = unconfiguredBuilderAdapters,
+): ControlPlanePorts {
+  const store = createMongoDocumentStore({ uri: connections.mongodbUri, databaseName: connections.mongodbDatabase });
   return {
     store,
-    runEvents: createRedisRunEventLog({ url: settings.redisUrl }),
+    runEvents: createRedisRunEventLog({ url: connections.redisUrl }),
     blobs: builder.blobs(settings),
     launcher: builder.launcher(settings, store),
     // Subscriptions (data and runs) live in ElastiCache so every Lambda container sees them.
-    registry: createRedisConnectionRegistry({ url: settings.redisUrl }),
+    registry: createRedisConnectionRegistry({ url: connections.redisUrl }),
     pusher: new ApiGatewayConnectionPusher({ endpoint: settings.websocketManagementEndpoint, region: settings.region }),
     authenticator: createOidcAuthenticator(createOidcVerifier(settings.oidc)),
     sessionCodec: null,
@@ -156,7 +158,8 @@ export function composeAws(
 /** One composition per container, shared by the HTTP, WebSocket and relay entry points. */
 export const awsComposition = onceSuccessful(async () => {
   const settings = awsSettingsFromEnvironment();
-  const ports = awsPorts(settings, s3AndSqsBuilderAdapters);
+  // MongoDB and Redis credentials from Secrets Manager (MONGODB_URI overrides for local runs).
+  const ports = awsPorts(settings, await awsConnections(), s3AndSqsBuilderAdapters);
   try {
     return await composeAws(ports, settings);
   } catch (error) {

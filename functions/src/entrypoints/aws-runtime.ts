@@ -9,6 +9,7 @@ import { createRunLaunchClaims } from '../adapters/run-launch-claims';
 import { createS3BlobStore } from '../adapters/s3-blob-store';
 import { createSqsRunLauncher } from '../adapters/sqs-run-launcher';
 import type { DocumentStore } from '../ports/document-store';
+import { onceSuccessful } from './once-successful';
 
 /** A variable the stack sets; missing means a broken deployment, so fail the cold start. */
 export function requiredEnv(name: string): string {
@@ -25,17 +26,53 @@ export const awsClients = {
   ecs: new ECSClient({}),
 };
 
-let store: Promise<DocumentStore> | null = null;
-/** The DocumentDB/Atlas store, its credentials read from Secrets Manager on first use. */
-export const awsDocumentStore = () =>
-  (store ??= resolveMongoUri(awsClients.secrets, requiredEnv(env.mongodbSecretArn)).then((uri) =>
-    createMongoDocumentStore({ uri, databaseName: process.env[env.mongodbDatabase] ?? 'hangar' }),
-  ));
+/** Where the data stores are, with their credentials resolved. */
+export interface AwsConnections {
+  mongodbUri: string;
+  mongodbDatabase: string;
+  redisUrl: string;
+}
 
-let redisUrl: Promise<string> | null = null;
+/**
+ * Resolves the connection strings of one container: MongoDB from the Secrets Manager secret the
+ * stack sets (`HANGAR_MONGODB_SECRET_ARN`: DocumentDB credentials or an Atlas `{uri}`), unless
+ * `MONGODB_URI` is set (a local or development override); Redis from `HANGAR_REDIS_URL` plus
+ * the AUTH secret (`HANGAR_REDIS_AUTH_SECRET_ARN`) when one is set. Both secrets are read in
+ * parallel, one `GetSecretValue` each.
+ */
+export async function resolveAwsConnections(
+  secrets: SecretsManagerClient,
+  source: Record<string, string | undefined> = process.env,
+): Promise<AwsConnections> {
+  const required = (name: string): string => {
+    const value = source[name];
+    if (!value) throw new Error(`${name} must be set for the AWS deployment`);
+    return value;
+  };
+  const override = source[env.mongodbUri] || null;
+  const mongoSecret = override ? null : source[env.mongodbSecretArn];
+  if (!override && !mongoSecret)
+    throw new Error(`${env.mongodbSecretArn} (or ${env.mongodbUri} as an override) must be set for the AWS deployment`);
+  const baseRedisUrl = required(env.redisUrl);
+  const redisSecret = source[env.redisAuthSecretArn];
+  const [mongodbUri, redisUrl] = await Promise.all([
+    override ?? resolveMongoUri(secrets, mongoSecret as string),
+    redisSecret ? resolveRedisUrl(secrets, baseRedisUrl, redisSecret) : baseRedisUrl,
+  ]);
+  return { mongodbUri, mongodbDatabase: source[env.mongodbDatabase] ?? 'hangar', redisUrl };
+}
+
+/** This container's connections: resolved once (a failure is retried by the next invocation). */
+export const awsConnections = onceSuccessful(() => resolveAwsConnections(awsClients.secrets));
+
+/** The DocumentDB/Atlas store, its credentials read from Secrets Manager on first use. */
+export const awsDocumentStore = onceSuccessful(async (): Promise<DocumentStore> => {
+  const { mongodbUri, mongodbDatabase } = await awsConnections();
+  return createMongoDocumentStore({ uri: mongodbUri, databaseName: mongodbDatabase });
+});
+
 /** The ElastiCache URL with its AUTH password from Secrets Manager. */
-export const awsRedisUrl = () =>
-  (redisUrl ??= resolveRedisUrl(awsClients.secrets, requiredEnv(env.redisUrl), requiredEnv(env.redisAuthSecretArn)));
+export const awsRedisUrl = async () => (await awsConnections()).redisUrl;
 
 /** The S3 blob store of snapshots. */
 export const awsBlobStore = () => createS3BlobStore({ client: awsClients.s3, bucket: requiredEnv(env.blobBucket) });

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { MeResponse, ServerMessage } from '@hangar/protocol';
+import { ServerMessage, type MeResponse } from '@hangar/protocol';
 import { request as httpRequest } from 'node:http';
+import { RecordingLauncher } from '../http/testing';
 import { DataDirInUseError } from './data-dir-lock';
 import { startLocalHost, type LocalHost } from './local-host';
 
@@ -170,5 +171,76 @@ describe('local host: HTTP API, session cookie and WebSocket gateway together', 
     const listed = await fetch(`${host.url}/api/workspaces`, { headers: { cookie } });
     const page = (await listed.json()) as { items: { name: string }[] };
     expect(page.items.map((workspace) => workspace.name)).toEqual(['Durable']);
+  });
+});
+
+describe('local host: a change too large for a 32 KB frame, end to end through the WebSocket gateway', () => {
+  let host: LocalHost;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'hangar-host-frames-'));
+    host = await startLocalHost({ port: 0, dataDir, log: () => undefined, launcher: new RecordingLauncher() });
+  });
+  afterAll(async () => {
+    await host.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('pushes a data.reload notice instead of the 40 KB document, and the read path returns the whole document', async () => {
+    const signIn = await fetch(`${host.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { origin: host.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ada', email: 'ada@example.com' }),
+    });
+    const cookie = /hangar_session=[^;]+/.exec(signIn.headers.get('set-cookie') ?? '')?.[0] ?? '';
+    const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+      const response = await fetch(`${host.url}${path}`, {
+        method,
+        headers: { cookie, origin: host.url, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as T;
+    };
+    const workspace = await call<{ id: string }>('POST', '/api/workspaces', { name: 'Frames' });
+    const { app } = await call<{ app: { id: string } }>('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'Notes' });
+    const notes = `/api/workspaces/${workspace.id}/apps/${app.id}/data/draft/notes`;
+
+    const socket = await open(host.url.replace('http', 'ws') + '/ws', { cookie, origin: host.url });
+    const frames: { bytes: number; message: ServerMessage }[] = [];
+    const arrived: (() => void)[] = [];
+    socket.on('message', (data: Buffer) => {
+      frames.push({ bytes: data.byteLength, message: JSON.parse(data.toString('utf8')) as ServerMessage });
+      for (const wake of arrived.splice(0)) wake();
+    });
+    const until = async (done: () => boolean) => {
+      while (!done()) await new Promise<void>((resolve) => arrived.push(resolve));
+    };
+    socket.send(
+      JSON.stringify({ type: 'data.subscribe', id: 's1', workspaceId: workspace.id, appId: app.id, scope: 'draft', collection: 'notes' }),
+    );
+    await until(() => frames.some(({ message }) => message.type === 'data.subscribed'));
+
+    const large = await call<{ _id: string; text: string }>('POST', notes, { text: 'x'.repeat(40 * 1024) });
+    const small = await call<{ _id: string }>('POST', notes, { text: 'short' });
+    const dataFrames = () => frames.filter(({ message }) => message.type.startsWith('data.') && message.type !== 'data.subscribed');
+    await until(() => dataFrames().some(({ message }) => message.type === 'data.changed' && message.change.documentId === small._id));
+
+    const [notice, next, ...rest] = dataFrames().map(({ message }) => message);
+    expect(rest).toEqual([]);
+    expect(notice).toMatchObject({
+      type: 'data.reload',
+      appId: app.id,
+      scope: 'draft',
+      collection: 'notes',
+      change: { operation: 'insert', documentId: large._id, seq: 1 },
+    });
+    expect(ServerMessage.parse(notice)).toEqual(notice);
+    expect(next).toMatchObject({ type: 'data.changed', change: { documentId: small._id, seq: 2, document: { text: 'short' } } });
+    for (const { bytes } of frames) expect(bytes).toBeLessThanOrEqual(32 * 1024);
+    // What the SDK does with the notice: read the document through the normal read path.
+    expect((await call<{ text: string }>('GET', `${notes}/${large._id}`)).text).toHaveLength(40 * 1024);
+    socket.close();
   });
 });

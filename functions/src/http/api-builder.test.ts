@@ -222,6 +222,37 @@ describe('builder control plane', () => {
     expect(failed.failureReason).toMatch(/no heartbeat/);
   });
 
+  it('gives a queued run the start allowance (a Fargate task starting) before failing it, but a started run only the heartbeat timeout', async () => {
+    const { run: queued } = await json<CreateAppResponse>(
+      owner.request('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'A list of tasks' }),
+    );
+    const allowance = { startAllowanceMs: 180_000 };
+    now += 90_000;
+    expect(await test.builder?.worker.sweepLostWorkers(allowance)).toEqual([]);
+    // A second run starts meanwhile and then goes quiet: 20 s is enough to fail it, allowance or not.
+    const { run: started } = await json<CreateAppResponse>(
+      owner.request('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'A list of notes' }),
+    );
+    await worker(launcher.launched[1] as RunSpec)('POST', '/started', { workerId: 'w2', provider: 'p', model: 'm' });
+    now += 25_000;
+    expect(await test.builder?.worker.sweepLostWorkers(allowance)).toEqual([started.id]);
+    now += 64_000;
+    expect(await test.builder?.worker.sweepLostWorkers(allowance)).toEqual([]);
+    now += 2_000;
+    expect(await test.builder?.worker.sweepLostWorkers(allowance)).toEqual([queued.id]);
+    const failed = await json<Run>(owner.request('GET', `/api/workspaces/${workspace.id}/runs/${queued.id}`));
+    expect(failed).toMatchObject({ status: 'failed' });
+    expect(failed.failureReason).toMatch(/did not start within 180 s/);
+  });
+
+  it('without an allowance (the local host, whose workers start in seconds) a queued run gets the heartbeat timeout', async () => {
+    const { run } = await json<CreateAppResponse>(owner.request('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'one' }));
+    now += 15_000;
+    expect(await test.builder?.worker.sweepLostWorkers()).toEqual([]);
+    now += 10_000;
+    expect(await test.builder?.worker.sweepLostWorkers()).toEqual([run.id]);
+  });
+
   it('guards the internal API with a token for that run only, and validates what workers send', async () => {
     await owner.request('POST', `/api/workspaces/${workspace.id}/apps`, { prompt: 'one' });
     const other = await json<WorkspaceSummary>(owner.request('POST', '/api/workspaces', { name: 'Other' }));

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { limits } from '@hangar/protocol';
 import type { ConnectionPusher } from './connection-pusher';
 
 /** A WebSocket client connected to the gateway the pusher under test delivers to. */
@@ -47,7 +48,7 @@ const endsWithSentinel = (frames: unknown[]) => (frames.at(-1) as { text?: strin
 function seqsOf(frames: unknown[]): number[] {
   return frames.flatMap((frame) => {
     const message = frame as { type: string; change?: { seq: number }; changes?: { seq: number }[] };
-    if (message.type === 'data.changed' && message.change) return [message.change.seq];
+    if ((message.type === 'data.changed' || message.type === 'data.reload') && message.change) return [message.change.seq];
     if (message.type === 'data.changes' && message.changes) return message.changes.map((change) => change.seq);
     return [];
   });
@@ -117,10 +118,48 @@ export function describeConnectionPusherContract(
     it('rejects a message over the 128 KB PostToConnection limit', async () => {
       const client = await subject.connect();
       const huge = { type: 'session.notice', text: 'x'.repeat(130 * 1024) };
-      await expect(subject.pusher.post(client.connectionId, huge)).rejects.toMatchObject({ name: 'PushFailedError', status: 413, retryable: false });
+      await expect(subject.pusher.post(client.connectionId, huge)).rejects.toMatchObject({
+        name: 'PushFailedError',
+        status: 413,
+        retryable: false,
+      });
       // The connection is still usable afterwards.
       expect(await subject.pusher.post(client.connectionId, changed(1))).toBe('sent');
       expect(seqsOf(await client.waitForFrames(1))).toEqual([1]);
+    });
+
+    it('sends a change too large for a 32 KB frame as a data.reload notice in its place (bytes counted as UTF-8)', async () => {
+      const client = await subject.connect();
+      // 17,000 × "é" is 17,000 UTF-16 code units but 34,000 bytes on the wire: over the limit.
+      const large = changed(2);
+      large.change.document = { _id: 'd2', seq: 2, text: 'é'.repeat(17_000) } as typeof large.change.document;
+      for (const message of [changed(1), large, changed(3)]) expect(await subject.pusher.post(client.connectionId, message)).toBe('sent');
+      await subject.pusher.post(client.connectionId, { type: 'session.notice', text: 'sentinel' });
+      const frames = await client.waitUntil(endsWithSentinel);
+      expect(frames[1]).toEqual({
+        type: 'data.reload',
+        appId: 'app_1',
+        scope: 'draft',
+        collection: 'tasks',
+        change: { operation: 'insert', documentId: 'd2', epoch: 'e1', seq: 2 },
+      });
+      expect(seqsOf(frames)).toEqual([1, 2, 3]);
+      for (const frame of frames) expect(Buffer.byteLength(JSON.stringify(frame))).toBeLessThanOrEqual(limits.maxServerFrameBytes);
+    });
+
+    it('splits a data.changes batch over 32 KB into frames under it, every change once and in order', async () => {
+      const client = await subject.connect();
+      const changes = Array.from({ length: 20 }, (_, index) => {
+        const change = changed(index + 1).change;
+        return { ...change, document: { ...change.document, padding: 'x'.repeat(3_000) } };
+      });
+      const batch = { type: 'data.changes', appId: 'app_1', scope: 'draft', collection: 'tasks', changes };
+      expect(await subject.pusher.post(client.connectionId, batch)).toBe('sent');
+      await subject.pusher.post(client.connectionId, { type: 'session.notice', text: 'sentinel' });
+      const frames = await client.waitUntil(endsWithSentinel);
+      expect(frames.length).toBeGreaterThanOrEqual(3);
+      expect(seqsOf(frames)).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
+      for (const frame of frames) expect(Buffer.byteLength(JSON.stringify(frame))).toBeLessThanOrEqual(limits.maxServerFrameBytes);
     });
 
     it('delivers every change of a burst exactly once, in order', async () => {

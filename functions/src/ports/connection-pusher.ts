@@ -9,7 +9,12 @@
  * connection so the client reconnects and resynchronizes, never silently missing a message.
  */
 export interface ConnectionPusher {
-  /** Sends `data` as one JSON text frame. `'gone'` when the connection no longer exists. */
+  /**
+   * Sends `data` as one JSON text frame. A data change message is held to the frame limit
+   * (`realtime/frame-coalescing.ts`): a batch too large for one frame goes out as several, in
+   * order, and a change too large on its own as a `data.reload` notice. `'gone'` when the
+   * connection no longer exists.
+   */
   post(connectionId: string, data: unknown): Promise<'sent' | 'gone'>;
   /** Closes the connection; a connection that is already gone is not an error. */
   disconnect(connectionId: string): Promise<void>;

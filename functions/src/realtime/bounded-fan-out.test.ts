@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiGatewayConnectionPusher } from '../adapters/apigateway-connection-pusher';
-import type { ConnectionPusher } from '../ports/connection-pusher';
+import { PushFailedError, type ConnectionPusher } from '../ports/connection-pusher';
 import type { PusherContractSubject, PusherTestClient } from '../ports/connection-pusher.contract';
 import { pusherTestAccessKeyId, startPusherTestGateway } from '../testing/pusher-test-gateway';
 import { fanOut, type FanOutDelivery } from './bounded-fan-out';
@@ -16,6 +16,7 @@ const changed = (seq: number, collection = 'tasks') => ({
 /** A pusher whose posts stay in flight until the test releases them, so concurrency is observable. */
 function heldPusher(goneIds: ReadonlySet<string> = new Set()) {
   const held: { connectionId: string; data: unknown; released: boolean; release: () => void }[] = [];
+  const disconnected: string[] = [];
   let maxInFlight = 0;
   const waiters = new Set<() => void>();
   const inFlight = () => held.filter((entry) => !entry.released).length;
@@ -28,7 +29,7 @@ function heldPusher(goneIds: ReadonlySet<string> = new Set()) {
           released: false,
           release: () => {
             entry.released = true;
-            if (connectionId === 'explodes') reject(new Error('throttled'));
+            if (connectionId === 'explodes') reject(new PushFailedError('bad request', false, 400));
             else resolve(goneIds.has(connectionId) ? 'gone' : 'sent');
           },
         };
@@ -36,7 +37,7 @@ function heldPusher(goneIds: ReadonlySet<string> = new Set()) {
         maxInFlight = Math.max(maxInFlight, inFlight());
         for (const wake of waiters) wake();
       }),
-    disconnect: () => Promise.resolve(),
+    disconnect: (connectionId) => Promise.resolve(void disconnected.push(connectionId)),
   };
   /** Resolves once `count` posts are in flight. */
   const inFlightReaches = (count: number) =>
@@ -52,7 +53,7 @@ function heldPusher(goneIds: ReadonlySet<string> = new Set()) {
   const releaseAll = () => {
     for (const entry of held) if (!entry.released) entry.release();
   };
-  return { pusher, held, inFlight, inFlightReaches, releaseAll, maxInFlight: () => maxInFlight };
+  return { pusher, held, disconnected, inFlight, inFlightReaches, releaseAll, maxInFlight: () => maxInFlight };
 }
 
 describe('fanOut', () => {
@@ -68,10 +69,10 @@ describe('fanOut', () => {
     const result = await finished;
     expect(fake.maxInFlight()).toBe(3);
     expect(new Set(fake.held.map((entry) => entry.connectionId))).toEqual(new Set(deliveries.map((each) => each.connectionId)));
-    expect(result).toMatchObject({ gone: [], failed: [], frames: 10, delivered: 10 });
+    expect(result).toMatchObject({ gone: [], closed: [], frames: 10, delivered: 10 });
   });
 
-  it('coalesces each connection’s burst into one post and reports gone and failed connections', async () => {
+  it('coalesces each connection’s burst into one post and reports gone connections and those the push policy closed', async () => {
     const fake = heldPusher(new Set(['gone-one']));
     const deliveries: FanOutDelivery[] = [];
     for (let seq = 1; seq <= 5; seq++) {
@@ -88,8 +89,34 @@ describe('fanOut', () => {
       expect(entry.data).toMatchObject({ type: 'data.changes', changes: [1, 2, 3, 4, 5].map((seq) => changed(seq).change) });
     }
     expect(result.gone).toEqual(['gone-one']);
-    expect(result.failed.map((failure) => failure.connectionId)).toEqual(['explodes']);
+    // A push that cannot succeed (not retryable) closes the connection, so its client resynchronizes.
+    expect(result.closed).toEqual(['explodes']);
+    expect(fake.disconnected).toEqual(['explodes']);
     expect(result).toMatchObject({ frames: 2, delivered: 10 });
+  });
+
+  it('retries a transient failure with the one push policy before giving up on a connection', async () => {
+    const attempts = new Map<string, number>();
+    const pusher: ConnectionPusher = {
+      post: (connectionId) => {
+        const attempt = (attempts.get(connectionId) ?? 0) + 1;
+        attempts.set(connectionId, attempt);
+        // "flaky" is throttled once; "down" always.
+        if ((connectionId === 'flaky' && attempt === 1) || connectionId === 'down')
+          return Promise.reject(new PushFailedError('throttled', true, 429));
+        return Promise.resolve('sent');
+      },
+      disconnect: () => Promise.resolve(),
+    };
+    const slept: number[] = [];
+    const result = await fanOut(
+      pusher,
+      ['flaky', 'down', 'fine'].map((connectionId) => ({ connectionId, message: changed(1) })),
+      { concurrency: 3, delivery: { attempts: 3, sleep: (milliseconds) => Promise.resolve(void slept.push(milliseconds)) } },
+    );
+    expect(result).toMatchObject({ gone: [], closed: ['down'], frames: 2, delivered: 2 });
+    expect(Object.fromEntries(attempts)).toEqual({ flaky: 2, down: 3, fine: 1 });
+    expect(slept.length).toBe(3);
   });
 
   it('refuses a concurrency that is not a positive integer', async () => {
@@ -124,7 +151,7 @@ describe('fanOut through the real SDK client and the local gateway', () => {
     }
     const result = await fanOut(subject.pusher, deliveries, { concurrency: 4 });
     expect(result.gone).toEqual([leaver?.connectionId]);
-    expect(result).toMatchObject({ failed: [], frames: 11, delivered: 88 });
+    expect(result).toMatchObject({ closed: [], frames: 11, delivered: 88 });
     for (const client of clients) {
       const [frame] = await client.waitForFrames(1);
       expect((frame as { changes: { seq: number }[] }).changes.map((change) => change.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);

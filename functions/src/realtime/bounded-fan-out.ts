@@ -1,5 +1,6 @@
 import type { ConnectionPusher } from '../ports/connection-pusher';
 import { coalesceFrames } from './frame-coalescing';
+import { createPushDelivery, type PushDeliveryOptions } from './push-delivery';
 
 /** One message for one connection. */
 export interface FanOutDelivery {
@@ -10,13 +11,18 @@ export interface FanOutDelivery {
 export interface FanOutOptions {
   /** Most connections with a push in flight at once (each connection's frames go one at a time). */
   concurrency: number;
+  /** Retry policy of each frame (`push-delivery.ts`, the one policy every realtime sender uses). */
+  delivery?: PushDeliveryOptions;
 }
 
 export interface FanOutResult {
   /** Connections that answered gone: the caller removes them from the registry. */
   gone: string[];
-  /** Connections whose push failed otherwise (throttled, a network error), with the first error. */
-  failed: { connectionId: string; error: unknown }[];
+  /**
+   * Connections whose push kept failing (throttled, a network error) and were closed by the push
+   * policy, so their clients reconnect and resynchronize: the caller removes them too.
+   */
+  closed: string[];
   /** Frames actually sent (after coalescing). */
   frames: number;
   /** Deliveries carried by frames that were sent. */
@@ -26,8 +32,9 @@ export interface FanOutResult {
 /**
  * Pushes a batch of deliveries (e.g. one relay invocation's changes times their subscribers)
  * with at most `concurrency` connections in flight. Each connection's messages are coalesced
- * first, so a burst to one subscriber costs one `PostToConnection`, and sent in order; a
- * connection that is gone is not tried again in this batch.
+ * first, so a burst to one subscriber costs one `PostToConnection`, and sent in order (every
+ * frame within the 32 KB frame limit, see `frame-coalescing.ts`) with the one push policy
+ * (retries, then close). A connection that is gone or closed is not tried again in this batch.
  */
 export async function fanOut(
   pusher: ConnectionPusher,
@@ -41,21 +48,16 @@ export async function fanOut(
     if (queue) queue.push({ data: message, source: null });
     else perConnection.set(connectionId, [{ data: message, source: null }]);
   }
-  const result: FanOutResult = { gone: [], failed: [], frames: 0, delivered: 0 };
+  const deliver = createPushDelivery(pusher, options.delivery);
+  const result: FanOutResult = { gone: [], closed: [], frames: 0, delivered: 0 };
   const connections = [...perConnection];
   let next = 0;
 
   async function pushOne(connectionId: string, entries: { data: unknown; source: null }[]): Promise<void> {
     for (const frame of coalesceFrames(entries)) {
-      let outcome: 'sent' | 'gone';
-      try {
-        outcome = await pusher.post(connectionId, frame.data);
-      } catch (error) {
-        result.failed.push({ connectionId, error });
-        return;
-      }
-      if (outcome === 'gone') {
-        result.gone.push(connectionId);
+      const outcome = await deliver(connectionId, frame.data);
+      if (outcome !== 'sent') {
+        result[outcome].push(connectionId);
         return;
       }
       result.frames += 1;

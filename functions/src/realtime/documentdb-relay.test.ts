@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DataScopeKey, ServerMessage } from '@hangar/protocol';
+import { ServerMessage, type DataScopeKey } from '@hangar/protocol';
 import { createMemoryConnectionRegistry } from '../adapters/memory-connection-registry';
 import { createSqliteDocumentStore } from '../adapters/sqlite/sqlite-document-store';
 import { physicalCollectionName } from '../domain/data-service';
@@ -22,6 +22,9 @@ function setup(
     failPush?: (message: ServerMessage) => boolean;
     gone?: string[];
     registry?: (inner: ConnectionRegistry) => ConnectionRegistry;
+    fanOutConcurrency?: number;
+    /** Holds each post until a later macrotask, so pushes in flight overlap. */
+    slowPush?: boolean;
   } = {},
 ) {
   const store = createSqliteDocumentStore({ filename: ':memory:' });
@@ -29,8 +32,14 @@ function setup(
   const registry = options.registry ? options.registry(inner) : inner;
   const sent: [string, ServerMessage][] = [];
   const disconnected: string[] = [];
+  const flight = { now: 0, max: 0 };
   const pusher: ConnectionPusher = {
-    post(connectionId, data) {
+    async post(connectionId, data) {
+      if (options.slowPush) {
+        flight.max = Math.max(flight.max, ++flight.now);
+        await new Promise((resolve) => setImmediate(resolve));
+        flight.now--;
+      }
       const message = data as ServerMessage;
       if (options.failPush?.(message)) return Promise.reject(new PushFailedError('management API unavailable', true, 503));
       if (options.gone?.includes(connectionId)) return Promise.resolve('gone');
@@ -44,9 +53,10 @@ function setup(
     registry,
     pusher,
     delivery: { sleep: () => Promise.resolve() },
+    ...(options.fanOutConcurrency ? { fanOutConcurrency: options.fanOutConcurrency } : {}),
     scopeOf: async (collection) => (collection === (await physicalCollectionName(scope)) ? scope : null),
   });
-  return { store, registry: inner, sent, disconnected, relay };
+  return { store, registry: inner, sent, disconnected, relay, flight };
 }
 
 const changes = (sent: [string, ServerMessage][]) =>
@@ -134,6 +144,61 @@ describe('DocumentDB change-stream relay (Lambda)', () => {
     await registry.add({ connectionId: 'conn-gone', key: subscriptionKey(scope), userId: 'usr_a', subscribedAt: new Date().toISOString() });
     await relay(await recordedBatch());
     expect(await registry.connectionsFor(subscriptionKey(scope))).toEqual([]);
+    await store.close();
+  });
+
+  it('sends a change whose document would exceed the 32 KB frame as a data.reload notice with its sequence number', async () => {
+    const { store, registry, sent, relay } = setup();
+    await registry.add({ connectionId: 'conn-a', key: subscriptionKey(scope), userId: 'usr_a', subscribedAt: new Date().toISOString() });
+    const at = '2026-11-24T12:00:00.000Z';
+    const big: DocumentDbChangeEvent = {
+      eventSource: 'aws:docdb',
+      eventSourceArn: 'arn:aws:rds:eu-west-1:123456789012:cluster:hangar',
+      events: [
+        {
+          event: {
+            _id: { _data: 'token-big' },
+            operationType: 'insert',
+            ns: { db: 'hangar', coll: await physicalCollectionName(scope) },
+            documentKey: { _id: 'doc_big' },
+            fullDocument: { _id: 'doc_big', notes: 'x'.repeat(40 * 1024), _createdAt: at, _updatedAt: at },
+          },
+        },
+      ],
+    };
+    await relay(big);
+    expect(sent).toEqual([
+      [
+        'conn-a',
+        {
+          type: 'data.reload',
+          appId: 'app_one',
+          scope: 'draft',
+          collection: 'leads',
+          change: { operation: 'insert', documentId: 'doc_big', epoch: 'docdb', seq: 1 },
+        },
+      ],
+    ]);
+    expect(ServerMessage.safeParse(sent[0]?.[1]).success).toBe(true);
+    // The next change is an ordinary frame again, numbered after the notice.
+    await relay(await recordedBatch());
+    expect(changes(sent.slice(1)).map((entry) => entry?.[2])).toEqual([2, 3, 4]);
+    await store.close();
+  });
+
+  it('fans each change out to many subscribers with at most fanOutConcurrency pushes in flight', async () => {
+    const { store, registry, sent, relay, flight } = setup({ fanOutConcurrency: 3, slowPush: true });
+    const connections = Array.from({ length: 10 }, (_, index) => `conn-${index}`);
+    for (const connectionId of connections) {
+      await registry.add({ connectionId, key: subscriptionKey(scope), userId: 'usr_a', subscribedAt: new Date().toISOString() });
+    }
+    await relay(await recordedBatch());
+    expect(flight.max).toBe(3);
+    for (const connectionId of connections) {
+      expect(
+        sent.filter(([id]) => id === connectionId).map(([, message]) => (message.type === 'data.changed' ? message.change.seq : 0)),
+      ).toEqual([1, 2, 3]);
+    }
     await store.close();
   });
 });

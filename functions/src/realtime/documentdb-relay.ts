@@ -5,7 +5,11 @@ import type { ConnectionPusher } from '../ports/connection-pusher';
 import type { ConnectionRegistry } from '../ports/connection-registry';
 import { DuplicateKeyError, type DocumentStore, type StoredDocument } from '../ports/document-store';
 import { subscriptionKey } from './data-relay';
-import { createPushDelivery, type PushDeliveryOptions } from './push-delivery';
+import { fanOut, type FanOutDelivery } from './bounded-fan-out';
+import type { PushDeliveryOptions } from './push-delivery';
+
+/** Subscribers pushed to at once per change: well inside the PostToConnection rate (SCALING.md). */
+const defaultFanOutConcurrency = 32;
 
 /** The event a DocumentDB change stream event source mapping hands to Lambda. */
 export interface DocumentDbChangeEvent {
@@ -58,9 +62,19 @@ export function createDocumentDbRelay(deps: {
   pusher: ConnectionPusher;
   scopeOf: (collection: string) => Promise<DataScopeKey | null>;
   delivery?: PushDeliveryOptions;
+  /** Most connections with a push in flight at once (default 32). */
+  fanOutConcurrency?: number;
   log?: (message: string) => void;
 }) {
-  const deliver = createPushDelivery(deps.pusher, { ...(deps.log ? { log: deps.log } : {}), ...deps.delivery });
+  const delivery: PushDeliveryOptions = { ...(deps.log ? { log: deps.log } : {}), ...deps.delivery };
+  /** The one bounded fan-out: frames within 32 KB, the push policy, gone and closed connections forgotten. */
+  async function push(deliveries: FanOutDelivery[]): Promise<void> {
+    const { gone, closed } = await fanOut(deps.pusher, deliveries, {
+      concurrency: deps.fanOutConcurrency ?? defaultFanOutConcurrency,
+      delivery,
+    });
+    for (const connectionId of [...gone, ...closed]) await deps.registry.removeConnection(connectionId);
+  }
   const processed = () => deps.store.collection('relay_processed');
   const sequences = () => deps.store.collection<SequenceRecord>('relay_sequences');
 
@@ -106,9 +120,7 @@ export function createDocumentDbRelay(deps: {
         collection: scope.collection,
         change: { operation, documentId, document, epoch: documentDbRelayEpoch, seq: await nextSeq(key) },
       };
-      for (const connectionId of await deps.registry.connectionsFor(key)) {
-        if ((await deliver(connectionId, message)) !== 'sent') await deps.registry.removeConnection(connectionId);
-      }
+      await push((await deps.registry.connectionsFor(key)).map((connectionId) => ({ connectionId, message })));
     }
     await processed()
       .insertOne({ _id: token, at: new Date().toISOString() })

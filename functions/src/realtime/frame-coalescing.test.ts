@@ -64,4 +64,44 @@ describe('coalesceFrames', () => {
     ]);
     expect(frames.map((frame) => frame.sources)).toEqual([[0], [1], [2], [3, 4]]);
   });
+
+  it('replaces a change too large for one frame with a data.reload notice in its place, counting UTF-8 bytes', () => {
+    // 1,000 × "€" is 1,000 code units but 3,000 bytes: over a 2,500-byte frame, though its length is not.
+    const frames = coalesceFrames(entries([changed(1), changed(2, 'tasks', '€'.repeat(1000)), changed(3)]), {
+      maxChanges: 500,
+      maxBytes: 2500,
+    });
+    expect(frames.map((frame) => JSON.parse(frame.text) as unknown)).toEqual([
+      changed(1),
+      {
+        type: 'data.reload',
+        appId: 'app_1',
+        scope: 'draft',
+        collection: 'tasks',
+        change: { operation: 'insert', documentId: 'd2', epoch: 'e1', seq: 2 },
+      },
+      changed(3),
+    ]);
+    expect(frames.map((frame) => frame.sources)).toEqual([[0], [1], [2]]);
+    for (const frame of frames) expect(frame.data).toEqual(JSON.parse(frame.text));
+  });
+
+  it('splits one data.changes message over the limit, naming its source once with the frame of its last change', () => {
+    const padding = 'x'.repeat(1000);
+    const batch = {
+      type: 'data.changes',
+      appId: 'app_1',
+      scope: 'draft',
+      collection: 'tasks',
+      changes: [1, 2, 3, 4, 5].map((seq) => changed(seq, 'tasks', padding).change),
+    };
+    const frames = coalesceFrames(entries([batch, changed(6)]), { maxChanges: 500, maxBytes: 2500 });
+    expect(frames.map((frame) => seqs(frame.text))).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    expect(frames.map((frame) => frame.sources)).toEqual([[], [], [0, 1]]);
+    for (const frame of frames) expect(Buffer.byteLength(frame.text)).toBeLessThanOrEqual(2500);
+  });
 });

@@ -5,10 +5,19 @@
  * Shared by the in-process pusher and the bounded fan-out of the relay Lambda.
  */
 
+import { limits } from '@hangar/protocol';
+
 /** The protocol's cap on changes in one `data.changes` frame. */
 export const maxChangesPerFrame = 500;
-/** Stays under API Gateway's 128 KB PostToConnection limit with room for the envelope. */
-export const maxCoalescedFrameBytes = 120 * 1024;
+/**
+ * API Gateway's WebSocket frame size, in UTF-8 bytes. No data frame is larger: changes are
+ * grouped under it, and a single change that cannot fit goes out as a `data.reload` notice.
+ * THE one place the limit is applied; both pushers and the relay's fan-out encode through here.
+ */
+export const maxFrameBytes = limits.maxServerFrameBytes;
+
+/** Bytes of `text` on the wire (UTF-8), not its length in UTF-16 code units. */
+export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /** One frame to send, and the queued entries it carries (each is answered by the frame's outcome). */
 export interface CoalescedFrame<Source> {
@@ -16,7 +25,16 @@ export interface CoalescedFrame<Source> {
   data: unknown;
   /** The same frame serialized (what a socket sends). */
   text: string;
+  /**
+   * The entries this frame completes. An entry whose changes span several frames (a batch over
+   * the byte limit) is listed once, with the frame carrying its last change.
+   */
   sources: Source[];
+}
+
+interface SerializedChange {
+  text: string;
+  bytes: number;
 }
 
 /**
@@ -24,16 +42,20 @@ export interface CoalescedFrame<Source> {
  * object to every subscriber, so it is serialized once per change, not once per connection.
  * (Messages handed to a pusher are not mutated afterwards; the relay never does.)
  */
-const serializedChanges = new WeakMap<object, string>();
+const serializedChanges = new WeakMap<object, SerializedChange>();
 
-function serializeChange(change: unknown): string {
-  if (typeof change !== 'object' || change === null) return JSON.stringify(change);
-  let text = serializedChanges.get(change);
-  if (text === undefined) {
-    text = JSON.stringify(change);
-    serializedChanges.set(change, text);
+function serializeChange(change: unknown): SerializedChange {
+  if (typeof change !== 'object' || change === null) {
+    const text = JSON.stringify(change);
+    return { text, bytes: utf8Bytes(text) };
   }
-  return text;
+  let serialized = serializedChanges.get(change);
+  if (serialized === undefined) {
+    const text = JSON.stringify(change);
+    serialized = { text, bytes: utf8Bytes(text) };
+    serializedChanges.set(change, serialized);
+  }
+  return serialized;
 }
 
 interface ChangeBatch {
@@ -41,6 +63,9 @@ interface ChangeBatch {
   appId: string;
   scope: string;
   collection: string;
+  /** `data.changes` head up to and including `[`, and its byte length plus the closing `]}`. */
+  head: string;
+  envelopeBytes: number;
   changes: unknown[];
 }
 
@@ -54,12 +79,14 @@ function changeBatchOf(data: unknown): ChangeBatch | null {
   if (message.type === 'data.changed' && message.change !== undefined) changes = [message.change];
   else if (message.type === 'data.changes' && Array.isArray(message.changes)) changes = message.changes;
   else return null;
-  return { key: `${appId}\n${scope}\n${collection}`, appId, scope, collection, changes };
+  if (changes.length === 0) return null;
+  const head = `${JSON.stringify({ type: 'data.changes', appId, scope, collection }).slice(0, -1)},"changes":[`;
+  return { key: `${appId}\n${scope}\n${collection}`, appId, scope, collection, head, envelopeBytes: utf8Bytes(head) + 2, changes };
 }
 
 interface Group<Source> {
   batch: ChangeBatch;
-  /** The original message of a group of one, sent unchanged. */
+  /** The original message, while the group is exactly that one whole message (sent unchanged). */
   only: unknown;
   changes: unknown[];
   changeTexts: string[];
@@ -67,10 +94,26 @@ interface Group<Source> {
   sources: Source[];
 }
 
-/** Coalesces `entries` (in queue order) into frames; `sources` of each frame keep that order. */
+/** The `data.reload` notice that stands in for a change too large for one frame. */
+function reloadNotice(batch: ChangeBatch, change: unknown): unknown {
+  const { operation, documentId, epoch, seq } = change as Record<string, unknown>;
+  return {
+    type: 'data.reload',
+    appId: batch.appId,
+    scope: batch.scope,
+    collection: batch.collection,
+    change: { operation, documentId, epoch, seq },
+  };
+}
+
+/**
+ * Coalesces `entries` (in queue order) into frames of at most `maxBytes` UTF-8 bytes and
+ * `maxChanges` changes. A change that alone would exceed `maxBytes` becomes a `data.reload`
+ * notice in its place (same sequence number); other messages pass through unchanged.
+ */
 export function coalesceFrames<Source>(
   entries: readonly { data: unknown; source: Source }[],
-  limits: { maxChanges: number; maxBytes: number } = { maxChanges: maxChangesPerFrame, maxBytes: maxCoalescedFrameBytes },
+  frameLimits: { maxChanges: number; maxBytes: number } = { maxChanges: maxChangesPerFrame, maxBytes: maxFrameBytes },
 ): CoalescedFrame<Source>[] {
   const frames: CoalescedFrame<Source>[] = [];
   let group: Group<Source> | null = null;
@@ -85,38 +128,76 @@ export function coalesceFrames<Source>(
       frames.push({ data, text: JSON.stringify(data), sources: [source] });
       continue;
     }
-    const texts = batch.changes.map(serializeChange);
-    const bytes = texts.reduce((sum, text) => sum + text.length + 1, 0);
+    const serialized = batch.changes.map(serializeChange);
+    const whole = serialized.reduce((sum, change) => sum + change.bytes + 1, 0) - 1;
     const current: Group<Source> | null = group;
-    if (
-      current !== null &&
-      current.batch.key === batch.key &&
-      current.changeTexts.length + texts.length <= limits.maxChanges &&
-      current.bytes + bytes <= limits.maxBytes
-    ) {
-      current.changes.push(...batch.changes);
-      current.changeTexts.push(...texts);
-      current.bytes += bytes;
-      current.sources.push(source);
-      current.only = undefined;
+    // The usual case first: the whole message joins the open group (or starts one) as it is.
+    if (current !== null && current.batch.key === batch.key && fits(current, serialized.length, whole + 1, frameLimits)) {
+      append(current, batch.changes, serialized, whole + 1, [source]);
       continue;
     }
-    close();
-    group = { batch, only: data, changes: [...batch.changes], changeTexts: texts, bytes, sources: [source] };
+    if (serialized.length <= frameLimits.maxChanges && batch.envelopeBytes + whole <= frameLimits.maxBytes) {
+      close();
+      group = {
+        batch,
+        only: data,
+        changes: [...batch.changes],
+        changeTexts: serialized.map((change) => change.text),
+        bytes: batch.envelopeBytes + whole,
+        sources: [source],
+      };
+      continue;
+    }
+    // Too large as one frame: change by change, splitting frames and replacing oversized changes.
+    serialized.forEach((change, index) => {
+      const last = index === serialized.length - 1;
+      const value = batch.changes[index];
+      if (batch.envelopeBytes + change.bytes > frameLimits.maxBytes) {
+        close();
+        const notice = reloadNotice(batch, value);
+        frames.push({ data: notice, text: JSON.stringify(notice), sources: last ? [source] : [] });
+        return;
+      }
+      const open: Group<Source> | null = group;
+      if (open !== null && open.batch.key === batch.key && fits(open, 1, change.bytes + 1, frameLimits)) {
+        append(open, [value], [change], change.bytes + 1, last ? [source] : []);
+        return;
+      }
+      close();
+      group = {
+        batch,
+        only: undefined,
+        changes: [value],
+        changeTexts: [change.text],
+        bytes: batch.envelopeBytes + change.bytes,
+        sources: last ? [source] : [],
+      };
+    });
   }
   close();
   return frames;
 }
 
+function fits<Source>(group: Group<Source>, count: number, bytes: number, frameLimits: { maxChanges: number; maxBytes: number }): boolean {
+  return group.changes.length + count <= frameLimits.maxChanges && group.bytes + bytes <= frameLimits.maxBytes;
+}
+
+function append<Source>(group: Group<Source>, changes: unknown[], serialized: SerializedChange[], bytes: number, sources: Source[]): void {
+  group.changes.push(...changes);
+  group.changeTexts.push(...serialized.map((change) => change.text));
+  group.bytes += bytes;
+  group.sources.push(...sources);
+  group.only = undefined;
+}
+
 function frameOf<Source>(group: Group<Source>): CoalescedFrame<Source> {
   const { appId, scope, collection } = group.batch;
   // The changes are already serialized (for the size limit): the frame is assembled around them.
-  if (group.sources.length === 1 && group.changes.length === 1 && (group.only as { type?: unknown }).type === 'data.changed') {
+  const only = group.only as { type?: unknown } | undefined;
+  if (only !== undefined && group.changes.length === 1 && only.type === 'data.changed') {
     const head = JSON.stringify({ type: 'data.changed', appId, scope, collection }).slice(0, -1);
-    return { data: group.only, text: `${head},"change":${group.changeTexts[0] ?? 'null'}}`, sources: group.sources };
+    return { data: only, text: `${head},"change":${group.changeTexts[0] ?? 'null'}}`, sources: group.sources };
   }
-  if (group.sources.length === 1) return { data: group.only, text: JSON.stringify(group.only), sources: group.sources };
-  const data = { type: 'data.changes', appId, scope, collection, changes: group.changes };
-  const head = JSON.stringify({ type: 'data.changes', appId, scope, collection }).slice(0, -1);
-  return { data, text: `${head},"changes":[${group.changeTexts.join(',')}]}`, sources: group.sources };
+  const data = only ?? { type: 'data.changes', appId, scope, collection, changes: group.changes };
+  return { data, text: `${group.batch.head}${group.changeTexts.join(',')}]}`, sources: group.sources };
 }

@@ -9,7 +9,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { environmentVariables as env } from '@hangar/protocol';
+import { environmentVariables as env, runStartAllowanceMs } from '@hangar/protocol';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledge, arnFinding, logicalIdOf } from '../nag';
 import { repoRoot } from '../paths';
@@ -29,6 +29,8 @@ export interface BuilderProps {
   memoryMiB: number;
   ephemeralGiB: number;
   warmPoolSize: number;
+  /** Seconds the sweeper gives a queued run to start (HANGAR_RUN_START_ALLOWANCE_SECONDS). */
+  runStartAllowanceSeconds: number;
   logRetention: logs.RetentionDays;
 }
 
@@ -158,7 +160,13 @@ export class Builder extends Construct {
       timeout: Duration.seconds(60),
       memorySize: 512,
       reservedConcurrency: 1,
-      environment: this.launchEnvironment,
+      environment: {
+        ...this.launchEnvironment,
+        // Checked with the reader the sweeper uses, so synthesis refuses what the runtime would.
+        [env.runStartAllowanceSeconds]: String(
+          runStartAllowanceMs({ [env.runStartAllowanceSeconds]: String(props.runStartAllowanceSeconds) }) / 1000,
+        ),
+      },
     });
     this.sweepSchedule = new events.Rule(this, 'SweepSchedule', {
       description: 'Hangar: sweep lost builder workers every minute',

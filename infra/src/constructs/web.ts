@@ -1,10 +1,11 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { acknowledge } from '../nag';
+import { acknowledge, logicalIdOf } from '../nag';
 
 export interface WebProps {
   /** `{apiId}.execute-api.{region}.amazonaws.com` of the HTTP API. */
@@ -17,6 +18,12 @@ export interface WebProps {
   /** Origins the console calls besides its own: the OIDC issuer and, for Cognito, its hosted UI domain. */
   identityOrigins: string[];
   retain: boolean;
+  /**
+   * The built console (`web/dist`, from `npm run build -w web`): uploaded to the console bucket
+   * on deploy, then the distribution is invalidated. Null when it has not been built: synthesis
+   * still works (offline, no Docker) and the bucket stays as it was.
+   */
+  consoleAssets: string | null;
 }
 
 const previewOnlyFunction = `function handler(event) {
@@ -40,6 +47,8 @@ export class Web extends Construct {
   readonly previewDistribution: cloudfront.Distribution;
   readonly consoleUrl: string;
   readonly previewUrl: string;
+  /** The upload of the built console, or null when `web/dist` was not built. */
+  readonly consoleDeployment: s3deploy.BucketDeployment | null;
 
   constructor(scope: Construct, id: string, props: WebProps) {
     super(scope, id);
@@ -177,7 +186,63 @@ export class Web extends Construct {
     acknowledge(this.previewDistribution, [
       { id: 'AwsSolutions-CFR7', reason: 'The preview origin is the HTTP API, not S3; origin access control applies to S3 origins only.' },
     ]);
+    this.consoleDeployment = props.consoleAssets ? this.deployConsole(props.consoleAssets) : null;
     this.consoleUrl = `https://${props.consoleDomain ?? this.consoleDistribution.distributionDomainName}`;
     this.previewUrl = `https://${props.previewDomain ?? this.previewDistribution.distributionDomainName}`;
+  }
+
+  /**
+   * Uploads the built console and invalidates the distribution. Old files are kept (no prune):
+   * a tab still running the previous build can load its hashed chunks until it reloads. The
+   * console needs no generated config: it is one origin with the API (`/api`) and the WebSocket
+   * API (`/ws`), and reads its OIDC issuer and client id from `GET /api/auth/config`.
+   */
+  private deployConsole(assets: string): s3deploy.BucketDeployment {
+    const deployment = new s3deploy.BucketDeployment(this, 'ConsoleUpload', {
+      sources: [s3deploy.Source.asset(assets)],
+      destinationBucket: this.consoleBucket,
+      distribution: this.consoleDistribution,
+      distributionPaths: ['/*'],
+      prune: false,
+      memoryLimit: 512,
+    });
+    // The upload runs in the CDK's singleton handler, a sibling of this construct in the stack.
+    const stack = Stack.of(this);
+    const handler = stack.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
+    if (!handler) throw new Error('the BucketDeployment handler was not found in the stack');
+    const s3Action = (action: string, why: string) => ({
+      id: `AwsSolutions-IAM5[Action::s3:${action}]`,
+      reason: `Granted by the CDK's BucketDeployment so the upload can ${why}; the grant is scoped to the CDK asset bucket and the console bucket only.`,
+    });
+    acknowledge(handler, [
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: "The deploy-time upload function's AWS-managed basic execution policy only allows writing its own CloudWatch logs.",
+      },
+      s3Action('GetObject*', 'read the zipped web/dist asset and compare the objects already in the console bucket'),
+      s3Action('GetBucket*', 'read the location and settings of the asset and console buckets'),
+      s3Action('List*', 'list the console bucket to know which files to copy'),
+      s3Action('DeleteObject*', 'replace objects in the console bucket (prune is off, so old builds are kept)'),
+      s3Action('Abort*', 'abort a multipart upload of a large console file that failed midway'),
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]`,
+        reason: 'The bootstrap asset bucket holds the zipped console under a content hash chosen at synthesis; the function only reads it.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.consoleBucket)}.Arn>/*]`,
+        reason: 'The upload writes every file of the built console, whose hashed names change with each build, into the console bucket.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          "The CDK's BucketDeployment grants only cloudfront:CreateInvalidation and GetInvalidation, on * (not configurable); the handler invalidates just the console distribution it is given.",
+      },
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          "The deploy-time upload function's runtime is chosen by aws-cdk-lib's BucketDeployment (with its AWS CLI layer) and is upgraded with aws-cdk-lib; it runs only during deploys.",
+      },
+    ]);
+    return deployment;
   }
 }

@@ -99,6 +99,11 @@ export function decodeConsoleMessage(data: unknown): ConsoleToAppMessage | null 
       }
       return { hangar: bridgeVersion, kind: 'changes', collection, changes: decoded };
     }
+    case 'reload': {
+      const { collection, documentId } = data;
+      if (!isNonEmptyString(collection, 64) || !isNonEmptyString(documentId, 128)) return null;
+      return { hangar: bridgeVersion, kind: 'reload', collection, documentId };
+    }
     case 'resync':
       return isNonEmptyString(data['collection'], 64) ? { hangar: bridgeVersion, kind: 'resync', collection: data['collection'] } : null;
     default:

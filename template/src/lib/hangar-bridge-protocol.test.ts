@@ -63,6 +63,7 @@ describe('bridge protocol mirror', () => {
         ],
       },
       { hangar: 1, kind: 'resync', collection: 'tasks' },
+      { hangar: 1, kind: 'reload', collection: 'tasks', documentId: 'a-1' },
     ];
     for (const message of messages) {
       expect(consoleToApp.parse(message)).toEqual(message);
@@ -92,6 +93,7 @@ describe('bridge protocol mirror', () => {
         collection: 'tasks',
         changes: [{ operation: 'insert', documentId: 'a', document: { _id: 'b' }, epoch: 'e', seq: 1 }],
       },
+      { hangar: 1, kind: 'reload', collection: 'tasks' },
     ];
     for (const message of invalid) expect(decodeConsoleMessage(message)).toBeNull();
   });

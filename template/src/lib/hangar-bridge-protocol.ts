@@ -74,8 +74,14 @@ export type BridgeChanges = Envelope & { kind: 'changes'; collection: string; ch
 /** The change stream had a gap or reconnected: reload every query of this collection. */
 export type BridgeResync = Envelope & { kind: 'resync'; collection: string };
 
+/** A document changed but was too large to push: read it again (`get`) to show what it is now. */
+export type BridgeReload = Envelope & { kind: 'reload'; collection: string; documentId: string };
+
+/** What the console pushes without being asked. */
+export type BridgePush = BridgeChanges | BridgeReload | BridgeResync;
+
 /** Everything the console may post into the app. */
-export type ConsoleToAppMessage = BridgeReady | BridgeResponse | BridgeChanges | BridgeResync;
+export type ConsoleToAppMessage = BridgeReady | BridgeResponse | BridgePush;
 
 /** The `result` of a successful response, per operation. */
 export type BridgeResults = {

@@ -439,6 +439,34 @@ describe('HangarClient live changes', () => {
     expect(doc.get().data).toBeNull();
   });
 
+  it('follows a reload notice (a document too large to push) with a get, and every query ends with the full document', async () => {
+    const { console, query, all, doc } = await filtered();
+    const gets = console.requests('get').length;
+    console.push({ hangar: 1, kind: 'reload', collection: 'tasks', documentId: 'b' });
+    const read = console.last('get');
+    expect(console.requests('get')).toHaveLength(gets + 1);
+    expect(read).toMatchObject({ op: 'get', collection: 'tasks', documentId: 'b' });
+    const large = { ...tasks[1], priority: 9, notes: 'x'.repeat(40 * 1024), _updatedAt: '2025-04-01T00:00:00.000Z' };
+    await console.answer(read, large);
+    expect(ids(query.get())).toEqual(['b', 'a']);
+    expect(query.get().data[0]).toEqual(large);
+    expect(all.get().data.find((item) => item._id === 'b')).toEqual(large);
+    expect(doc.get().data).toEqual(large);
+  });
+
+  it('applies a reload notice of a document that is gone by then as a delete, and reloads the queries when the read fails', async () => {
+    const { console, query, all } = await filtered();
+    console.push({ hangar: 1, kind: 'reload', collection: 'tasks', documentId: 'a' });
+    await console.fail(console.last('get'), 'not_found');
+    expect(ids(query.get())).toEqual(['b']);
+    expect(ids(all.get())).toEqual(['b', 'c']);
+
+    const lists = console.requests('list').length;
+    console.push({ hangar: 1, kind: 'reload', collection: 'tasks', documentId: 'c' });
+    await console.fail(console.last('get'), 'unavailable');
+    expect(console.requests('list')).toHaveLength(lists + 2);
+  });
+
   it('replays changes that arrive while a list is in flight onto its result', async () => {
     const { console, client } = setup();
     console.ready();

@@ -1,6 +1,6 @@
 import type { HangarDocument } from './hangar';
 import { decodeDataPage, decodeDocument } from './hangar-bridge-codec';
-import type { BridgeChanges, BridgeReady, BridgeRequestBody, BridgeResync } from './hangar-bridge-protocol';
+import type { BridgePush, BridgeReady, BridgeRequestBody } from './hangar-bridge-protocol';
 import { applyConfirmed, isOlder, overlayOf, sameItems, viewOf, type PendingWrite } from './hangar-cache';
 import { BridgeConnection } from './hangar-connection';
 import { HangarError } from './hangar-error';
@@ -413,14 +413,42 @@ export class HangarClient {
 
   // ── live changes ──────────────────────────────────────────────────────────
 
-  #onPush(message: BridgeChanges | BridgeResync): void {
+  #onPush(message: BridgePush): void {
     const state = this.#collections.get(message.collection);
     if (!state) return;
     if (message.kind === 'resync') {
       for (const entry of state.entries) if (entry.subscribed) this.#load(entry);
       return;
     }
+    if (message.kind === 'reload') {
+      void this.#reload(message.collection, state, message.documentId);
+      return;
+    }
     for (const change of message.changes) this.#confirm(state, change.documentId, change.document);
+    this.#refresh(state);
+  }
+
+  /**
+   * A change too large to push arrived as a notice: the document is read through the normal read
+   * path and applied as if it had been pushed (a missing one as a delete). A late answer older
+   * than what is shown by then is ignored like any late change; a failed read reloads the
+   * collection's queries, so nothing stays silently stale.
+   */
+  async #reload(collection: string, state: CollectionState, documentId: string): Promise<void> {
+    let document: HangarDocument | null;
+    try {
+      const result = await this.#connection.request({ op: 'get', collection, documentId });
+      document = result === null ? null : decodeDocument(result);
+      if (result !== null && !document) throw new HangarError('unavailable', 'The console answered "get" without a document.');
+    } catch (error) {
+      if (!(error instanceof HangarError && error.code === 'not_found')) {
+        if (this.#collections.get(collection) === state) for (const entry of state.entries) if (entry.subscribed) this.#load(entry);
+        return;
+      }
+      document = null;
+    }
+    if (this.#collections.get(collection) !== state) return;
+    this.#confirm(state, documentId, document);
     this.#refresh(state);
   }
 

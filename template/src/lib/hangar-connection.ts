@@ -1,5 +1,5 @@
 import { encodeHello, encodeRequest } from './hangar-bridge-codec';
-import type { BridgeChanges, BridgeReady, BridgeRequestBody, BridgeResync, ConsoleToAppMessage } from './hangar-bridge-protocol';
+import type { BridgePush, BridgeReady, BridgeRequestBody, ConsoleToAppMessage } from './hangar-bridge-protocol';
 import { HangarError } from './hangar-error';
 import type { HangarTransport } from './hangar-transport';
 
@@ -17,8 +17,8 @@ const writeOperations = new Set(['insert', 'update', 'remove']);
 
 /**
  * One conversation with the console over a transport: says `hello`, holds requests until `ready`,
- * matches responses to requests by id, times requests out, and hands pushed `changes` and
- * `resync` messages to `onPush`. Responses with an unknown id (late, or never asked) are ignored.
+ * matches responses to requests by id, times requests out, and hands pushed `changes`,
+ * `reload` and `resync` messages to `onPush`. Responses with an unknown id (late, or never asked) are ignored.
  */
 export class BridgeConnection {
   readonly #transport: HangarTransport;
@@ -29,7 +29,7 @@ export class BridgeConnection {
   #ready: BridgeReady | null = null;
   #nextId = 0;
 
-  constructor(transport: HangarTransport, options: { timeoutMs?: number; onPush: (message: BridgeChanges | BridgeResync) => void }) {
+  constructor(transport: HangarTransport, options: { timeoutMs?: number; onPush: (message: BridgePush) => void }) {
     this.#transport = transport;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#stopListening = transport.listen((message) => this.#receive(message, options.onPush));
@@ -66,7 +66,7 @@ export class BridgeConnection {
     }
   }
 
-  #receive(message: ConsoleToAppMessage, onPush: (message: BridgeChanges | BridgeResync) => void): void {
+  #receive(message: ConsoleToAppMessage, onPush: (message: BridgePush) => void): void {
     switch (message.kind) {
       case 'ready':
         this.#ready = message;

@@ -120,6 +120,22 @@ describe('BridgeHost', () => {
     expect(release).toHaveBeenCalledTimes(1);
   });
 
+  it('forwards a reload notice after the changes buffered before it', async () => {
+    const { posted, listeners, send, flush } = setup();
+    send({ kind: 'request', id: 's1', op: 'subscribe', collection: 'tasks' });
+    const listener = listeners.get('tasks')!;
+    listener({ type: 'subscribed' });
+    await flush();
+    posted.length = 0;
+    listener({ type: 'change', change: change(1) });
+    listener({ type: 'reload', change: { operation: 'update', documentId: 'big', epoch: 'e', seq: 2 } });
+    expect(posted).toEqual([
+      { hangar: 1, kind: 'changes', collection: 'tasks', changes: [change(1)] },
+      { hangar: 1, kind: 'reload', collection: 'tasks', documentId: 'big' },
+    ]);
+    for (const message of posted) expect(ConsoleToAppMessage.safeParse(message).success).toBe(true);
+  });
+
   it('drops a live subscription the server ends and tells the app to reload, so it shows the refusal instead of stale data', async () => {
     const { posted, listeners, release, send, flush } = setup();
     send({ kind: 'request', id: 's1', op: 'subscribe', collection: 'tasks' });

@@ -147,7 +147,11 @@ export class BridgeHost {
       const release = this.options.streams.acquire({ workspaceId, appId, scope, collection }, (event) => {
         if (event.type === 'subscribed') settle();
         else if (event.type === 'change') this.batcher.push(collection, event.change);
-        else if (event.type === 'resync') {
+        else if (event.type === 'reload') {
+          // After the changes before it, so the app's read lands on top of them.
+          this.batcher.flush();
+          postToApp(this.options.target(), { kind: 'reload', collection, documentId: event.change.documentId });
+        } else if (event.type === 'resync') {
           this.batcher.drop(collection);
           postToApp(this.options.target(), { kind: 'resync', collection });
         } else if (!settled) {

@@ -66,6 +66,29 @@ describe('DataStreamManager', () => {
     ]);
   });
 
+  it('passes a data.reload notice (a change too large to push) in sequence, and a gap before it becomes a resync', () => {
+    const { manager, server, events, target, subscribed, changed } = setup();
+    server().onOpen();
+    manager.acquire(target, (event) => events.push(event));
+    server().onMessage(subscribed('e1', 0));
+    const reload = (seq: number): ServerMessage => ({
+      type: 'data.reload',
+      appId: 'a1',
+      scope: 'draft',
+      collection: 'tasks',
+      change: { operation: 'update', documentId: 'big', epoch: 'e1', seq },
+    });
+    server().onMessage(reload(1));
+    server().onMessage(changed('e1', 2));
+    server().onMessage(reload(4));
+    expect(events).toEqual([
+      { type: 'subscribed' },
+      { type: 'reload', change: { operation: 'update', documentId: 'big', epoch: 'e1', seq: 1 } },
+      { type: 'change', change: { operation: 'update', documentId: 'd1', document: null, epoch: 'e1', seq: 2 } },
+      { type: 'resync' },
+    ]);
+  });
+
   it('ends a stream the server revoked with an error and ignores anything after it', () => {
     const { manager, server, events, target, subscribed, changed } = setup();
     server().onOpen();

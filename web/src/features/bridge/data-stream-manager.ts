@@ -1,13 +1,20 @@
-import type { ClientMessage, DataChange, ServerMessage } from '@hangar/protocol';
+import type { ClientMessage, DataChange, DataChangeNotice, ServerMessage } from '@hangar/protocol';
 import { ReconnectingSocket } from '../builder/reconnecting-socket';
 import { streamKey, type DataStreamTarget } from './stream-key';
 
 export type { DataStreamTarget } from './stream-key';
 import { SequenceTracker } from './sequence-tracker';
 
-/** What a subscriber hears: subscribed, an in-order change, a refusal, or "reload everything". */
+/**
+ * What a subscriber hears: subscribed, an in-order change, an in-order "this document changed
+ * but was too large to push, read it" (`reload`), a refusal, or "reload everything".
+ */
 export type DataStreamEvent =
-  { type: 'subscribed' } | { type: 'change'; change: DataChange } | { type: 'resync' } | { type: 'error'; code: string; message: string };
+  | { type: 'subscribed' }
+  | { type: 'change'; change: DataChange }
+  | { type: 'reload'; change: DataChangeNotice }
+  | { type: 'resync' }
+  | { type: 'error'; code: string; message: string };
 
 export type DataStreamListener = (event: DataStreamEvent) => void;
 
@@ -134,7 +141,13 @@ export class DataStreamManager {
       stream.state = 'error';
       return this.emit(stream, { type: 'error', code: 'forbidden', message: message.reason });
     }
-    if (message.type !== 'data.subscribed' && message.type !== 'data.changed' && message.type !== 'data.changes') return;
+    if (
+      message.type !== 'data.subscribed' &&
+      message.type !== 'data.changed' &&
+      message.type !== 'data.changes' &&
+      message.type !== 'data.reload'
+    )
+      return;
     const stream = this.streams.get(streamKey(message));
     if (!stream) return;
     if (message.type === 'data.subscribed') {
@@ -150,6 +163,10 @@ export class DataStreamManager {
     }
     // A refused or revoked stream takes nothing more, even a push that was already in flight.
     if (stream.state === 'error') return;
+    if (message.type === 'data.reload') {
+      if (this.sequences.check(stream.key, message.change) !== 'in-order') return this.emit(stream, { type: 'resync' });
+      return this.emit(stream, { type: 'reload', change: message.change });
+    }
     // A batch is the same as its changes one by one; the first gap ends it with a resync.
     for (const change of message.type === 'data.changes' ? message.changes : [message.change]) {
       if (this.sequences.check(stream.key, change) !== 'in-order') return this.emit(stream, { type: 'resync' });

@@ -183,6 +183,7 @@ export class RunStreamManager {
       case 'data.subscribed':
       case 'data.changed':
       case 'data.changes':
+      case 'data.reload':
         return;
       default: {
         const unexpected: never = message;

@@ -45,6 +45,8 @@ export function useLiveDocuments({ workspaceId, appId, scope, collection, filter
           );
           if (event.change.operation !== 'update') refreshCounts();
           return;
+        // A document too large to push (reload) is read again with the collection's pages.
+        case 'reload':
         case 'resync':
           void queryClient.invalidateQueries({ queryKey: queryKeys.dataDocuments(workspaceId, appId, scope, collection) });
           refreshCounts();

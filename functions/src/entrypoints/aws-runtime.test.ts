@@ -1,0 +1,71 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { environmentVariables as env } from '@hangar/protocol';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { awsClients, awsConnections, resolveAwsConnections } from './aws-runtime';
+
+const secrets = mockClient(SecretsManagerClient);
+afterEach(() => {
+  secrets.reset();
+  vi.unstubAllEnvs();
+});
+const client = () => new SecretsManagerClient({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+
+const mongoArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hangar-docdb-AbCdEf';
+const redisArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hangar-redis-auth-GhIjKl';
+const docdbSecret = JSON.stringify({ username: 'hangar', password: 'pw/1', host: 'docdb.cluster.local', port: 27017 });
+const redisSecret = JSON.stringify({ password: 'r'.repeat(32) });
+/** What the stack sets (infra/src/hangar-stack.ts `shared`). */
+const stackEnvironment = {
+  [env.mongodbSecretArn]: mongoArn,
+  [env.mongodbDatabase]: 'hangar_prod',
+  [env.redisUrl]: 'rediss://cache.local:6379',
+  [env.redisAuthSecretArn]: redisArn,
+};
+
+const secretIds = () => secrets.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input);
+
+describe('AWS connections from Secrets Manager', () => {
+  it('reads the DocumentDB credentials and the Redis AUTH token with one GetSecretValue each', async () => {
+    secrets.on(GetSecretValueCommand, { SecretId: mongoArn }).resolves({ SecretString: docdbSecret });
+    secrets.on(GetSecretValueCommand, { SecretId: redisArn }).resolves({ SecretString: redisSecret });
+    expect(await resolveAwsConnections(client(), stackEnvironment)).toEqual({
+      mongodbUri:
+        'mongodb://hangar:pw%2F1@docdb.cluster.local:27017/?tls=true&replicaSet=rs0&readPreference=secondaryPreferred&retryWrites=false',
+      mongodbDatabase: 'hangar_prod',
+      redisUrl: `rediss://:${'r'.repeat(32)}@cache.local:6379`,
+    });
+    expect(secretIds()).toEqual(expect.arrayContaining([{ SecretId: mongoArn }, { SecretId: redisArn }]));
+    expect(secretIds()).toHaveLength(2);
+  });
+
+  it('takes MONGODB_URI as a local override without reading the MongoDB secret, and a Redis URL without a secret as it is', async () => {
+    const local = { [env.mongodbUri]: 'mongodb://127.0.0.1:27017/?replicaSet=rs0', [env.redisUrl]: 'redis://127.0.0.1:6379' };
+    expect(await resolveAwsConnections(client(), { ...local, [env.mongodbSecretArn]: mongoArn })).toEqual({
+      mongodbUri: 'mongodb://127.0.0.1:27017/?replicaSet=rs0',
+      mongodbDatabase: 'hangar',
+      redisUrl: 'redis://127.0.0.1:6379',
+    });
+    expect(secretIds()).toEqual([]);
+  });
+
+  it('names what is missing', async () => {
+    await expect(resolveAwsConnections(client(), { [env.redisUrl]: 'rediss://cache.local:6379' })).rejects.toThrow(env.mongodbSecretArn);
+    await expect(resolveAwsConnections(client(), { [env.mongodbSecretArn]: mongoArn })).rejects.toThrow(env.redisUrl);
+  });
+
+  it('resolves once per container through the shared client, and tries again after a failure', async () => {
+    for (const [name, value] of Object.entries(stackEnvironment)) vi.stubEnv(name, value);
+    vi.stubEnv(env.mongodbUri, '');
+    secrets.on(GetSecretValueCommand, { SecretId: mongoArn }).rejectsOnce(new Error('throttled')).resolves({ SecretString: docdbSecret });
+    secrets.on(GetSecretValueCommand, { SecretId: redisArn }).resolves({ SecretString: redisSecret });
+    await expect(awsConnections()).rejects.toThrow('throttled');
+    const [first, second] = await Promise.all([awsConnections(), awsConnections()]);
+    expect(second).toBe(first);
+    expect(await awsConnections()).toBe(first);
+    expect(first?.redisUrl).toBe(`rediss://:${'r'.repeat(32)}@cache.local:6379`);
+    // Two reads for the failed cold start, two for the one that succeeded; none after.
+    expect(secretIds()).toHaveLength(4);
+    expect(secrets.commandCalls(GetSecretValueCommand).every((call) => call.thisValue === awsClients.secrets)).toBe(true);
+  });
+});
