@@ -1,5 +1,5 @@
 import { encodeHello, encodeRequest } from './hangar-bridge-codec';
-import type { BridgeChanges, BridgeReady, BridgeRequestBody, BridgeResync, ConsoleToAppMessage } from './hangar-bridge-protocol';
+import type { BridgeAgentRunPush, BridgeChanges, BridgeReady, BridgeRequestBody, BridgeResync, ConsoleToAppMessage } from './hangar-bridge-protocol';
 import { HangarError } from './hangar-error';
 import type { HangarTransport } from './hangar-transport';
 
@@ -15,6 +15,9 @@ type Pending = {
 
 const writeOperations = new Set(['insert', 'update', 'remove']);
 
+/** What the console pushes without being asked: live data changes, resyncs, agent run updates. */
+export type BridgePush = BridgeChanges | BridgeResync | BridgeAgentRunPush;
+
 /**
  * One conversation with the console over a transport: says `hello`, holds requests until `ready`,
  * matches responses to requests by id, times requests out, and hands pushed `changes` and
@@ -29,7 +32,7 @@ export class BridgeConnection {
   #ready: BridgeReady | null = null;
   #nextId = 0;
 
-  constructor(transport: HangarTransport, options: { timeoutMs?: number; onPush: (message: BridgeChanges | BridgeResync) => void }) {
+  constructor(transport: HangarTransport, options: { timeoutMs?: number; onPush: (message: BridgePush) => void }) {
     this.#transport = transport;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#stopListening = transport.listen((message) => this.#receive(message, options.onPush));
@@ -48,7 +51,8 @@ export class BridgeConnection {
       const timer = setTimeout(() => {
         if (!this.#pending.delete(id)) return;
         const seconds = Math.round(this.#timeoutMs / 100) / 10;
-        reject(new HangarError('timeout', `The Hangar console did not answer "${body.op}" on "${body.collection}" within ${seconds} s.`));
+        const about = 'collection' in body ? ` on "${body.collection}"` : '';
+        reject(new HangarError('timeout', `The Hangar console did not answer "${body.op}"${about} within ${seconds} s.`));
       }, this.#timeoutMs);
       this.#pending.set(id, { body, resolve, reject, timer });
       if (this.#ready) this.#transport.send(encodeRequest(id, body));
@@ -66,7 +70,7 @@ export class BridgeConnection {
     }
   }
 
-  #receive(message: ConsoleToAppMessage, onPush: (message: BridgeChanges | BridgeResync) => void): void {
+  #receive(message: ConsoleToAppMessage, onPush: (message: BridgePush) => void): void {
     switch (message.kind) {
       case 'ready':
         this.#ready = message;
