@@ -56,7 +56,14 @@ export const BridgeRequest = z.discriminatedUnion('op', [
   /** App agents (`useAgentList`): the agents of this app in the bridge's scope. */
   z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('listAgents') }),
   /** `useAgent(id).trigger(input)`: starts a run as the signed-in person; answers its first state. */
-  z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('triggerAgent'), agentId: AgentId, input: AgentRunInput }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('request'),
+    id: RequestId,
+    op: z.literal('triggerAgent'),
+    agentId: AgentId,
+    input: AgentRunInput,
+  }),
   /**
    * Follow a run of an agent: `runId` when the app knows it, else the last run this browser
    * started of that agent in this app (so a reloaded app re-attaches). Answers its state, or null

@@ -109,7 +109,10 @@ describe('useAgent’s state machine', () => {
     expect(agent.get().status).toBe('idle');
     const given = watchAgent(client, 'enricher', 'run_7');
     expect(console.last('watchAgentRun')).toMatchObject({ agentId: 'enricher', runId: 'run_7' });
-    await console.answer(console.last('watchAgentRun'), run('failed', { runId: 'run_7', error: { code: 'agent_failed', message: 'Tool down' } }));
+    await console.answer(
+      console.last('watchAgentRun'),
+      run('failed', { runId: 'run_7', error: { code: 'agent_failed', message: 'Tool down' } }),
+    );
     expect(given.get()).toMatchObject({ status: 'failed', runId: 'run_7', error: { code: 'agent_failed', message: 'Tool down' } });
   });
 

@@ -155,7 +155,8 @@ export class HangarAgents {
       (result) => {
         const agents = decodeAgentList(result);
         if (agents) settle({ data: agents, loading: false, error: null });
-        else settle({ data: [], loading: false, error: new HangarError('unavailable', 'The console answered "listAgents" without a list.') });
+        else
+          settle({ data: [], loading: false, error: new HangarError('unavailable', 'The console answered "listAgents" without a list.') });
       },
       (error: unknown) => settle({ data: [], loading: false, error: HangarError.from(error) }),
     );

@@ -285,7 +285,10 @@ describe('HangarClient subscriptions and caching', () => {
     expect(console.requests('unsubscribe').map((request) => ('collection' in request ? request.collection : ''))).toEqual(['tasks']);
     notes.release();
     await tick();
-    expect(console.requests('unsubscribe').map((request) => ('collection' in request ? request.collection : ''))).toEqual(['tasks', 'notes']);
+    expect(console.requests('unsubscribe').map((request) => ('collection' in request ? request.collection : ''))).toEqual([
+      'tasks',
+      'notes',
+    ]);
 
     // Watching again starts afresh.
     watch(client.query('tasks'));

@@ -1,5 +1,12 @@
 import { encodeHello, encodeRequest } from './hangar-bridge-codec';
-import type { BridgeAgentRunPush, BridgeChanges, BridgeReady, BridgeRequestBody, BridgeResync, ConsoleToAppMessage } from './hangar-bridge-protocol';
+import type {
+  BridgeAgentRunPush,
+  BridgeChanges,
+  BridgeReady,
+  BridgeRequestBody,
+  BridgeResync,
+  ConsoleToAppMessage,
+} from './hangar-bridge-protocol';
 import { HangarError } from './hangar-error';
 import type { HangarTransport } from './hangar-transport';
 
