@@ -122,3 +122,19 @@ export type AgentSchedule = z.infer<typeof AgentSchedule>;
 /** `GET /api/workspaces/:w/apps/:a/agents/schedules` */
 export const AgentSchedulesResponse = z.strictObject({ items: z.array(AgentSchedule), nextCursor: z.null() });
 export type AgentSchedulesResponse = z.infer<typeof AgentSchedulesResponse>;
+/** One agent an app may run, as the app sees it (`useAgentList`): never its instructions or tools. */
+export const AgentSummary = z.strictObject({
+  id: AgentId,
+  name: z.string().max(80),
+  description: z.string().max(1000),
+  /** Whether a person may start it from the app (a `manual` trigger); schedule-only agents are listed too. */
+  manualTrigger: z.boolean(),
+  /** False while the draft configuration is not approved: its tools answer mock data and it reaches no app data. */
+  live: z.boolean(),
+});
+export type AgentSummary = z.infer<typeof AgentSummary>;
+
+/** `GET /api/workspaces/:w/apps/:a/agents/catalog?scope=draft|published` */
+export const AgentCatalogQuery = z.strictObject({ scope: DataScope.default('published') });
+export const AgentCatalog = z.strictObject({ items: z.array(AgentSummary).max(20) });
+export type AgentCatalog = z.infer<typeof AgentCatalog>;

@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { AgentRunInput, AgentSummary } from './agent-runs';
+import { AgentId } from './agents';
+import { Id } from './common';
 import { CollectionName, DataChange, DataQuery, DocumentId } from './data';
+import { RunStatus } from './run';
 
 /**
  * The postMessage bridge between a generated app (sandboxed iframe, no credentials) and the
@@ -49,6 +53,31 @@ export const BridgeRequest = z.discriminatedUnion('op', [
   }),
   z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('subscribe'), collection: CollectionName }),
   z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('unsubscribe'), collection: CollectionName }),
+  /** App agents (`useAgentList`): the agents of this app in the bridge's scope. */
+  z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('listAgents') }),
+  /** `useAgent(id).trigger(input)`: starts a run as the signed-in person; answers its first state. */
+  z.strictObject({
+    ...base,
+    kind: z.literal('request'),
+    id: RequestId,
+    op: z.literal('triggerAgent'),
+    agentId: AgentId,
+    input: AgentRunInput,
+  }),
+  /**
+   * Follow a run of an agent: `runId` when the app knows it, else the last run this browser
+   * started of that agent in this app (so a reloaded app re-attaches). Answers its state, or null
+   * when there is none; then `agentRun` pushes every change until `unwatchAgentRun`.
+   */
+  z.strictObject({
+    ...base,
+    kind: z.literal('request'),
+    id: RequestId,
+    op: z.literal('watchAgentRun'),
+    agentId: AgentId,
+    runId: Id.optional(),
+  }),
+  z.strictObject({ ...base, kind: z.literal('request'), id: RequestId, op: z.literal('unwatchAgentRun'), runId: Id }),
 ]);
 export type BridgeRequest = z.infer<typeof BridgeRequest>;
 export type BridgeOperation = BridgeRequest['op'];
@@ -61,6 +90,21 @@ export const AppToConsoleMessage = z.union([BridgeRequest, BridgeHello]);
 export type AppToConsoleMessage = z.infer<typeof AppToConsoleMessage>;
 
 export const BridgeError = z.strictObject({ code: z.string(), message: z.string() });
+
+/** What the app knows of one agent run: its status, the agent's summary when it succeeded, why it failed. */
+export const BridgeAgentRun = z.strictObject({
+  runId: Id,
+  agentId: AgentId,
+  status: RunStatus,
+  /** The run's summary once it succeeded. */
+  result: z.string().max(4000).nullable(),
+  /** Why it failed or stopped, or why the console stopped following it (access removed). */
+  error: z.strictObject({ code: z.string().max(64), message: z.string().max(4000) }).nullable(),
+});
+export type BridgeAgentRun = z.infer<typeof BridgeAgentRun>;
+
+/** The `result` of `listAgents`. */
+export const BridgeAgentList = z.strictObject({ items: z.array(AgentSummary).max(20) });
 
 /** The answer to one request: a result, or an error. */
 export const BridgeResponse = z.union([
@@ -78,5 +122,7 @@ export const ConsoleToAppMessage = z.union([
   z.strictObject({ ...base, kind: z.literal('reload'), collection: CollectionName, documentId: DocumentId }),
   /** The stream had a gap or reconnected: reload every query of this collection. */
   z.strictObject({ ...base, kind: z.literal('resync'), collection: CollectionName }),
+  /** A watched agent run changed (status, result or error). */
+  z.strictObject({ ...base, kind: z.literal('agentRun'), run: BridgeAgentRun }),
 ]);
 export type ConsoleToAppMessage = z.infer<typeof ConsoleToAppMessage>;

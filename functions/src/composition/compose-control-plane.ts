@@ -4,6 +4,7 @@ import { CapabilityTokens } from '../auth/capability-tokens';
 import { createAgentServices, type AgentServices } from '../domain/agents/agent-services';
 import { createPublishedAgents } from '../domain/agents/agents-publishing';
 import type { ScheduleService } from '../domain/agents/schedule-service';
+import { createRunReadAccess } from '../domain/agents/agent-run-access';
 import { BuilderService } from '../domain/builder-service';
 import { ModelGatewayService } from '../domain/model-gateway';
 import { createGovernanceServices, type GovernanceServices } from '../domain/governance-services';
@@ -126,8 +127,13 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
   });
 
   const runOf = (runId: string) => store.collection<RunRecord>(builderCollections.runs).findOne({ _id: runId });
-  // Who may watch a run: who may build its app (creator, collaborators, admins, owners).
-  const canReadRun = (userId: string, workspaceId: string, runId: string) => builder.canBuildRun(userId, workspaceId, runId);
+  // Who may watch a run: who may build its app (creator, collaborators, admins, owners), and the
+  // person who triggered an agent run while they may still use that agent.
+  const canReadRun = createRunReadAccess({
+    runOf,
+    canBuildRun: (userId, workspaceId, runId) => builder.canBuildRun(userId, workspaceId, runId),
+    mayUseAgents: (userId, appId, scope) => data.mayRead(userId, appId, scope),
+  });
   const accessChanges = new Set([
     'app.published',
     'app.unpublished',

@@ -1,5 +1,7 @@
 import {
   bridgeVersion,
+  type BridgeAgentRun,
+  type BridgeAgentSummary,
   type BridgeDataChange,
   type BridgeDataPage,
   type BridgeDocument,
@@ -72,6 +74,40 @@ function decodeChange(value: unknown): BridgeDataChange | null {
   return { operation, documentId, document: operation === 'delete' ? null : decoded, epoch, seq };
 }
 
+const runStatuses = new Set(['queued', 'running', 'awaiting_approval', 'succeeded', 'failed', 'stopped']);
+const idPattern = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** An agent run's state as the console reports it, or null when malformed. */
+export function decodeAgentRun(value: unknown): BridgeAgentRun | null {
+  if (!isRecord(value)) return null;
+  const { runId, agentId, status, result, error } = value;
+  if (typeof runId !== 'string' || !idPattern.test(runId) || !isNonEmptyString(agentId, 48)) return null;
+  if (typeof status !== 'string' || !runStatuses.has(status)) return null;
+  if (result !== null && typeof result !== 'string') return null;
+  if (error !== null && (!isRecord(error) || typeof error['code'] !== 'string' || typeof error['message'] !== 'string')) return null;
+  return {
+    runId,
+    agentId,
+    status: status as BridgeAgentRun['status'],
+    result,
+    error: error === null ? null : { code: error['code'] as string, message: error['message'] as string },
+  };
+}
+
+/** The agents of `listAgents`, or null when malformed. */
+export function decodeAgentList(value: unknown): BridgeAgentSummary[] | null {
+  if (!isRecord(value) || !Array.isArray(value['items'])) return null;
+  const agents: BridgeAgentSummary[] = [];
+  for (const item of value['items'] as unknown[]) {
+    if (!isRecord(item)) return null;
+    const { id, name, description, manualTrigger, live } = item;
+    if (!isNonEmptyString(id, 48) || typeof name !== 'string' || typeof description !== 'string') return null;
+    if (typeof manualTrigger !== 'boolean' || typeof live !== 'boolean') return null;
+    agents.push({ id, name, description, manualTrigger, live });
+  }
+  return agents;
+}
+
 /** The console message `data` holds, or null when it is not a valid bridge message. */
 export function decodeConsoleMessage(data: unknown): ConsoleToAppMessage | null {
   if (!isRecord(data) || data['hangar'] !== bridgeVersion) return null;
@@ -106,6 +142,10 @@ export function decodeConsoleMessage(data: unknown): ConsoleToAppMessage | null 
     }
     case 'resync':
       return isNonEmptyString(data['collection'], 64) ? { hangar: bridgeVersion, kind: 'resync', collection: data['collection'] } : null;
+    case 'agentRun': {
+      const run = decodeAgentRun(data['run']);
+      return run ? { hangar: bridgeVersion, kind: 'agentRun', run } : null;
+    }
     default:
       return null;
   }

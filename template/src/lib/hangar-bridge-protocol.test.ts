@@ -42,6 +42,11 @@ describe('bridge protocol mirror', () => {
       encodeRequest('r7', { op: 'remove', collection: 'tasks', documentId: 'a-1' }),
       encodeRequest('r8', { op: 'subscribe', collection: 'tasks' }),
       encodeRequest('r9', { op: 'unsubscribe', collection: 'tasks' }),
+      encodeRequest('r10', { op: 'listAgents' }),
+      encodeRequest('r11', { op: 'triggerAgent', agentId: 'enricher', input: { company: 'Acme' } }),
+      encodeRequest('r12', { op: 'watchAgentRun', agentId: 'enricher' }),
+      encodeRequest('r13', { op: 'watchAgentRun', agentId: 'enricher', runId: 'run_1' }),
+      encodeRequest('r14', { op: 'unwatchAgentRun', runId: 'run_1' }),
     ];
     for (const message of messages) expect(protocol.AppToConsoleMessage.safeParse(message).error).toBeUndefined();
     expect(encodeRequest('r1', { op: 'list', collection: 'tasks', query: {} })).not.toHaveProperty('query');
@@ -64,6 +69,12 @@ describe('bridge protocol mirror', () => {
       },
       { hangar: 1, kind: 'resync', collection: 'tasks' },
       { hangar: 1, kind: 'reload', collection: 'tasks', documentId: 'a-1' },
+      { hangar: 1, kind: 'agentRun', run: { runId: 'run_1', agentId: 'enricher', status: 'succeeded', result: 'Done', error: null } },
+      {
+        hangar: 1,
+        kind: 'agentRun',
+        run: { runId: 'run_1', agentId: 'enricher', status: 'failed', result: null, error: { code: 'agent_failed', message: 'x' } },
+      },
     ];
     for (const message of messages) {
       expect(consoleToApp.parse(message)).toEqual(message);
@@ -81,6 +92,8 @@ describe('bridge protocol mirror', () => {
       { hangar: 1, kind: 'ready', appId: 'a', scope: 'other', readOnly: false },
       { hangar: 1, kind: 'response', id: '', ok: true, result: null },
       { hangar: 1, kind: 'response', id: 'r1', ok: false, error: 'boom' },
+      { hangar: 1, kind: 'agentRun', run: { runId: 'run_1', agentId: 'enricher', status: 'done', result: null, error: null } },
+      { hangar: 1, kind: 'agentRun', run: { runId: 'run 1', agentId: 'enricher', status: 'running', result: null, error: null } },
       {
         hangar: 1,
         kind: 'changes',

@@ -24,7 +24,7 @@ export type BridgeDataQuery = {
 export type BridgeDataPage = { items: BridgeDocument[]; nextCursor: string | null };
 
 type Envelope = { hangar: typeof bridgeVersion };
-type RequestEnvelope = Envelope & { kind: 'request'; id: string; collection: string };
+type RequestEnvelope = Envelope & { kind: 'request'; id: string };
 
 /** What a request asks, without its envelope: one variant per operation. */
 export type BridgeRequestBody =
@@ -34,7 +34,11 @@ export type BridgeRequestBody =
   | { op: 'update'; collection: string; documentId: string; data: Record<string, unknown> }
   | { op: 'remove'; collection: string; documentId: string }
   | { op: 'subscribe'; collection: string }
-  | { op: 'unsubscribe'; collection: string };
+  | { op: 'unsubscribe'; collection: string }
+  | { op: 'listAgents' }
+  | { op: 'triggerAgent'; agentId: string; input: Record<string, unknown> }
+  | { op: 'watchAgentRun'; agentId: string; runId?: string }
+  | { op: 'unwatchAgentRun'; runId: string };
 
 export type BridgeOperation = BridgeRequestBody['op'];
 
@@ -77,8 +81,28 @@ export type BridgeResync = Envelope & { kind: 'resync'; collection: string };
 /** A document changed but was too large to push: read it again (`get`) to show what it is now. */
 export type BridgeReload = Envelope & { kind: 'reload'; collection: string; documentId: string };
 
-/** What the console pushes without being asked. */
-export type BridgePush = BridgeChanges | BridgeReload | BridgeResync;
+/** Run statuses (`RunStatus`): queued, running, waiting for a person to approve a call, or finished. */
+export type BridgeRunStatus = 'queued' | 'running' | 'awaiting_approval' | 'succeeded' | 'failed' | 'stopped';
+
+/** What the app knows of one agent run (`BridgeAgentRun`). */
+export type BridgeAgentRun = {
+  runId: string;
+  agentId: string;
+  status: BridgeRunStatus;
+  /** The agent's summary once the run succeeded. */
+  result: string | null;
+  /** Why it failed or stopped, or why the console stopped following it. */
+  error: BridgeError | null;
+};
+
+/** One agent of the app (`AgentSummary`). */
+export type BridgeAgentSummary = { id: string; name: string; description: string; manualTrigger: boolean; live: boolean };
+
+/** A watched agent run changed. */
+export type BridgeAgentRunPush = Envelope & { kind: 'agentRun'; run: BridgeAgentRun };
+
+/** What the console pushes without being asked: live data changes, reload notices, resyncs, agent run updates. */
+export type BridgePush = BridgeChanges | BridgeReload | BridgeResync | BridgeAgentRunPush;
 
 /** Everything the console may post into the app. */
 export type ConsoleToAppMessage = BridgeReady | BridgeResponse | BridgePush;
@@ -92,4 +116,8 @@ export type BridgeResults = {
   remove: unknown;
   subscribe: unknown;
   unsubscribe: unknown;
+  listAgents: { items: BridgeAgentSummary[] };
+  triggerAgent: BridgeAgentRun;
+  watchAgentRun: BridgeAgentRun | null;
+  unwatchAgentRun: unknown;
 };

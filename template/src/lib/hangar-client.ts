@@ -2,6 +2,7 @@ import type { HangarDocument } from './hangar';
 import { decodeDataPage, decodeDocument } from './hangar-bridge-codec';
 import type { BridgePush, BridgeReady, BridgeRequestBody } from './hangar-bridge-protocol';
 import { applyConfirmed, isOlder, overlayOf, sameItems, viewOf, type PendingWrite } from './hangar-cache';
+import { HangarAgents } from './hangar-agents';
 import { BridgeConnection } from './hangar-connection';
 import { HangarError } from './hangar-error';
 import { sortDocuments, validateFilter } from './hangar-query';
@@ -102,6 +103,8 @@ export class HangarClient {
   readonly #entries = new Map<string, Entry>();
   readonly #collections = new Map<string, CollectionState>();
   #writeSeq = 0;
+  /** The app's agents (`useAgentList`, `useAgent`), over the same connection. */
+  readonly agents: HangarAgents;
 
   constructor(options: HangarClientOptions) {
     this.#createId = options.createId ?? createDocumentId;
@@ -110,6 +113,7 @@ export class HangarClient {
       timeoutMs: options.timeoutMs,
       onPush: (message) => this.#onPush(message),
     });
+    this.agents = new HangarAgents(this.#connection, this.#disconnected);
   }
 
   /** What the console said when it connected (app, data scope, read-only), or null until then. */
@@ -414,6 +418,7 @@ export class HangarClient {
   // ── live changes ──────────────────────────────────────────────────────────
 
   #onPush(message: BridgePush): void {
+    if (message.kind === 'agentRun') return this.agents.receive(message.run);
     const state = this.#collections.get(message.collection);
     if (!state) return;
     if (message.kind === 'resync') {

@@ -18,7 +18,7 @@ const writeOperations = new Set(['insert', 'update', 'remove']);
 /**
  * One conversation with the console over a transport: says `hello`, holds requests until `ready`,
  * matches responses to requests by id, times requests out, and hands pushed `changes`,
- * `reload` and `resync` messages to `onPush`. Responses with an unknown id (late, or never asked) are ignored.
+ * `reload`, `resync` and `agentRun` messages to `onPush`. Responses with an unknown id (late, or never asked) are ignored.
  */
 export class BridgeConnection {
   readonly #transport: HangarTransport;
@@ -48,7 +48,8 @@ export class BridgeConnection {
       const timer = setTimeout(() => {
         if (!this.#pending.delete(id)) return;
         const seconds = Math.round(this.#timeoutMs / 100) / 10;
-        reject(new HangarError('timeout', `The Hangar console did not answer "${body.op}" on "${body.collection}" within ${seconds} s.`));
+        const about = 'collection' in body ? ` on "${body.collection}"` : '';
+        reject(new HangarError('timeout', `The Hangar console did not answer "${body.op}"${about} within ${seconds} s.`));
       }, this.#timeoutMs);
       this.#pending.set(id, { body, resolve, reject, timer });
       if (this.#ready) this.#transport.send(encodeRequest(id, body));

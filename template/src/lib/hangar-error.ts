@@ -9,7 +9,14 @@ export type HangarErrorCode =
   | 'too_large'
   | 'rate_limited'
   | 'timeout'
-  | 'unavailable';
+  | 'unavailable'
+  /** App agents: the trigger's input is not what the agent takes. */
+  | 'invalid_input'
+  /** App agents: a workspace limit (concurrent runs, monthly spend) refused the run. */
+  | 'limit_reached'
+  /** App agents: the run failed (the message says why) or was stopped. */
+  | 'agent_failed'
+  | 'agent_stopped';
 
 const ownCodes = new Set<string>([
   'invalid_collection',
@@ -22,6 +29,10 @@ const ownCodes = new Set<string>([
   'rate_limited',
   'timeout',
   'unavailable',
+  'invalid_input',
+  'limit_reached',
+  'agent_failed',
+  'agent_stopped',
 ] satisfies HangarErrorCode[]);
 
 /** Server error codes (the platform's `ErrorCode`s) that mean something else in the SDK's words. */

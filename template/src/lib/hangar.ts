@@ -13,6 +13,7 @@
  * `MemoryConsoleTransport`, an in-memory console, to `setHangarClient`.
  */
 import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import type { AgentStatus, AgentSummary } from './hangar-agents';
 import { HangarClient } from './hangar-client';
 import { HangarError } from './hangar-error';
 import { DetachedConsoleTransport } from './hangar-detached-console';
@@ -23,7 +24,8 @@ export { HangarError, type HangarErrorCode } from './hangar-error';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MemoryCollectionStore } from './hangar-store';
 export { HangarClient, type HangarClientOptions } from './hangar-client';
 export { DEFAULT_REQUEST_TIMEOUT_MS } from './hangar-connection';
-export { MemoryConsoleTransport } from './hangar-memory-console';
+export { MemoryConsoleTransport, MEMORY_AGENTS_MESSAGE, type MemoryAgent } from './hangar-memory-console';
+export { isAgentRunFinished, MAX_AGENT_INPUT_BYTES, type AgentStatus, type AgentSummary } from './hangar-agents';
 export { DetachedConsoleTransport, DISCONNECTED_MESSAGE } from './hangar-detached-console';
 export { WindowBridgeTransport, type HangarTransport } from './hangar-transport';
 
@@ -196,6 +198,56 @@ export function useDoc<T extends DocumentShape = HangarDocument>(name: string, i
     hasPendingWrites: snapshot.hasPendingWrites,
     writeError: snapshot.writeError,
   };
+}
+
+export type UseAgentListResult = {
+  /** The app's agents (in this scope: the draft's in the builder, the approved ones in the published app). */
+  data: AgentSummary[];
+  loading: boolean;
+  error: HangarError | null;
+  reload: () => void;
+};
+
+/**
+ * The app's agents, for a button per agent: `const { data: agents } = useAgentList()`; only those
+ * with `manualTrigger` may be started from the app (the others run on their schedule).
+ */
+export function useAgentList(): UseAgentListResult {
+  const client = getHangarClient();
+  const handle = useMemo(() => client.agents.list(), [client]);
+  const snapshot = useSyncExternalStore(handle.subscribe, handle.getSnapshot, handle.getSnapshot);
+  return { data: snapshot.data, loading: snapshot.loading, error: snapshot.error, reload: handle.reload };
+}
+
+export type UseAgentResult = {
+  /**
+   * Starts a run as the signed-in person with `input` (a JSON object, at most 16 KB) and resolves
+   * with its id, or with null when it was refused — the reason is in `error`, so a button's
+   * `onClick={() => trigger({ company })}` needs no catch. Runs go on when the page closes.
+   */
+  trigger: (input?: Record<string, unknown>) => Promise<string | null>;
+  /** `idle` (no run yet), `starting`, then the run's: `queued`, `running`, `awaiting_approval` (a person must approve a call), `succeeded`, `failed`, `stopped`. */
+  status: AgentStatus;
+  /** The agent's summary once the run succeeded, else null. */
+  result: string | null;
+  /** Why the trigger was refused (`limit_reached`, `forbidden`, `invalid_input`…), why the run failed (`agent_failed`), or null. */
+  error: HangarError | null;
+  /** The run shown; store it (e.g. on a document) and pass it as `{ runId }` to show that run again later. */
+  runId: string | null;
+};
+
+/**
+ * One agent of this app, live: `const lookup = useAgent('enricher')` then
+ * `lookup.trigger({ company: lead.company })`, showing `lookup.status` and `lookup.result`.
+ * Without `runId` the hook shows the last run this browser started of the agent, so a reloaded
+ * app picks up where it was; the status updates live until the run ends.
+ */
+export function useAgent(agentId: string, options: { runId?: string | null } = {}): UseAgentResult {
+  const client = getHangarClient();
+  const runId = options.runId ?? null;
+  const handle = useMemo(() => client.agents.agent(agentId, runId), [client, agentId, runId]);
+  const snapshot = useSyncExternalStore(handle.subscribe, handle.getSnapshot, handle.getSnapshot);
+  return { trigger: handle.trigger, status: snapshot.status, result: snapshot.result, error: snapshot.error, runId: snapshot.runId };
 }
 
 export type AppInfo = {

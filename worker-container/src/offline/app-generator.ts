@@ -2,6 +2,7 @@ import type { AppSpec, FieldSpec } from './app-spec';
 import { appKitFiles, appScreenSource, readKitFile } from './app-kit/app-kit-files';
 import { kebabCase, pascalCase, wordsOf } from './words';
 import { accessRulesFile } from './access-rules-file';
+import { agentsFile } from './agents-file';
 
 /** One file of the generated app, relative to the workspace root. */
 export interface GeneratedFile {
@@ -137,6 +138,7 @@ export function generateApp(spec: AppSpec): GeneratedFile[] {
     ...appKitFiles.map(([kitPath, appPath]) => ({ path: appPath, content: readKitFile(kitPath) })),
     { path: 'src/App.tsx', content: appScreenSource(fieldsModule, recordTypeName(spec), iconsByEntity[head] ?? 'LayoutListIcon') },
     accessRulesFile(spec),
+    ...[agentsFile(spec)].filter((file): file is GeneratedFile => file !== null),
   ];
 }
 

@@ -37,6 +37,16 @@ export interface EntitySpec {
   collection: string;
 }
 
+/** An app agent the prompt asked for (`agents.json`): one manual agent, with at most one HTTP tool. */
+export interface AgentSpec {
+  id: string;
+  name: string;
+  description: string;
+  instructions: string;
+  /** The HTTP tool it calls with the record's `inputKey` field, or null when the prompt named no web address. */
+  tool: { name: string; description: string; url: string; domain: string; inputKey: string; secretName: string | null } | null;
+}
+
 export interface AppSpec {
   /** Title case, e.g. `Lead Tracker`. */
   appName: string;
@@ -44,4 +54,6 @@ export interface AppSpec {
   fields: FieldSpec[];
   /** What the reader had to assume (no entity found, default fields…), said to the person. */
   assumptions: string[];
+  /** The app agent the prompt asked for ("with an agent that looks up each lead's company via https://…"). */
+  agent?: AgentSpec;
 }

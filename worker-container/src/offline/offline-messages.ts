@@ -7,6 +7,7 @@ export const capabilities = `I'm Hangar's offline generator: I work without a mo
 - Adding a field: "add a field priority", "add a due date field", "add field 'renewal date' (date)", "add a status field with options open, won, lost".
 - Removing a field: "remove the company field".
 - Renaming the app: "rename the app to Lead Desk" or "call it Lead Desk".
+- An app agent in a new app: "a leads tracker with an agent that looks up each lead's company via https://api.example-crm.com".
 For anything else, set an Anthropic API key (or another model provider) and ask again.`;
 
 const kindNames: Readonly<Record<FieldSpec['kind'], string>> = {
@@ -40,7 +41,19 @@ export function planSteps(spec: AppSpec): string[] {
     `Search across every field${statusFields.length ? ` and filter by ${statusFields.join(' and ')}` : ''}.`,
     `A "New ${singular}" form with the right input for each field, required-field and format checks; edit reuses it.`,
     `Delete with a confirmation, toasts after every change, and friendly empty states.`,
+    ...agentSteps(spec),
     `Name the app "${spec.appName}" and check that it typechecks and builds.`,
+  ];
+}
+
+/** The plan steps of the app's agent, if the prompt asked for one. */
+function agentSteps(spec: AppSpec): string[] {
+  const agent = spec.agent;
+  if (!agent) return [];
+  const tool = agent.tool;
+  return [
+    `An agent "${agent.name}" in agents.json that ${agent.description.charAt(0).toLowerCase()}${agent.description.slice(1)}.${tool ? ` Its tool ${tool.name} calls GET ${tool.url} with the ${spec.entity.singular}'s ${tool.inputKey}${tool.secretName ? `, sending {{secrets.${tool.secretName}}} as its key` : ''}.` : ''}`,
+    `An Agents panel: pick a ${spec.entity.singular}, press Run, and watch its status and result live.`,
   ];
 }
 
@@ -61,6 +74,11 @@ export function builtSummary(spec: AppSpec, fieldsPath: string): string {
     `- Press **New ${singular}** to add one; the form checks required fields and formats before saving.`,
     `- Search finds ${plural} by any field${statusField ? `; the ${statusField.label.toLowerCase()} menu filters the list` : ''}.`,
     `- The pencil on a row edits it; the bin deletes it after asking.`,
+    ...(spec.agent
+      ? [
+          `- The **Agents** panel runs ${spec.agent.name} on the ${spec.entity.singular} you pick and shows its status and result as it goes. An admin approves agents.json in Hangar first; until then its tool answers mock data.`,
+        ]
+      : []),
     '',
     `To change it, ask me to "add a field priority", "remove the ${spec.fields.at(-1)?.label.toLowerCase() ?? 'notes'} field" or "rename the app to …". The fields live in one small file (${fieldsPath}), so each change is a one-line edit.`,
   ];

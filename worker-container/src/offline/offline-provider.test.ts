@@ -20,7 +20,7 @@ describe('OfflineProvider: a new app', () => {
     const run = await runConversation(provider, leadsPrompt, files);
     expect(run.calls.map((call) => call.name)).toEqual([
       'present_plan',
-      ...Array<string>(7).fill('write_file'),
+      ...Array<string>(8).fill('write_file'),
       'rename_app',
       'done_building',
     ]);
@@ -34,6 +34,7 @@ describe('OfflineProvider: a new app', () => {
       'src/components/record-form-dialog.tsx',
       'src/components/record-table.tsx',
       'src/components/delete-record-dialog.tsx',
+      'src/components/agent-panel.tsx',
       'src/App.tsx',
       'hangar.access.json',
     ]);

@@ -1,3 +1,4 @@
+import { agentSpecFor, takeAgentRequest } from './agent-request';
 import type { AppSpec, FieldSpec } from './app-spec';
 import { canonicalEntity, defaultFieldPhrases, isKnownEntity, titlePhraseFor } from './entity-profiles';
 import { fieldFromPhrase, kindFromName, titleKeys, type FieldHints } from './field-inference';
@@ -64,10 +65,9 @@ const appNameSuffixes: Readonly<Record<string, string>> = {
 /** Reads a new-app prompt: `a tracker for customer leads with name, email, company, status and next call date`. */
 export function readPrompt(prompt: string): AppSpec {
   const assumptions: string[] = [];
-  let text = prompt
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/[.!?]+$/, '');
+  // "…with an agent that looks up each lead's company via https://…" is read apart from the fields.
+  const { rest, request: agentRequest } = takeAgentRequest(prompt.replace(/\s+/g, ' ').trim());
+  let text = rest.replace(/[.!?]+$/, '');
   const named = /\b(?:called|named|titled)\s+["'“‘]([^"'”’]+)["'”’]|\b(?:called|named|titled)\s+([A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*)/.exec(
     text,
   );
@@ -106,12 +106,11 @@ export function readPrompt(prompt: string): AppSpec {
 
   const suffix = appNameSuffixes[found.container] ?? 'Tracker';
   const appName = givenName ? displayName(givenName) : clip(`${titleCase(singular)} ${suffix}`, 60);
-  return {
-    appName,
-    entity: { singular, plural: pluralize(singular), collection: camelCase(pluralize(singular)) },
-    fields: fields.slice(0, maxFields),
-    assumptions,
-  };
+  const entity = { singular, plural: pluralize(singular), collection: camelCase(pluralize(singular)) };
+  const kept = fields.slice(0, maxFields);
+  const agent = agentRequest ? agentSpecFor(agentRequest, entity, kept) : null;
+  if (agent) assumptions.push(...agent.assumptions);
+  return { appName, entity, fields: kept, assumptions, ...(agent ? { agent: agent.agent } : {}) };
 }
 
 /** Reads a change request: add or remove a field, or rename the app. Anything else is `unknown`. */

@@ -1,6 +1,7 @@
 import {
   activeRunStatuses,
   canonicalJson,
+  type AgentCatalog,
   type AgentRunInput,
   type AgentRunSpec,
   type AgentToolCallResponse,
@@ -106,6 +107,30 @@ export class AgentRunService {
   async start(actor: Actor, workspaceId: string, appId: string, agentId: string, input: AgentRunInput, scope: DataScope): Promise<Run> {
     await this.deps.data.authorize(actor, workspaceId, appId, scope, 'read');
     return this.launch({ kind: 'person', actor }, workspaceId, appId, agentId, input, scope, 'manual');
+  }
+
+  /**
+   * `GET …/agents/catalog?scope=`: the agents of a scope as the app lists them (`useAgentList`),
+   * for anyone who may trigger them there; never their instructions, tools or data access.
+   */
+  async catalog(actor: Actor, workspaceId: string, appId: string, scope: DataScope): Promise<AgentCatalog> {
+    await this.deps.data.authorize(actor, workspaceId, appId, scope, 'read');
+    let config: { document: AgentsDocument; live: boolean };
+    try {
+      config = await this.configFor(workspaceId, appId, scope);
+    } catch (error) {
+      if (error instanceof NotFoundError) return { items: [] };
+      throw error;
+    }
+    return {
+      items: config.document.agents.map((agent) => ({
+        id: agent.id,
+        name: agent.name,
+        description: agent.description,
+        manualTrigger: agent.triggers.some((trigger) => trigger.type === 'manual'),
+        live: config.live,
+      })),
+    };
   }
 
   /** A schedule fired (`plane.schedules.fire` checked it is still published): the published agent runs as the platform. */

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import {
+  AgentCatalogQuery,
   AgentId,
   ApproveAgentsBody,
   CallDecisionBody,
@@ -14,7 +15,7 @@ import type { AgentServices } from '../../domain/agents/agent-services';
 import { NotFoundError } from '../../domain/errors';
 import type { AppEnv } from '../app-env';
 import { requireActor } from '../middleware';
-import { pathId, readJson } from '../validation';
+import { pathId, readJson, readQuery } from '../validation';
 
 const AgentSettingsBody = z.strictObject({
   forbidSelfApproval: z.boolean(),
@@ -32,6 +33,10 @@ export function agentRoutes(agents: AgentServices) {
   };
   return new Hono<AppEnv>()
     .get('/:w/apps/:a/agents', async (c) => c.json(await agents.config.get(requireActor(c), ...ids(c))))
+    .get('/:w/apps/:a/agents/catalog', async (c) => {
+      const { scope } = readQuery(c, AgentCatalogQuery);
+      return c.json(await agents.runs.catalog(requireActor(c), ...ids(c), scope));
+    })
     .put('/:w/apps/:a/agents', async (c) => {
       const { document } = await readJson(c, UpdateAgentsBody);
       return c.json(await agents.config.update(requireActor(c), ...ids(c), document));

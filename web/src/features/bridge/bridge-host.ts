@@ -1,4 +1,5 @@
 import type { AppDocument, BridgeRequest, DataPage, DataQuery, DataScope } from '@hangar/protocol';
+import { AgentBridge, type AgentRunMemory, type BridgeAgentClient, type BridgeRunStreams } from './agent-bridge';
 import { acceptAppMessage, BridgeFailure, postToApp, toBridgeError, type IncomingMessage, type PostTarget } from './bridge-messages';
 import { browserTimers, ChangeBatcher, type Timers } from './change-batcher';
 import type { DataStreamListener, DataStreamTarget } from './data-stream-manager';
@@ -39,6 +40,8 @@ export type BridgeHostOptions = {
   timers?: Timers;
   /** A write through the bridge succeeded (e.g. to refresh the data explorer). */
   onWrite?: (collection: string) => void;
+  /** App agents (`useAgent`, `useAgentList`); without them agent requests answer `unavailable`. */
+  agents?: { client: BridgeAgentClient; runs: BridgeRunStreams; memory: AgentRunMemory };
 };
 
 /** How long a `subscribe` request waits for the server's confirmation before answering anyway. */
@@ -52,6 +55,7 @@ const subscribeWaitMs = 5_000;
 export class BridgeHost {
   private readonly subscriptions = new Map<string, { count: number; release: () => void }>();
   private readonly batcher: ChangeBatcher;
+  private readonly agents: AgentBridge | null;
   private disposed = false;
 
   constructor(private readonly options: BridgeHostOptions) {
@@ -59,6 +63,18 @@ export class BridgeHost {
       (collection, changes) => postToApp(this.options.target(), { kind: 'changes', collection, changes }),
       options.timers ?? browserTimers,
     );
+    const { workspaceId, appId, scope } = options;
+    this.agents = options.agents
+      ? new AgentBridge({
+          workspaceId,
+          appId,
+          scope,
+          ...options.agents,
+          push: (run) => {
+            if (!this.disposed) postToApp(this.options.target(), { kind: 'agentRun', run });
+          },
+        })
+      : null;
   }
 
   /** Handles one `message` event of the console window; anything not from the preview is dropped. */
@@ -94,6 +110,28 @@ export class BridgeHost {
   }
 
   private async perform(request: BridgeRequest): Promise<unknown> {
+    switch (request.op) {
+      case 'listAgents':
+        return this.agentBridge().listAgents();
+      case 'triggerAgent':
+        return this.agentBridge().trigger(request.agentId, request.input);
+      case 'watchAgentRun':
+        return this.agentBridge().watch(request.agentId, request.runId);
+      case 'unwatchAgentRun':
+        return this.agentBridge().unwatch(request.runId);
+      default:
+        return this.performData(request);
+    }
+  }
+
+  private agentBridge(): AgentBridge {
+    if (!this.agents) throw new BridgeFailure('unavailable', 'App agents are not available in this view.');
+    return this.agents;
+  }
+
+  private async performData(
+    request: Exclude<BridgeRequest, { op: 'listAgents' | 'triggerAgent' | 'watchAgentRun' | 'unwatchAgentRun' }>,
+  ): Promise<unknown> {
     const { workspaceId, appId, scope, data } = this.options;
     const { collection } = request;
     switch (request.op) {
@@ -181,6 +219,7 @@ export class BridgeHost {
   }
 
   private releaseAll() {
+    this.agents?.releaseAll();
     for (const subscription of this.subscriptions.values()) subscription.release();
     this.subscriptions.clear();
     this.batcher.clear();

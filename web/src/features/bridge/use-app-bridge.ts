@@ -1,16 +1,20 @@
 import type { DataScope } from '@hangar/protocol';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, type RefObject } from 'react';
+import { readActiveIdentity } from '../../lib/active-identity';
 import { api } from '../../lib/api';
 import { queryKeys } from '../../lib/queries';
+import { runStreams } from '../builder/run-stream-manager';
+import { agentBridgeApi, localAgentRunMemory } from './agent-bridge-api';
 import { BridgeHost } from './bridge-host';
+import { runStreamsForBridge } from './bridge-run-streams';
 import { dataStreams } from './data-stream-manager';
 
 type AppBridgeOptions = { workspaceId: string; appId: string; scope: DataScope; readOnly?: boolean };
 
 /**
- * Hosts the live-data bridge of a preview iframe: answers the app's `hello` and data requests
- * with the console's own API access, and pushes live changes into the app. Messages from any
+ * Hosts the live-data bridge of a preview iframe: answers the app's `hello`, data and agent
+ * requests with the console's own API access, and pushes live changes and agent run updates into the app. Messages from any
  * window other than this iframe's are ignored; replies go to that window only.
  */
 export function useAppBridge(
@@ -29,6 +33,11 @@ export function useAppBridge(
       data: api,
       streams: dataStreams,
       onWrite: () => void queryClient.invalidateQueries({ queryKey: queryKeys.dataCollections(workspaceId, appId, scope) }),
+      agents: {
+        client: agentBridgeApi,
+        runs: runStreamsForBridge(runStreams),
+        memory: localAgentRunMemory(readActiveIdentity(), workspaceId, appId, scope),
+      },
     });
     const onMessage = (event: MessageEvent) => host.handleEvent(event);
     window.addEventListener('message', onMessage);

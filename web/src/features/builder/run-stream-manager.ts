@@ -90,6 +90,11 @@ export class RunStreamManager {
     };
   }
 
+  /** Every event of a run received so far, including those not yet in its snapshot (which is published a moment later). */
+  eventsOf(runId: string): readonly RunEvent[] {
+    return this.runs.get(runId)?.events.slice() ?? [];
+  }
+
   snapshot(runId: string): RunStreamSnapshot {
     return this.runs.get(runId)?.snapshot ?? emptySnapshot;
   }

@@ -10,6 +10,7 @@ export const appKitFiles = [
   ['components/record-form-dialog.tsx', 'src/components/record-form-dialog.tsx'],
   ['components/record-table.tsx', 'src/components/record-table.tsx'],
   ['components/delete-record-dialog.tsx', 'src/components/delete-record-dialog.tsx'],
+  ['components/agent-panel.tsx', 'src/components/agent-panel.tsx'],
 ] as const;
 
 /** What App.tsx names that generation replaces: the sample fields module, its record type and the header icon. */

@@ -1,5 +1,6 @@
 import { InboxIcon, PlusIcon, SearchIcon, SearchXIcon, TriangleAlertIcon, LayoutListIcon } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
+import { AgentPanel } from '@/components/agent-panel';
 import { DeleteRecordDialog } from '@/components/delete-record-dialog';
 import { RecordFormDialog } from '@/components/record-form-dialog';
 import { RecordTable } from '@/components/record-table';
@@ -171,6 +172,7 @@ export function App() {
       </header>
 
       <main className="mx-auto flex w-full max-w-6xl flex-col gap-4 px-4 py-6 sm:px-6">
+        <AgentPanel records={records} nameOf={nameOf} noun={entity.singular} />
         <Card className="gap-0 overflow-hidden py-0">
           <div className="flex flex-col gap-3 border-b p-4 sm:flex-row sm:items-center">
             <div className="relative flex-1">
