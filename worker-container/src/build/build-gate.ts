@@ -101,7 +101,7 @@ export async function runBuildGate(options: BuildGateOptions): Promise<BuildResu
           typescriptPath: typescript,
           timeoutMs,
           ...(options.signal ? { signal: options.signal } : {}),
-        });
+        }).catch(() => null);
         if (warm) {
           typeChecker = 'warm';
           return warm;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBuildGate, type BuildResult } from './build-gate';
-import { defaultBuildSandbox, type BuildSandbox } from './build-sandbox';
+import { defaultBuildSandbox, unconfinedSandbox, type BuildSandbox } from './build-sandbox';
 import { prepareWorkspace } from './prepare-workspace';
 import { templateDependencyCache, templateDir } from './testing/template-cache';
 import { stopWarmTypeCheckers, warmTypeCheckers } from './warm-type-check';
@@ -116,5 +116,21 @@ describe('warm and cold builds of the same app', { timeout: 300_000 }, () => {
     expect(replaced.warm.typecheckErrors).toMatch(/^src\/App\.tsx\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'\.$/m);
     expect(replaced.checkers).toEqual([expect.objectContaining({ checks: 1 })]);
     expect(replaced.checkers[0]?.pid).not.toBe(before?.pid);
+  });
+
+  it('when the warm checker cannot answer, the one-shot tsc does, with the same errors', async () => {
+    // A checker that dies at once, like one killed by the kernel mid-check.
+    const unconfined = unconfinedSandbox('test');
+    const dying: BuildSandbox = {
+      ...unconfined,
+      confine: (request) =>
+        request.args.includes('--input-type=module')
+          ? Promise.resolve({ file: process.execPath, args: ['-e', 'process.exit(3)'], env: request.env })
+          : unconfined.confine(request),
+    };
+    const result = await runBuildGate({ workspaceDir, templateDir, sandbox: dying });
+    expect(result.steps?.typeChecker).toBe('cold');
+    expect(result.typecheckErrors).toMatch(/^src\/App\.tsx\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'\.$/m);
+    expect(warmTypeCheckers().filter((checker) => checker.checks === 0)).toEqual([]);
   });
 });

@@ -35,7 +35,8 @@ export interface WarmTypeCheckerInfo {
 
 /** Processes kept at most; the least recently used one is stopped first (tests and the bench build many apps). */
 const maxCheckers = 4;
-const serverSource = readFile(new URL('./type-check-server.mjs', import.meta.url), 'utf8');
+let serverSource: Promise<string> | undefined;
+const readServerSource = () => (serverSource ??= readFile(new URL('./type-check-server.mjs', import.meta.url), 'utf8'));
 const sandboxIds = new WeakMap<BuildSandbox, number>();
 let nextSandboxId = 1;
 const checkers = new Map<string, WarmTypeChecker>();
@@ -47,7 +48,8 @@ const checkers = new Map<string, WarmTypeChecker>();
 export async function warmTypeCheck(request: WarmTypeCheckRequest): Promise<CommandOutcome | null> {
   if (request.signal?.aborted) return stopped(0);
   if (!sandboxIds.has(request.sandbox)) sandboxIds.set(request.sandbox, nextSandboxId++);
-  const key = `${sandboxIds.get(request.sandbox)}\0${request.workspaceDir}\0${request.typescriptPath}`;
+  // A different TypeScript (another file at the same path) needs a new process, not the loaded one.
+  const key = `${sandboxIds.get(request.sandbox)}\0${request.workspaceDir}\0${request.typescriptPath}\0${await fileIdentity(request.typescriptPath)}`;
   const identity = await directoryIdentity(request.workspaceDir);
   let checker = checkers.get(key);
   // A workspace directory replaced since the checker started is not what its sandbox sees.
@@ -56,7 +58,11 @@ export async function warmTypeCheck(request: WarmTypeCheckRequest): Promise<Comm
     checker = undefined;
   }
   if (!checker) {
-    checker = await WarmTypeChecker.start(request, identity);
+    try {
+      checker = await WarmTypeChecker.start(request, identity);
+    } catch {
+      return null;
+    }
     checkers.set(key, checker);
     for (const [oldest, old] of checkers) {
       if (checkers.size <= maxCheckers) break;
@@ -85,9 +91,16 @@ export function warmTypeCheckers(): WarmTypeCheckerInfo[] {
   return [...checkers.values()].filter((checker) => !checker.stopped).map((checker) => checker.info());
 }
 
+/** Which directory is at a path now: a replaced one differs (its contents may change freely). */
 async function directoryIdentity(directory: string): Promise<string> {
   const info = await stat(directory, { bigint: true });
   return `${info.dev}:${info.ino}`;
+}
+
+/** Which file is at a path now: a replaced or rewritten one differs (hard links of one file do not). */
+async function fileIdentity(file: string): Promise<string> {
+  const info = await stat(file, { bigint: true });
+  return `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}`;
 }
 
 function stopped(durationMs: number): CommandOutcome {
@@ -141,7 +154,7 @@ class WarmTypeChecker {
   static async start(request: WarmTypeCheckRequest, identity: string): Promise<WarmTypeChecker> {
     const command = await request.sandbox.confine({
       file: process.execPath,
-      args: ['--input-type=module', '-e', await serverSource, request.typescriptPath],
+      args: ['--input-type=module', '-e', await readServerSource(), request.typescriptPath],
       workspaceDir: request.workspaceDir,
       env: buildEnvironment({}),
     });
