@@ -45,7 +45,9 @@ export interface BuildResult {
  * Runs `tsc --noEmit` and `vite build` in parallel in the workspace (each from the workspace's
  * own node_modules, through `node`, never a shell) and reports each one's errors separately, so
  * the model can tell a type error from a syntax or bundling error. `dist/` is removed first, so a
- * passing gate always means a fresh `dist/index.html`.
+ * passing gate always means a fresh `dist/index.html`. The type check is answered by the app's
+ * warm type checker when it can (warm-type-check.ts: the same output, checking only what changed
+ * since the last build), else by a one-shot `tsc`; `vite build` is a new process every time.
  *
  * Both steps run model-written code, so they run confined (`sandbox`), with nothing of the
  * worker's environment (`buildEnvironment`), and after the platform's build configuration has
