@@ -32,10 +32,11 @@ async function distHashes(): Promise<Record<string, string>> {
 }
 
 /** The same workspace built by the app's warm checker, then by a one-shot tsc: what each reported and wrote. */
-async function warmThenCold() {
-  const warm = await runBuildGate({ workspaceDir, templateDir, sandbox });
+async function warmThenCold(options: { resetPlatformFiles?: boolean } = {}) {
+  const platform = options.resetPlatformFiles === false ? {} : { templateDir };
+  const warm = await runBuildGate({ workspaceDir, ...platform, sandbox });
   const warmDist = await distHashes();
-  const cold = await runBuildGate({ workspaceDir, templateDir, sandbox, typeCheck: 'cold' });
+  const cold = await runBuildGate({ workspaceDir, ...platform, sandbox, typeCheck: 'cold' });
   const coldDist = await distHashes();
   const reported = (result: BuildResult) => ({ ok: result.ok, typecheckErrors: result.typecheckErrors, buildErrors: result.buildErrors });
   expect(warm.steps?.typeChecker).toBe('warm');
@@ -116,6 +117,19 @@ describe('warm and cold builds of the same app', { timeout: 300_000 }, () => {
     expect(replaced.warm.typecheckErrors).toMatch(/^src\/App\.tsx\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'\.$/m);
     expect(replaced.checkers).toEqual([expect.objectContaining({ checks: 1 })]);
     expect(replaced.checkers[0]?.pid).not.toBe(before?.pid);
+  });
+
+  it('a changed tsconfig is applied by the warm checker as by a cold one (it starts over)', async () => {
+    await writeFile(file('src/loose.ts'), 'export function loose(value) {\n  return value;\n}\n');
+    const strict = await warmThenCold();
+    expect(strict.warm.typecheckErrors).toMatch(/^src\/loose\.ts\(1,23\): error TS7006: Parameter 'value' implicitly has an 'any' type\.$/m);
+    // Not through the platform's reset (which restores the template's tsconfig before every real build).
+    await edit('tsconfig.json', (text) => text.replace('"strict": true', '"strict": false'));
+    const loose = await warmThenCold({ resetPlatformFiles: false });
+    expect(loose.warm.typecheckErrors).not.toContain('TS7006');
+    await rm(file('src/loose.ts'));
+    await warmThenCold();
+    expect(await readFile(file('tsconfig.json'), 'utf8')).toContain('"strict": true');
   });
 
   it('when the warm checker cannot answer, the one-shot tsc does, with the same errors', async () => {
