@@ -5,6 +5,7 @@ import { runBuildGate } from '../../worker-container/src/build/build-gate';
 import { detectBuildSandbox, unconfinedSandbox, type BuildSandbox } from '../../worker-container/src/build/build-sandbox';
 import { ensureDependencyCache } from '../../worker-container/src/build/dependency-cache';
 import { prepareWorkspace } from '../../worker-container/src/build/prepare-workspace';
+import { stopWarmTypeCheckers } from '../../worker-container/src/build/warm-type-check';
 import { repoRoot } from '../paths';
 import { format, percentile, printTable } from './measure';
 
@@ -68,6 +69,7 @@ export async function benchBuildSandbox(): Promise<BuildSandboxFigures | null> {
     ]);
     return figures;
   } finally {
+    stopWarmTypeCheckers();
     await rm(root, { recursive: true, force: true });
   }
 }

@@ -7,6 +7,7 @@ import { runBuildGate, withoutNoise, type BuildResult } from './build-gate';
 import { createDoneBuildingTool } from './done-building-tool';
 import { prepareWorkspace } from './prepare-workspace';
 import { templateDependencyCache, templateDir } from './testing/template-cache';
+import { stopWarmTypeCheckers } from './warm-type-check';
 
 let root: string;
 let workspaceDir: string;
@@ -21,6 +22,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  stopWarmTypeCheckers();
   await rm(root, { recursive: true, force: true });
 });
 

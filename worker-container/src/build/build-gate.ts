@@ -4,6 +4,7 @@ import { buildEnvironment } from './build-environment';
 import { defaultBuildSandbox, type BuildSandbox } from './build-sandbox';
 import { enforcePlatformFiles, WorkspaceDependencyError } from './platform-files';
 import { runCommand, trimLog, type CommandOutcome } from './run-command';
+import { warmTypeCheck } from './warm-type-check';
 
 export interface BuildGateOptions {
   workspaceDir: string;
@@ -19,6 +20,11 @@ export interface BuildGateOptions {
   /** Caps on each step's reported errors. */
   maxErrorLines?: number;
   maxErrorChars?: number;
+  /**
+   * `warm` (default): the app's long-lived type checker (warm-type-check.ts), which after the
+   * first build checks only what changed; `cold`: a one-shot `tsc`. Both report the same errors.
+   */
+  typeCheck?: 'warm' | 'cold';
 }
 
 /** The outcome of one build gate run; the shape of the `build.finished` run event. */
@@ -31,13 +37,17 @@ export interface BuildResult {
   durationMs: number;
   /** Platform files that were reset from the template before this build (workspace-relative). */
   platformFilesReset?: string[];
+  /** How long each step took, and which type checker answered (`cold` also when the warm one could not). */
+  steps?: { typecheckMs: number; buildMs: number; typeChecker: 'warm' | 'cold' };
 }
 
 /**
  * Runs `tsc --noEmit` and `vite build` in parallel in the workspace (each from the workspace's
  * own node_modules, through `node`, never a shell) and reports each one's errors separately, so
  * the model can tell a type error from a syntax or bundling error. `dist/` is removed first, so a
- * passing gate always means a fresh `dist/index.html`.
+ * passing gate always means a fresh `dist/index.html`. The type check is answered by the app's
+ * warm type checker when it can (warm-type-check.ts: the same output, checking only what changed
+ * since the last build), else by a one-shot `tsc`; `vite build` is a new process every time.
  *
  * Both steps run model-written code, so they run confined (`sandbox`), with nothing of the
  * worker's environment (`buildEnvironment`), and after the platform's build configuration has
@@ -82,15 +92,42 @@ export async function runBuildGate(options: BuildGateOptions): Promise<BuildResu
       ...(options.signal ? { signal: options.signal } : {}),
     });
   };
-  const [typecheck, build] = await Promise.all([
+  let typeChecker: 'warm' | 'cold' = 'cold';
+  const typeCheck = async () => {
+    if (options.typeCheck !== 'cold') {
+      const typescript = await resolvePackageFile(workspaceDir, 'typescript/lib/typescript.js');
+      if (typeof typescript === 'string') {
+        const warm = await warmTypeCheck({
+          sandbox,
+          workspaceDir,
+          typescriptPath: typescript,
+          timeoutMs,
+          ...(options.signal ? { signal: options.signal } : {}),
+        }).catch(() => null);
+        if (warm) {
+          typeChecker = 'warm';
+          return warm;
+        }
+      }
+    }
     // Incremental state would be written wherever tsconfig says: never, whatever tsconfig says.
-    run('tsc', ['--noEmit', '-p', 'tsconfig.json', '--pretty', 'false', '--incremental', 'false'], { env: {} }),
-    run('vite', ['build', '--logLevel', 'error'], {
-      env: { ...options.env, NODE_ENV: 'production' },
-      writableDirs: ['dist'],
-      // Vite bundles its config into node_modules/.vite-temp and keeps a cache: scratch space, discarded.
-      scratchDirs: ['node_modules/.vite-temp', 'node_modules/.vite-app'],
-    }),
+    return run('tsc', ['--noEmit', '-p', 'tsconfig.json', '--pretty', 'false', '--incremental', 'false'], { env: {} });
+  };
+  const timedStep = async <T>(step: () => Promise<T>): Promise<[T, number]> => {
+    const stepStarted = performance.now();
+    const outcome = await step();
+    return [outcome, Math.round(performance.now() - stepStarted)];
+  };
+  const [[typecheck, typecheckMs], [build, buildMs]] = await Promise.all([
+    timedStep(typeCheck),
+    timedStep(() =>
+      run('vite', ['build', '--logLevel', 'error'], {
+        env: { ...options.env, NODE_ENV: 'production' },
+        writableDirs: ['dist'],
+        // Vite bundles its config into node_modules/.vite-temp and keeps a cache: scratch space, discarded.
+        scratchDirs: ['node_modules/.vite-temp', 'node_modules/.vite-app'],
+      }),
+    ),
   ]);
 
   const paths = [...new Set([options.workspaceDir, workspaceDir])];
@@ -106,6 +143,7 @@ export async function runBuildGate(options: BuildGateOptions): Promise<BuildResu
     buildErrors,
     durationMs: elapsed(),
     ...(platformFilesReset.length > 0 ? { platformFilesReset } : {}),
+    steps: { typecheckMs, buildMs, typeChecker },
   };
 }
 
@@ -141,14 +179,20 @@ export function withoutNoise(text: string, workspacePaths: readonly string[]): s
  * node_modules (never a binary elsewhere on the machine).
  */
 async function resolveBinary(workspaceDir: string, name: string): Promise<string | { problem: string }> {
+  const script = await resolvePackageFile(workspaceDir, `.bin/${name}`);
+  if (typeof script === 'string' || !script.missing) return script;
+  return { problem: `${name} is not installed in the workspace (node_modules/.bin/${name} is missing).` };
+}
+
+/** A file of an installed package, which must resolve inside the workspace's own node_modules. */
+async function resolvePackageFile(workspaceDir: string, relative: string): Promise<string | { problem: string; missing: boolean }> {
   const nodeModules = path.join(workspaceDir, 'node_modules');
   try {
-    const [script, realNodeModules] = await Promise.all([realpath(path.join(nodeModules, '.bin', name)), realpath(nodeModules)]);
-    if (path.relative(realNodeModules, script).startsWith('..'))
-      return { problem: `node_modules/.bin/${name} points outside the workspace.` };
-    return script;
+    const [file, realNodeModules] = await Promise.all([realpath(path.join(nodeModules, relative)), realpath(nodeModules)]);
+    if (path.relative(realNodeModules, file).startsWith('..')) return { problem: `node_modules/${relative} points outside the workspace.`, missing: false };
+    return file;
   } catch {
-    return { problem: `${name} is not installed in the workspace (node_modules/.bin/${name} is missing).` };
+    return { problem: `node_modules/${relative} is missing.`, missing: true };
   }
 }
 

@@ -1,0 +1,226 @@
+/**
+ * The warm type checker (type-check-server.mjs): a TypeScript process per app that lives as long
+ * as the run, inside the same build sandbox as a one-shot `tsc`, so that a follow-up build checks
+ * only what an edit affects instead of parsing and checking the whole program again.
+ *
+ * It keeps its state in memory only: no build info file, no writable directory, nothing on disk
+ * that model-written code could change between builds (see docs/decisions/0008-build-sandbox.md).
+ * Its answer is the one-shot `tsc`'s output and exit code; when it cannot answer (it crashed, the
+ * workspace directory was replaced), the caller runs the one-shot `tsc` instead.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { buildEnvironment } from './build-environment';
+import type { BuildSandbox } from './build-sandbox';
+import type { CommandOutcome } from './run-command';
+
+export interface WarmTypeCheckRequest {
+  sandbox: BuildSandbox;
+  /** The workspace's real path. */
+  workspaceDir: string;
+  /** The workspace's own `typescript/lib/typescript.js` (real path, inside its node_modules). */
+  typescriptPath: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** What is alive, for tests and logs. */
+export interface WarmTypeCheckerInfo {
+  workspaceDir: string;
+  pid: number | undefined;
+  /** Checks answered by this process (the first one was a full check). */
+  checks: number;
+}
+
+/** Processes kept at most; the least recently used one is stopped first (tests and the bench build many apps). */
+const maxCheckers = 4;
+let serverSource: Promise<string> | undefined;
+const readServerSource = () => (serverSource ??= readFile(new URL('./type-check-server.mjs', import.meta.url), 'utf8'));
+const sandboxIds = new WeakMap<BuildSandbox, number>();
+let nextSandboxId = 1;
+const checkers = new Map<string, WarmTypeChecker>();
+
+/**
+ * The type check through the app's warm checker, started if needed. Null when no warm answer could
+ * be had: the caller then runs the one-shot `tsc` (and the next build starts a new checker).
+ */
+export async function warmTypeCheck(request: WarmTypeCheckRequest): Promise<CommandOutcome | null> {
+  if (request.signal?.aborted) return stopped(0);
+  if (!sandboxIds.has(request.sandbox)) sandboxIds.set(request.sandbox, nextSandboxId++);
+  // A different TypeScript (another file at the same path) needs a new process, not the loaded one.
+  const key = `${sandboxIds.get(request.sandbox)}\0${request.workspaceDir}\0${request.typescriptPath}\0${await fileIdentity(request.typescriptPath)}`;
+  const identity = await directoryIdentity(request.workspaceDir);
+  let checker = checkers.get(key);
+  // A workspace directory replaced since the checker started is not what its sandbox sees.
+  if (checker && (checker.stopped || checker.identity !== identity)) {
+    checker.stop();
+    checker = undefined;
+  }
+  if (!checker) {
+    try {
+      checker = await WarmTypeChecker.start(request, identity);
+    } catch {
+      return null;
+    }
+    checkers.set(key, checker);
+    for (const [oldest, old] of checkers) {
+      if (checkers.size <= maxCheckers) break;
+      old.stop();
+      checkers.delete(oldest);
+    }
+  }
+  // Most recently used last.
+  checkers.delete(key);
+  checkers.set(key, checker);
+  const outcome = await checker.check(request.timeoutMs, request.signal);
+  if (outcome === null || outcome.timedOut || outcome.aborted) {
+    checker.stop();
+    checkers.delete(key);
+  }
+  return outcome;
+}
+
+/** Stops every warm checker (tests, the bench; the worker's end stops them by closing their stdin). */
+export function stopWarmTypeCheckers(): void {
+  for (const checker of checkers.values()) checker.stop();
+  checkers.clear();
+}
+
+export function warmTypeCheckers(): WarmTypeCheckerInfo[] {
+  return [...checkers.values()].filter((checker) => !checker.stopped).map((checker) => checker.info());
+}
+
+/** Which directory is at a path now: a replaced one differs (its contents may change freely). */
+async function directoryIdentity(directory: string): Promise<string> {
+  const info = await stat(directory, { bigint: true });
+  return `${info.dev}:${info.ino}`;
+}
+
+/** Which file is at a path now: a replaced or rewritten one differs (hard links of one file do not). */
+async function fileIdentity(file: string): Promise<string> {
+  const info = await stat(file, { bigint: true });
+  return `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}`;
+}
+
+function stopped(durationMs: number): CommandOutcome {
+  return { exitCode: null, stdout: '', stderr: '', timedOut: false, aborted: true, durationMs };
+}
+
+interface Answer {
+  id: number;
+  exitCode?: number;
+  output?: string;
+  problem?: string;
+}
+
+class WarmTypeChecker {
+  stopped = false;
+  private checks = 0;
+  private nextId = 1;
+  private stderr = '';
+  private pending: { id: number; resolve: (answer: Answer | null) => void } | null = null;
+  /** One check at a time: a second build of the same app waits for the first. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly workspaceDir: string,
+    readonly identity: string,
+  ) {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      let answer: Answer;
+      try {
+        answer = JSON.parse(line) as Answer;
+      } catch {
+        return;
+      }
+      if (this.pending && answer.id === this.pending.id) {
+        const { resolve } = this.pending;
+        this.pending = null;
+        resolve(answer);
+      }
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-16_384)));
+    child.on('error', () => this.markStopped());
+    child.on('exit', () => this.markStopped());
+    child.stdin.on('error', () => this.markStopped());
+    // An idle checker does not keep the worker (or a test runner) alive; a pending check's timer does.
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
+  }
+
+  static async start(request: WarmTypeCheckRequest, identity: string): Promise<WarmTypeChecker> {
+    const command = await request.sandbox.confine({
+      file: process.execPath,
+      args: ['--input-type=module', '-e', await readServerSource(), request.typescriptPath],
+      workspaceDir: request.workspaceDir,
+      env: buildEnvironment({}),
+    });
+    const child = spawn(command.file, command.args, {
+      cwd: request.workspaceDir,
+      env: command.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+      ...(command.uid !== undefined ? { uid: command.uid } : {}),
+      ...(command.gid !== undefined ? { gid: command.gid } : {}),
+    });
+    return new WarmTypeChecker(child, request.workspaceDir, identity);
+  }
+
+  info(): WarmTypeCheckerInfo {
+    return { workspaceDir: this.workspaceDir, pid: this.child.pid, checks: this.checks };
+  }
+
+  check(timeoutMs: number, signal?: AbortSignal): Promise<CommandOutcome | null> {
+    const run = this.queue.then(() => this.checkNow(timeoutMs, signal));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async checkNow(timeoutMs: number, signal?: AbortSignal): Promise<CommandOutcome | null> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    if (this.stopped) return null;
+    if (signal?.aborted) return stopped(0);
+    const id = this.nextId++;
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const outcome = await new Promise<Answer | 'timeout' | 'aborted' | null>((resolve) => {
+      this.pending = { id, resolve };
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      onAbort = () => resolve('aborted');
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.child.stdin.write(`${JSON.stringify({ id })}\n`);
+    });
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    this.pending = null;
+    if (outcome === 'timeout') {
+      this.stop();
+      return { exitCode: null, stdout: '', stderr: this.stderr, timedOut: true, aborted: false, durationMs: elapsed() };
+    }
+    if (outcome === 'aborted') {
+      this.stop();
+      return stopped(elapsed());
+    }
+    if (outcome === null || typeof outcome.exitCode !== 'number' || typeof outcome.output !== 'string') return null;
+    this.checks++;
+    return { exitCode: outcome.exitCode, stdout: outcome.output, stderr: '', timedOut: false, aborted: false, durationMs: elapsed() };
+  }
+
+  private markStopped(): void {
+    this.stopped = true;
+    if (this.pending) {
+      const { resolve } = this.pending;
+      this.pending = null;
+      resolve(null);
+    }
+  }
+
+  stop(): void {
+    if (!this.stopped) this.child.kill('SIGKILL');
+    this.markStopped();
+  }
+}
