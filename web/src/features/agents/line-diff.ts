@@ -45,12 +45,13 @@ function lcsOps(a: string[], b: string[]): Op[] {
       ops.push({ kind: ' ', text: a[i] ?? '', aLine: i + 1, bLine: j + 1 });
       i += 1;
       j += 1;
-    } else if (j < b.length && (i >= a.length || (table[i * width + j + 1] ?? 0) >= (table[(i + 1) * width + j] ?? 0))) {
-      ops.push({ kind: '+', text: b[j] ?? '', aLine: i, bLine: j + 1 });
-      j += 1;
-    } else {
+    } else if (i < a.length && (j >= b.length || (table[(i + 1) * width + j] ?? 0) >= (table[i * width + j + 1] ?? 0))) {
+      // Removals before additions, as diffs are usually read.
       ops.push({ kind: '-', text: a[i] ?? '', aLine: i + 1, bLine: j });
       i += 1;
+    } else {
+      ops.push({ kind: '+', text: b[j] ?? '', aLine: i, bLine: j + 1 });
+      j += 1;
     }
   }
   return ops;
