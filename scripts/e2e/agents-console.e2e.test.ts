@@ -187,6 +187,8 @@ describe.skipIf(!runE2e)('the agents console in Chromium: configure, validate, a
       .locator('[data-testid="agent-run-row"] [data-testid="agent-run-status"]:is([data-status="succeeded"],[data-status="failed"])')
       .first()
       .waitFor({ timeout: 90_000 });
+    expect(await transcript.getByTestId('tool-call-input').first().textContent()).toContain('"company":"Acme"');
+    await transcript.locator('[data-testid="tool-card"] summary').first().click();
     await shot(mia, '7-member-run-transcript');
 
     // Schedules: the declared trigger, and no fire time before publishing.

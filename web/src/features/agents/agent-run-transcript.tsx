@@ -81,6 +81,19 @@ export function AgentRunTranscript({
               Call {item.decision} by {nameOf(item.by)}
             </p>
           );
+        if (item.kind === 'tool' && item.input !== undefined)
+          return (
+            <div key={item.key} className="flex flex-col gap-1">
+              <TranscriptBlock item={item} context={context} />
+              <p
+                className="truncate pl-8 font-mono text-xs text-muted-foreground"
+                data-testid="tool-call-input"
+                title={JSON.stringify(item.input)}
+              >
+                called with {JSON.stringify(item.input)}
+              </p>
+            </div>
+          );
         return <TranscriptBlock key={item.key} item={item} context={context} />;
       })}
       {!hasOutcome && run.status === 'failed' && run.failureReason ? (

@@ -82,7 +82,7 @@ export function AgentsConfigTab({ workspaceId, appId, config, canApprove, meId }
 
   return (
     <div className="grid min-h-0 flex-1 gap-4 overflow-auto p-4 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-      <div className="flex min-h-[28rem] flex-col gap-3">
+      <div className="flex flex-col gap-3">
         {config.text === null ? (
           <p className="rounded-md bg-muted px-3 py-2 text-[13px] text-muted-foreground" data-testid="agents-empty">
             This app declares no agents yet. Start from the example below: describe the agent, add HTTP tools with{' '}
@@ -125,7 +125,7 @@ export function AgentsConfigTab({ workspaceId, appId, config, canApprove, meId }
             </Button>
           </div>
         </div>
-        <div className="flex min-h-[22rem] flex-1 flex-col">
+        <div className="flex h-[min(40rem,calc(100dvh-16rem))] min-h-[18rem] flex-col">
           <JsonEditor ref={editor} value={text} onChange={setText} errorLines={errorLines} label="agents.json" describedBy={problemsId} />
         </div>
         <ValidationProblems

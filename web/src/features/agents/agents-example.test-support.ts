@@ -20,7 +20,7 @@ export const exampleAgentsDocument = () => ({
       url: 'https://api.example-crm.com/v1/companies',
       domain: 'api.example-crm.com',
       query: { name: '{{input.company}}' },
-      headers: { authorization: 'Bearer {{secrets.CRM_TOKEN}}' },
+      headers: { authorization: 'Bearer {{secrets.CRM_TOKEN}}' } as Record<string, string>,
       inputSchema: { type: 'object', properties: { company: { type: 'string' } }, required: ['company'] },
       mock: { name: 'Acme', employees: 120 },
     },

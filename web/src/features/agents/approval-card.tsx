@@ -75,7 +75,9 @@ export function ApprovalCard({ workspaceId, appId, config, canApprove, dirty, me
         <CardDescription>
           {current
             ? 'Draft runs use the real tools, the secrets and the allowed app data.'
-            : 'Until an admin or owner approves what is saved now, draft runs get mock tool answers and no app data.'}
+            : hash
+              ? 'Until an admin or owner approves what is saved now, draft runs get mock tool answers and no app data.'
+              : 'Once agents.json is saved, an admin or owner approves it. Until then agents run with mock tool answers and no app data.'}
         </CardDescription>
       </CardHeader>
       <CardContent className="flex flex-col gap-3 text-[13px]">

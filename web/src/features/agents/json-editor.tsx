@@ -1,4 +1,4 @@
-import { useImperativeHandle, useRef, type Ref } from 'react';
+import { useImperativeHandle, useRef, useState, type Ref } from 'react';
 import { cn } from '../../lib/utils';
 
 export type JsonEditorHandle = { focusLine: (line: number) => void };
@@ -18,6 +18,7 @@ type JsonEditorProps = {
 export function JsonEditor({ value, onChange, errorLines, readOnly = false, label, ref, describedBy }: JsonEditorProps) {
   const textarea = useRef<HTMLTextAreaElement>(null);
   const gutter = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
   const lineCount = Math.max(1, value.split('\n').length);
 
   useImperativeHandle(ref, () => ({
@@ -37,7 +38,7 @@ export function JsonEditor({ value, onChange, errorLines, readOnly = false, labe
   return (
     <div
       className={cn(
-        'flex min-h-0 overflow-hidden rounded-md border bg-card font-mono text-xs leading-5 shadow-xs focus-within:border-ring focus-within:ring-3 focus-within:ring-ring/20',
+        'flex min-h-0 flex-1 overflow-hidden rounded-md border bg-card font-mono text-xs leading-5 shadow-xs focus-within:border-ring focus-within:ring-3 focus-within:ring-ring/20',
         errorLines.size > 0 && 'border-destructive/50',
       )}
     >
@@ -56,24 +57,34 @@ export function JsonEditor({ value, onChange, errorLines, readOnly = false, labe
           </div>
         ))}
       </div>
-      <textarea
-        ref={textarea}
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        onScroll={(event) => {
-          if (gutter.current) gutter.current.scrollTop = event.currentTarget.scrollTop;
-        }}
-        readOnly={readOnly}
-        spellCheck={false}
-        autoCapitalize="off"
-        autoComplete="off"
-        wrap="off"
-        aria-label={label}
-        aria-describedby={describedBy}
-        aria-invalid={errorLines.size > 0 || undefined}
-        data-testid="agents-editor"
-        className="min-h-0 flex-1 resize-none bg-transparent px-3 py-2 whitespace-pre outline-none read-only:text-muted-foreground"
-      />
+      <div className="relative min-w-0 flex-1">
+        {/* Error lines are tinted behind the (transparent) text, following its scroll: 8 px padding, 20 px lines. */}
+        <div aria-hidden className="pointer-events-none absolute inset-0 overflow-hidden">
+          {[...errorLines].map((line) => (
+            <div key={line} className="absolute inset-x-0 h-5 bg-destructive/10" style={{ top: `${8 + (line - 1) * 20 - scrollTop}px` }} />
+          ))}
+        </div>
+        <textarea
+          ref={textarea}
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+          onScroll={(event) => {
+            const top = event.currentTarget.scrollTop;
+            if (gutter.current) gutter.current.scrollTop = top;
+            setScrollTop(top);
+          }}
+          readOnly={readOnly}
+          spellCheck={false}
+          autoCapitalize="off"
+          autoComplete="off"
+          wrap="off"
+          aria-label={label}
+          aria-describedby={describedBy}
+          aria-invalid={errorLines.size > 0 || undefined}
+          data-testid="agents-editor"
+          className="relative block size-full resize-none bg-transparent px-3 py-2 whitespace-pre outline-none read-only:text-muted-foreground"
+        />
+      </div>
     </div>
   );
 }

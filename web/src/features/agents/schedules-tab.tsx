@@ -71,7 +71,7 @@ export function SchedulesTab({ workspaceId, appId, config }: { workspaceId: stri
                             </time>
                           ) : (
                             <span className="text-muted-foreground">
-                              {notPublished || published.isSuccess ? 'Not scheduled (publish to start it)' : '—'}
+                              {notPublished ? 'After publishing' : published.isSuccess ? 'Not scheduled (publish to start it)' : '—'}
                             </span>
                           )}
                         </TableCell>
