@@ -84,14 +84,14 @@ export function AgentRunTranscript({
         if (item.kind === 'tool' && item.input !== undefined)
           return (
             <div key={item.key} className="flex flex-col gap-1">
-              <TranscriptBlock item={item} context={context} />
               <p
-                className="truncate pl-8 font-mono text-xs text-muted-foreground"
+                className="truncate font-mono text-xs text-muted-foreground"
                 data-testid="tool-call-input"
                 title={JSON.stringify(item.input)}
               >
-                called with {JSON.stringify(item.input)}
+                {item.name}({JSON.stringify(item.input)})
               </p>
+              <TranscriptBlock item={item} context={context} />
             </div>
           );
         return <TranscriptBlock key={item.key} item={item} context={context} />;

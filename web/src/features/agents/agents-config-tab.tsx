@@ -125,7 +125,7 @@ export function AgentsConfigTab({ workspaceId, appId, config, canApprove, meId }
             </Button>
           </div>
         </div>
-        <div className="flex h-[min(40rem,calc(100dvh-16rem))] min-h-[18rem] flex-col">
+        <div className="flex h-[min(40rem,calc(100dvh-24rem))] min-h-[16rem] flex-col">
           <JsonEditor ref={editor} value={text} onChange={setText} errorLines={errorLines} label="agents.json" describedBy={problemsId} />
         </div>
         <ValidationProblems

@@ -88,8 +88,12 @@ describe('run input', () => {
   it('accepts an object or nothing, and says why anything else is refused', () => {
     expect(parseRunInput(' ')).toEqual({ ok: true, input: {} });
     expect(parseRunInput('{"company":"Acme"}')).toEqual({ ok: true, input: { company: 'Acme' } });
-    expect(parseRunInput('[1]')).toMatchObject({ ok: false, message: expect.stringContaining('JSON object') });
-    expect(parseRunInput('{company}')).toMatchObject({ ok: false, message: expect.stringContaining('not valid JSON') });
+    const refusal = (text: string) => {
+      const parsed = parseRunInput(text);
+      return parsed.ok ? null : parsed.message;
+    };
+    expect(refusal('[1]')).toBe('The input must be a JSON object, like {"company": "Acme"}.');
+    expect(refusal('{company}')).toMatch(/^The input is not valid JSON: /);
   });
 });
 

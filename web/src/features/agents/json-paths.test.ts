@@ -36,7 +36,8 @@ describe('locateJsonPaths', () => {
   it('says where a syntax error is, and keeps what it read before it', () => {
     const text = '{\n  "version": 1,\n  "agents": [\n    { "id": "a" "name": "b" }\n  ]\n}\n';
     const locations = locateJsonPaths(text);
-    expect(locations.syntaxError).toMatchObject({ line: 4, message: expect.stringContaining('missing comma') });
+    expect(locations.syntaxError?.line).toBe(4);
+    expect(locations.syntaxError?.message).toBe('expected "," or "}" after a value (a missing comma?)');
     expect(lineOfPath(locations, 'agents[0].id')).toBe(4);
     expect(lineOfPath(locations, 'version')).toBe(2);
   });
