@@ -18,3 +18,4 @@ export * from './internal';
 export * from './model-gateway';
 export * from './access-rules';
 export * from './governance';
+export * from './agent-console-views';

@@ -2,6 +2,7 @@ import { createBrowserRouter } from 'react-router';
 import { OidcCallbackPage } from './features/auth/oidc-callback-page';
 import { RequireAuth } from './features/auth/require-auth';
 import { WorkspaceLayout } from './features/workspaces/workspace-layout';
+import { AppAgentsPage } from './pages/app-agents-page';
 import { AppPage } from './pages/app-page';
 import { AuditPage } from './pages/audit-page';
 import { MembersPage } from './pages/members-page';
@@ -37,6 +38,7 @@ export const router = createBrowserRouter([
           { path: 'teams', element: <TeamsPage /> },
           { path: 'settings', element: <SettingsPage /> },
           { path: 'apps/:appId', element: <AppPage />, handle: { fullBleed: true } },
+          { path: 'apps/:appId/agents', element: <AppAgentsPage />, handle: { fullBleed: true } },
         ],
       },
     ],

@@ -15,6 +15,7 @@ import {
   type UpdateWorkspaceBody,
 } from '@hangar/protocol';
 import { readActiveIdentity, writeActiveIdentity } from './active-identity';
+import { agentsApi } from './agents-api';
 import { ApiError } from './api-error';
 import { builderApi } from './builder-api';
 import { dataApi } from './data-api';
@@ -91,4 +92,5 @@ export const api = {
 
   ...builderApi,
   ...dataApi,
+  ...agentsApi,
 };

@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { ArrowLeft, Code2, Database, History, MonitorPlay, SearchX } from 'lucide-react';
+import { ArrowLeft, Bot, Code2, Database, History, MonitorPlay, SearchX } from 'lucide-react';
 import { Link, Navigate, useParams } from 'react-router';
 import { QueryError } from '../components/query-error';
 import { Button } from '../components/ui/button';
 import { EmptyState } from '../components/ui/empty-state';
 import { Skeleton } from '../components/ui/skeleton';
+import { AgentsOverviewPane } from '../features/agents/agents-overview-pane';
 import { BuilderTabs } from '../features/builder/builder-tabs';
 import { ChatPanel } from '../features/builder/chat/chat-panel';
 import { CodePane } from '../features/builder/code/code-pane';
@@ -142,6 +143,12 @@ export function AppPage() {
                 label: 'Versions',
                 icon: History,
                 render: () => <VersionsPane workspaceId={workspace.id} appId={app.data.id} canBuild={canBuild} />,
+              },
+              {
+                id: 'agents',
+                label: 'Agents',
+                icon: Bot,
+                render: () => <AgentsOverviewPane workspaceId={workspace.id} appId={app.data.id} />,
               },
             ]}
           />
