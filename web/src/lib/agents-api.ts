@@ -1,5 +1,5 @@
 import {
-  AgentSchedulesPage,
+  AgentSchedulesResponse,
   AgentSettingsView,
   AgentsConfigResponse,
   AgentsValidationResult,
@@ -51,5 +51,5 @@ export const agentsApi = {
   saveAgentSettings: (workspaceId: string, settings: AgentSettingsView) =>
     request('PUT', `${workspacePath(workspaceId)}/agent-settings`, { schema: AgentSettingsView, body: settings }),
   agentSchedules: (workspaceId: string, appId: string, signal?: AbortSignal) =>
-    request('GET', `${appPath(workspaceId, appId)}/agents/schedules`, { schema: AgentSchedulesPage, signal }),
+    request('GET', `${appPath(workspaceId, appId)}/agents/schedules`, { schema: AgentSchedulesResponse, signal }),
 };

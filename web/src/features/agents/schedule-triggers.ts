@@ -1,4 +1,4 @@
-import type { AgentScheduleEntry } from '@hangar/protocol';
+import type { AgentSchedule } from '@hangar/protocol';
 
 /** A schedule trigger as the configuration declares it. */
 export type DeclaredSchedule = {
@@ -35,6 +35,6 @@ export function declaredSchedules(document: unknown): DeclaredSchedule[] {
 }
 
 /** The published schedule of a declared trigger, if the control plane has one. */
-export function publishedScheduleOf(entries: readonly AgentScheduleEntry[], declared: DeclaredSchedule): AgentScheduleEntry | null {
+export function publishedScheduleOf(entries: readonly AgentSchedule[], declared: DeclaredSchedule): AgentSchedule | null {
   return entries.find((entry) => entry.agentId === declared.agentId && entry.triggerIndex === declared.triggerIndex) ?? null;
 }
