@@ -101,6 +101,8 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     registry,
     pusher: ports.pusher,
     scopeOf,
+    // `own` collections: each subscriber receives only the changes of documents they may see.
+    changeFilter: (key) => data.changeFilter(key),
     log,
     ...(config.delivery ? { delivery: config.delivery } : {}),
   });

@@ -4,7 +4,7 @@ import { toPlainJson } from '../adapters/mongo-document-store';
 import type { ConnectionPusher } from '../ports/connection-pusher';
 import type { ConnectionRegistry } from '../ports/connection-registry';
 import { DuplicateKeyError, type DocumentStore, type StoredDocument } from '../ports/document-store';
-import { subscriptionKey } from './data-relay';
+import { subscriptionKey, type DataRelayOptions } from './data-relay';
 import { createPushDelivery, type PushDeliveryOptions } from './push-delivery';
 
 /** The event a DocumentDB change stream event source mapping hands to Lambda. */
@@ -59,6 +59,8 @@ export function createDocumentDbRelay(deps: {
   scopeOf: (collection: string) => Promise<DataScopeKey | null>;
   delivery?: PushDeliveryOptions;
   log?: (message: string) => void;
+  /** Which subscribers may receive a change (`own` collections; the same check as the local relay's); null: all of them. */
+  changeFilter?: DataRelayOptions['changeFilter'];
 }) {
   const deliver = createPushDelivery(deps.pusher, { ...(deps.log ? { log: deps.log } : {}), ...deps.delivery });
   const processed = () => deps.store.collection('relay_processed');
@@ -99,14 +101,15 @@ export function createDocumentDbRelay(deps: {
       };
       const documentId = String(plain(change.documentKey._id));
       const document = operation === 'delete' || !change.fullDocument ? null : (plain(change.fullDocument) as DataChange['document']);
-      const message: ServerMessage = {
-        type: 'data.changed',
-        appId: scope.appId,
-        scope: scope.scope,
-        collection: scope.collection,
-        change: { operation, documentId, document, epoch: documentDbRelayEpoch, seq: await nextSeq(key) },
-      };
+      const dataChange: DataChange = { operation, documentId, document, epoch: documentDbRelayEpoch, seq: await nextSeq(key) };
+      const message: ServerMessage = { type: 'data.changed', appId: scope.appId, scope: scope.scope, collection: scope.collection, change: dataChange };
+      const admits = deps.changeFilter ? await deps.changeFilter(scope) : null;
       for (const connectionId of await deps.registry.connectionsFor(key)) {
+        if (admits) {
+          // `own` collections: only subscribers who may see this document (its creator, admins) receive it.
+          const record = (await deps.registry.recordsFor(connectionId)).find((candidate) => candidate.key === key);
+          if (!record || !(await admits(record.userId, dataChange))) continue;
+        }
         if ((await deliver(connectionId, message)) !== 'sent') await deps.registry.removeConnection(connectionId);
       }
     }
