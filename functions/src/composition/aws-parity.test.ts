@@ -59,6 +59,8 @@ function samples(workspaceId: string, appId: string, runId: string): { [T in Cli
     'run.unsubscribe': { type: 'run.unsubscribe', runId },
     'data.subscribe': { type: 'data.subscribe', id: 'd', workspaceId, appId, scope: 'published', collection: 'leads' },
     'data.unsubscribe': { type: 'data.unsubscribe', appId, scope: 'published', collection: 'leads' },
+    'workspace.subscribe': { type: 'workspace.subscribe', id: 'w', workspaceId },
+    'workspace.unsubscribe': { type: 'workspace.unsubscribe', workspaceId },
   };
 }
 
@@ -69,6 +71,8 @@ const servedAnswer: { [T in ClientMessage['type']]: ServerMessage['type'] | null
   'run.unsubscribe': null,
   'data.subscribe': 'data.subscribed',
   'data.unsubscribe': null,
+  'workspace.subscribe': 'workspace.subscribed',
+  'workspace.unsubscribe': null,
 };
 
 describe.skipIf(unavailable)('the AWS-shaped composition serves everything the local host serves', () => {

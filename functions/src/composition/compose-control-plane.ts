@@ -6,7 +6,10 @@ import { BuilderService } from '../domain/builder-service';
 import { ModelGatewayService } from '../domain/model-gateway';
 import { createGovernanceServices, type GovernanceServices } from '../domain/governance-services';
 import { DataService, dataScopesCollection } from '../domain/data-service';
-import { builderCollections, type RunRecord } from '../domain/records';
+import { builderCollections, type AppRecord, type RunRecord } from '../domain/records';
+import type { AppAccess } from '../domain/app-access';
+import type { GovernanceEvents } from '../domain/governance-events';
+import { mayReceiveWorkspaceChange, type WorkspaceChange } from '../domain/workspace-event-audience';
 import { RunLifecycle } from '../domain/run-lifecycle';
 import { RunWorkerService } from '../domain/run-worker-service';
 import { createServices, type Services } from '../domain/services';
@@ -23,6 +26,7 @@ import { RunStreams, runSubscriptionKey } from '../realtime/run-streams';
 import { createSessionHandlers } from '../realtime/session-handlers';
 import { createSubscriptionRevalidator } from '../realtime/subscription-revalidator';
 import type { WebSocketHandlers } from '../realtime/websocket-event';
+import { WorkspaceChannel } from '../realtime/workspace-channel';
 import type { ControlPlaneConfig, ControlPlanePorts } from './control-plane-ports';
 
 /** The whole product, built from ports: what every composition root serves. */
@@ -71,6 +75,47 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
   const runStreams = new RunStreams({ events: ports.runEvents, registry, deliver, log });
   const events = runStreams.log;
   const tokens = new CapabilityTokens(ports.capabilitySecret);
+  // The live console: every open console of a workspace hears of its changes, authorized per event.
+  let appAccess: AppAccess | null = null;
+  const workspaceChannel = new WorkspaceChannel({
+    registry,
+    deliver,
+    log,
+    membershipOf: (workspaceId, userId) => services.access.membershipOf(workspaceId, userId),
+    appOf: (workspaceId, appId) => store.collection<AppRecord>(builderCollections.apps).findOne({ _id: appId, workspaceId }),
+    mayReceive: (change, app, membership) =>
+      appAccess ? mayReceiveWorkspaceChange(appAccess, change, app, membership) : Promise.resolve(false),
+    connectionsOf: (userId) => connectionIdsOf(store, userId),
+  });
+  const toConsoles = async (change: WorkspaceChange) => {
+    // The change is committed and audited: a console that misses it catches up on its next fetch.
+    await workspaceChannel.publish(change).catch((error: unknown) => log(`workspace channel: ${error instanceof Error ? error.message : String(error)}`));
+  };
+  const accessChanges = new Set([
+    'app.published',
+    'app.unpublished',
+    'app.deleted',
+    'app.collaborators_changed',
+    'app.visibility_changed',
+    'team.members_changed',
+    'team.deleted',
+  ]);
+  const governanceEvents: GovernanceEvents = {
+    publish: async (event) => {
+      // A governance change that changes who may see an app rechecks that app's open subscriptions at once.
+      if (event.appId && accessChanges.has(event.type))
+        await domainEvents.publish({ type: 'app.access_changed', workspaceId: event.workspaceId, appId: event.appId });
+      const { type, appId, targetId, at, appBefore } = event;
+      await toConsoles({
+        workspaceId: event.workspaceId,
+        kind: type,
+        at,
+        ...(appId ? { appId } : {}),
+        ...(targetId ? { targetId } : {}),
+        ...(appBefore ? { appBefore } : {}),
+      });
+    },
+  };
   const lifecycle = new RunLifecycle(store, events, clock);
   const worker = new RunWorkerService(store, lifecycle, events, ports.blobs, ids, clock);
   const builder = new BuilderService({
@@ -84,7 +129,9 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     controlPlaneUrl: () => config.internalApiUrl,
     ids,
     clock,
+    governanceEvents,
   });
+  appAccess = builder.appAccess;
   await builder.ensureIndexes();
   const models = new ModelGatewayService(store, config.models.catalog, ids, clock, {
     monthlySpendLimitUsd: config.models.monthlySpendLimitUsd,
@@ -122,15 +169,6 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
   const runOf = (runId: string) => store.collection<RunRecord>(builderCollections.runs).findOne({ _id: runId });
   // Who may watch a run: who may build its app (creator, collaborators, admins, owners).
   const canReadRun = (userId: string, workspaceId: string, runId: string) => builder.canBuildRun(userId, workspaceId, runId);
-  const accessChanges = new Set([
-    'app.published',
-    'app.unpublished',
-    'app.deleted',
-    'app.collaborators_changed',
-    'app.visibility_changed',
-    'team.members_changed',
-    'team.deleted',
-  ]);
   const governance = await createGovernanceServices({
     store,
     services,
@@ -139,14 +177,11 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     blobs: ports.blobs,
     ids,
     clock,
-    events: {
-      // A governance change that changes who may see an app rechecks that app's open subscriptions at once.
-      publish: async (event) => {
-        if (event.appId && accessChanges.has(event.type))
-          await domainEvents.publish({ type: 'app.access_changed', workspaceId: event.workspaceId, appId: event.appId });
-      },
-    },
+    events: governanceEvents,
   });
+  worker.onVersionCreated((version) =>
+    toConsoles({ workspaceId: version.workspaceId, kind: 'version.created', appId: version.appId, targetId: version._id, at: version.createdAt }),
+  );
   domainEvents.subscribe(
     createSubscriptionRevalidator({
       registry,
@@ -167,6 +202,8 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
       revokeRun: (connectionId, runId, reason) => runStreams.revoke(connectionId, runId, reason),
     }),
   );
+  // After the revalidator: a removed member's streams and channel end before the workspace hears of it.
+  domainEvents.subscribe((event) => workspaceChannel.onDomainEvent(event, clock.now().toISOString()));
 
   const agents = await createAgentServices({
     store,
@@ -214,6 +251,10 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     log,
     runs: { streams: runStreams, canRead: canReadRun },
     data: { relay, service: data },
+    workspace: {
+      channel: workspaceChannel,
+      mayFollow: async (userId, workspaceId) => (await services.access.membershipOf(workspaceId, userId)) !== null,
+    },
     allowedOrigins,
     allowedHosts: config.allowedHosts,
   });

@@ -14,6 +14,7 @@ import { DataRelay, subscriptionKey } from '../realtime/data-relay';
 import { createAtlasRelay } from '../realtime/atlas-relay';
 import { createDocumentDbRelay, type DocumentDbChangeEvent } from '../realtime/documentdb-relay';
 import { createSessionHandlers } from '../realtime/session-handlers';
+import { WorkspaceChannel } from '../realtime/workspace-channel';
 import type { WebSocketEvent } from '../realtime/websocket-event';
 import { governanceWorld, publishVersion, type GovernanceCaller, type GovernanceWorld } from './governance-testing';
 
@@ -151,6 +152,14 @@ describe('per-collection access rules, approved at publish', () => {
       clock: systemClock,
       runs: { streams: new RunStreams({ events: test.events, registry, deliver }), canRead: () => Promise.resolve(false) },
       data: { relay, service: data },
+      workspace: { channel: new WorkspaceChannel({
+        registry,
+        deliver,
+        membershipOf: () => Promise.resolve(null),
+        appOf: () => Promise.resolve(null),
+        mayReceive: () => Promise.resolve(false),
+        connectionsOf: () => Promise.resolve([]),
+      }), mayFollow: () => Promise.resolve(false) },
       allowedOrigins: originAllowList([testOrigin]),
       allowedHosts: null,
     });

@@ -183,6 +183,8 @@ export class RunStreamManager {
       case 'data.subscribed':
       case 'data.changed':
       case 'data.changes':
+      case 'workspace.subscribed':
+      case 'workspace.event':
         return;
       default: {
         const unexpected: never = message;
