@@ -1,4 +1,10 @@
-import { accessRulesFileName, type CreateAppResponse, type ServerMessage, type WorkspaceEventKind, type WorkspaceSummary } from '@hangar/protocol';
+import {
+  accessRulesFileName,
+  type CreateAppResponse,
+  type ServerMessage,
+  type WorkspaceEventKind,
+  type WorkspaceSummary,
+} from '@hangar/protocol';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +13,7 @@ import { startLocalHost, type LocalHost } from '../entrypoints/local-host';
 import { RecordingLauncher } from '../http/testing';
 import { connectSocket, signInTo, type SocketPerson } from './socket-testing';
 
-const eventsOf = (messages: ServerMessage[]) =>
-  messages.flatMap((message) => (message.type === 'workspace.event' ? [message.event] : []));
+const eventsOf = (messages: ServerMessage[]) => messages.flatMap((message) => (message.type === 'workspace.event' ? [message.event] : []));
 
 describe('the workspace channel of the live console (real sockets through the local gateway)', () => {
   let host: LocalHost;
@@ -75,7 +80,9 @@ describe('the workspace channel of the live console (real sockets through the lo
     const vic = await signInTo(host.url, 'Vic', 'vic@example.com');
     const fay = await signInTo(host.url, 'Fay', 'fay@example.com');
     expect((await fay.call('POST', '/api/workspaces', { name: 'Elsewhere' })).status).toBe(201);
-    [owner, admin, member, viewer, foreign] = await Promise.all([olive, ada, max, vic, fay].map((person) => connectSocket(host.url, person)));
+    [owner, admin, member, viewer, foreign] = await Promise.all(
+      [olive, ada, max, vic, fay].map((person) => connectSocket(host.url, person)),
+    );
     for (const person of [owner, admin, member, viewer]) expect(await subscribe(person)).toMatchObject({ type: 'workspace.subscribed' });
   });
   afterAll(async () => {

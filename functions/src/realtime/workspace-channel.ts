@@ -80,7 +80,8 @@ export class WorkspaceChannel {
           await this.revokeLocked(connectionId, workspaceId);
           continue;
         }
-        if (await this.deps.mayReceive(change, app, membership)) await this.send(connectionId, { type: 'workspace.event', workspaceId, event });
+        if (await this.deps.mayReceive(change, app, membership))
+          await this.send(connectionId, { type: 'workspace.event', workspaceId, event });
       }
     });
   }
@@ -116,7 +117,11 @@ export class WorkspaceChannel {
   /** Ends a workspace channel (the workspace is locked): nothing more is pushed, then the client is told. */
   private async revokeLocked(connectionId: string, workspaceId: string): Promise<void> {
     await this.deps.registry.remove(connectionId, workspaceSubscriptionKey(workspaceId));
-    await this.send(connectionId, { type: 'subscription.revoked', subscription: { kind: 'workspace', workspaceId }, reason: revokedReason });
+    await this.send(connectionId, {
+      type: 'subscription.revoked',
+      subscription: { kind: 'workspace', workspaceId },
+      reason: revokedReason,
+    });
   }
 
   /** False when the connection is gone or was closed; its subscriptions are then dropped. */
