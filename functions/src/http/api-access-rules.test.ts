@@ -95,6 +95,15 @@ describe('per-collection access rules, approved at publish', () => {
     });
   }
 
+  it('the published frame tells the app what each person may write, by the same rules (hidden write controls)', async () => {
+    const writable = async (caller: GovernanceCaller) =>
+      (await json<{ writable: unknown }>(world.clients[caller].request('GET', `${world.w}/published-apps/${world.app.id}/frame`))).writable;
+    expect(await writable('admin')).toEqual({ all: true, collections: [] });
+    expect(await writable('collaborator')).toEqual({ all: false, collections: ['leads', 'notes', 'requests'] });
+    expect(await writable('member')).toEqual({ all: false, collections: ['leads', 'requests'] });
+    expect(await writable('viewer')).toEqual({ all: false, collections: ['requests'] });
+  });
+
   it('the review carries the rules, and publishing installs exactly the approved ones', async () => {
     const reviews = await json<{ items: Review[] }>(world.clients.admin.request('GET', `${world.w}/reviews?state=approved`));
     expect(reviews.items[0]?.rules).toEqual(rules);

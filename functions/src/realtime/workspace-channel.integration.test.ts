@@ -37,7 +37,11 @@ describe('the workspace channel of the live console (real sockets through the lo
   /** Waits until `person` hears of `kind` after `from`. */
   const hears = (person: SocketPerson, kind: WorkspaceEventKind, from: number) =>
     person.next((message) => message.type === 'workspace.event' && message.event.kind === kind, from);
-  const marks = () => new Map([owner, admin, member, viewer, foreign].map((person) => [person, person.messages.length]));
+  /** How many messages each person had now: `from(person)` is where to look for what follows. */
+  const marks = () => {
+    const counts = new Map([owner, admin, member, viewer, foreign].map((person) => [person, person.messages.length]));
+    return (person: SocketPerson) => counts.get(person) ?? 0;
+  };
   const worker = (path: string, body: unknown) => {
     const spec = launcher.launched.find((candidate) => candidate.runId === created.run.id);
     return fetch(`${host.url}/internal/runs/${created.run.id}${path}`, {
@@ -80,9 +84,11 @@ describe('the workspace channel of the live console (real sockets through the lo
     const vic = await signInTo(host.url, 'Vic', 'vic@example.com');
     const fay = await signInTo(host.url, 'Fay', 'fay@example.com');
     expect((await fay.call('POST', '/api/workspaces', { name: 'Elsewhere' })).status).toBe(201);
-    [owner, admin, member, viewer, foreign] = await Promise.all(
-      [olive, ada, max, vic, fay].map((person) => connectSocket(host.url, person)),
-    );
+    owner = await connectSocket(host.url, olive);
+    admin = await connectSocket(host.url, ada);
+    member = await connectSocket(host.url, max);
+    viewer = await connectSocket(host.url, vic);
+    foreign = await connectSocket(host.url, fay);
     for (const person of [owner, admin, member, viewer]) expect(await subscribe(person)).toMatchObject({ type: 'workspace.subscribed' });
   });
   afterAll(async () => {
@@ -94,17 +100,17 @@ describe('the workspace channel of the live console (real sockets through the lo
   it('a member hears of their own role change, and so does the rest of the workspace', async () => {
     const from = marks();
     expect((await owner.call('PATCH', `${w}/members/${member.me.identity.id}`, { role: 'admin' })).status).toBe(200);
-    const heard = await hears(member, 'member.role_changed', from.get(member));
+    const heard = await hears(member, 'member.role_changed', from(member));
     expect(heard).toEqual({
       type: 'workspace.event',
       workspaceId: workspace.id,
       event: { kind: 'member.role_changed', targetId: member.me.identity.id, at: expect.any(String) as string },
     });
-    await hears(viewer, 'member.role_changed', from.get(viewer));
-    await hears(admin, 'member.role_changed', from.get(admin));
+    await hears(viewer, 'member.role_changed', from(viewer));
+    await hears(admin, 'member.role_changed', from(admin));
     // Back to member for what follows.
     expect((await owner.call('PATCH', `${w}/members/${member.me.identity.id}`, { role: 'member' })).status).toBe(200);
-    await hears(member, 'member.role_changed', (from.get(member) ?? 0) + 1);
+    await hears(member, 'member.role_changed', from(member) + 1);
   });
 
   it('events of a draft app reach its builders only; a viewer and a non-collaborating member hear nothing of it', async () => {
@@ -113,7 +119,7 @@ describe('the workspace channel of the live console (real sockets through the lo
     expect(response.status).toBe(201);
     created = (await response.json()) as CreateAppResponse;
     a = `${w}/apps/${created.app.id}`;
-    await hears(admin, 'app.created', from.get(admin));
+    await hears(admin, 'app.created', from(admin));
     expect((await worker('/started', { workerId: 'test-worker', provider: 'scripted', model: 'test' })).status).toBeLessThan(300);
     expect((await worker('/plan', { plan: { title: 'Leads', summary: 'A leads tracker', steps: ['List leads'] } })).status).toBe(204);
     expect((await owner.call('POST', `${w}/runs/${created.run.id}/plan`, { decision: 'accept' })).status).toBe(200);
@@ -124,9 +130,9 @@ describe('the workspace channel of the live console (real sockets through the lo
     expect((await owner.call('PATCH', a, { name: 'Lead tracker' })).status).toBe(200);
     const review = (await (await owner.call('POST', `${a}/reviews`, { versionId: version.id })).json()) as { id: string };
     // The admin, a builder of every app, hears each step, in order, with ids only.
-    await hears(admin, 'review.requested', from.get(admin));
-    await hears(owner, 'review.requested', from.get(owner));
-    expect(eventsOf(admin.messages.slice(from.get(admin)))).toEqual([
+    await hears(admin, 'review.requested', from(admin));
+    await hears(owner, 'review.requested', from(owner));
+    expect(eventsOf(admin.messages.slice(from(admin)))).toEqual([
       { kind: 'app.created', appId: created.app.id, at: expect.any(String) as string },
       { kind: 'version.created', appId: created.app.id, targetId: version.id, at: expect.any(String) as string },
       { kind: 'app.renamed', appId: created.app.id, at: expect.any(String) as string },
@@ -136,7 +142,7 @@ describe('the workspace channel of the live console (real sockets through the lo
       [viewer, 'ping-viewer-draft'],
       [member, 'ping-member-draft'],
     ] as const) {
-      const received = await person.receivedBeforePing(from.get(person) ?? 0, id);
+      const received = await person.receivedBeforePing(from(person), id);
       expect(received.filter((message) => message.type === 'workspace.event')).toEqual([]);
     }
 
@@ -154,8 +160,8 @@ describe('the workspace channel of the live console (real sockets through the lo
     // Unpublished, it is a draft again: a rename reaches builders, not the viewer.
     const again = marks();
     expect((await owner.call('PATCH', a, { name: 'Leads (draft)' })).status).toBe(200);
-    await hears(admin, 'app.renamed', again.get(admin));
-    const received = await viewer.receivedBeforePing(again.get(viewer) ?? 0, 'ping-viewer-unpublished');
+    await hears(admin, 'app.renamed', again(admin));
+    const received = await viewer.receivedBeforePing(again(viewer), 'ping-viewer-unpublished');
     expect(received.filter((message) => message.type === 'workspace.event')).toEqual([]);
   });
 
@@ -171,12 +177,12 @@ describe('the workspace channel of the live console (real sockets through the lo
   it('a removed member’s channel ends at once: revoked before the DELETE answers, nothing after, and no way back in', async () => {
     const from = marks();
     expect((await owner.call('DELETE', `${w}/members/${viewer.me.identity.id}`)).status).toBe(204);
-    const revoked = await viewer.next((message) => message.type === 'subscription.revoked', from.get(viewer));
+    const revoked = await viewer.next((message) => message.type === 'subscription.revoked', from(viewer));
     expect(revoked).toMatchObject({ subscription: { kind: 'workspace', workspaceId: workspace.id } });
     // The others hear of the removal; the removed person does not.
-    await hears(member, 'member.removed', from.get(member));
+    await hears(member, 'member.removed', from(member));
     expect((await owner.call('PATCH', `${w}/members/${member.me.identity.id}`, { role: 'admin' })).status).toBe(200);
-    await hears(member, 'member.role_changed', from.get(member));
+    await hears(member, 'member.role_changed', from(member));
     const after = await viewer.receivedBeforePing(viewer.messages.indexOf(revoked) + 1, 'ping-removed');
     expect(after.filter((message) => message.type === 'workspace.event')).toEqual([]);
     expect(await subscribe(viewer)).toMatchObject({ type: 'session.error', code: 'not_found' });

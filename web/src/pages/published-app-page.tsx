@@ -21,7 +21,8 @@ export function PublishedAppPage() {
   const frame = useQuery(publishedFrameQuery(workspaceId, appId));
   const apps = useQuery(publishedAppsQuery(workspaceId));
   const app = apps.data?.find((candidate) => candidate.id === appId);
-  useAppBridge(iframeRef, { workspaceId, appId, scope: 'published' });
+  // The app hides what the person may not change (its access rules, evaluated by the control plane).
+  useAppBridge(iframeRef, { workspaceId, appId, scope: 'published', writable: frame.data?.writable });
   // Live: a newer published version is offered (never swapped in under the person's hands).
   useWorkspaceEvents(workspaceId, useMe().identity.id);
   const newer = app && frame.data && app.publishedVersionId !== frame.data.versionId ? app : null;
