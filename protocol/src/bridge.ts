@@ -112,9 +112,24 @@ export const BridgeResponse = z.union([
   z.strictObject({ ...base, kind: z.literal('response'), id: RequestId, ok: z.literal(false), error: BridgeError }),
 ]);
 
+/**
+ * Which collections the person may write, from the access rules the control plane evaluates
+ * (published apps): `all` for admins and owners, else the declared collections open to them.
+ * Absent: every collection, unless `readOnly`.
+ */
+export const BridgeWritable = z.strictObject({ all: z.boolean(), collections: z.array(CollectionName).max(500) });
+export type BridgeWritable = z.infer<typeof BridgeWritable>;
+
 /** Everything the console may post into the app. */
 export const ConsoleToAppMessage = z.union([
-  z.strictObject({ ...base, kind: z.literal('ready'), appId: z.string(), scope: z.enum(['draft', 'published']), readOnly: z.boolean() }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('ready'),
+    appId: z.string(),
+    scope: z.enum(['draft', 'published']),
+    readOnly: z.boolean(),
+    writable: BridgeWritable.optional(),
+  }),
   BridgeResponse,
   /** Live changes of a subscribed collection, batched. */
   z.strictObject({ ...base, kind: z.literal('changes'), collection: CollectionName, changes: z.array(DataChange).max(500) }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AccessRules } from './access-rules';
 import { AuditOutcome } from './audit';
+import { BridgeWritable } from './bridge';
 import { Id, IsoDateTime } from './common';
 import { limits } from './limits';
 
@@ -138,6 +139,8 @@ export const PublishedFrame = z.strictObject({
   sandbox: z.string(),
   /** The iframe `allow` attribute (Permissions Policy). */
   allow: z.string(),
+  /** What the caller may write in the published data (handed to the app with the bridge's `ready`). */
+  writable: BridgeWritable,
 });
 export type PublishedFrame = z.infer<typeof PublishedFrame>;
 

@@ -38,6 +38,17 @@ export const DataUnsubscribeMessage = z.strictObject({
   collection: CollectionName,
 });
 
+/**
+ * Follow a workspace's changes (the live console): members, apps, versions, reviews, publishing,
+ * teams. Members only; each event is then authorized for the person it goes to.
+ */
+export const WorkspaceSubscribeMessage = z.strictObject({ type: z.literal('workspace.subscribe'), id: MessageId.optional(), workspaceId: Id });
+export const WorkspaceUnsubscribeMessage = z.strictObject({
+  type: z.literal('workspace.unsubscribe'),
+  id: MessageId.optional(),
+  workspaceId: Id,
+});
+
 /** Everything a client may send. */
 export const ClientMessage = z.discriminatedUnion('type', [
   PingMessage,
@@ -45,6 +56,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   RunUnsubscribeMessage,
   DataSubscribeMessage,
   DataUnsubscribeMessage,
+  WorkspaceSubscribeMessage,
+  WorkspaceUnsubscribeMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -118,11 +131,53 @@ export const DataReloadMessage = z.strictObject({
   collection: CollectionName,
   change: DataChangeNotice,
 });
+/** What changed in a workspace, as the live console hears of it. */
+export const workspaceEventKinds = [
+  'member.added',
+  'member.role_changed',
+  'member.removed',
+  'app.created',
+  'app.renamed',
+  'app.deleted',
+  'app.published',
+  'app.unpublished',
+  'app.collaborators_changed',
+  'app.visibility_changed',
+  'version.created',
+  'review.requested',
+  'review.decided',
+  'review.stale',
+  'team.created',
+  'team.updated',
+  'team.deleted',
+  'team.members_changed',
+  'settings.updated',
+  'audit.purged',
+] as const;
+export const WorkspaceEventKind = z.enum(workspaceEventKinds);
+export type WorkspaceEventKind = z.infer<typeof WorkspaceEventKind>;
+
+/**
+ * One workspace change: only what a console needs to know which of its data to fetch again
+ * (kind and ids), never names or contents. `targetId` is the person, version, review or team.
+ */
+export const WorkspaceEvent = z.strictObject({
+  kind: WorkspaceEventKind,
+  appId: Id.optional(),
+  targetId: Id.optional(),
+  at: z.string().max(64),
+});
+export type WorkspaceEvent = z.infer<typeof WorkspaceEvent>;
+
+/** The workspace channel is live: events follow. */
+export const WorkspaceSubscribedMessage = z.strictObject({ type: z.literal('workspace.subscribed'), id: MessageId.optional(), workspaceId: Id });
+export const WorkspaceEventMessage = z.strictObject({ type: z.literal('workspace.event'), workspaceId: Id, event: WorkspaceEvent });
 
 /** Which subscription a `subscription.revoked` ends. */
 export const RevokedSubscription = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('data'), appId: Id, scope: DataScope, collection: CollectionName }),
   z.strictObject({ kind: z.literal('run'), runId: Id }),
+  z.strictObject({ kind: z.literal('workspace'), workspaceId: Id }),
 ]);
 export type RevokedSubscription = z.infer<typeof RevokedSubscription>;
 
@@ -146,6 +201,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   DataChangedMessage,
   DataChangesMessage,
   DataReloadMessage,
+  WorkspaceSubscribedMessage,
+  WorkspaceEventMessage,
   SubscriptionRevokedMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -102,6 +102,9 @@ describe.skipIf(!runE2e)('governance in Chromium: build, review, publish, use, c
     const vicApp = vic.frameLocator('[data-testid="published-app-frame"]');
     await vicApp.getByText('Published lead').first().waitFor({ timeout: 30_000 });
     expect(await vicApp.getByText('Draft-only lead').count()).toBe(0);
+    // Viewers may read leads but not change them: the app shows no control that writes.
+    await vicApp.getByTestId('view-only').waitFor();
+    expect(await vicApp.getByRole('button', { name: /new lead|edit|delete/i }).count()).toBe(0);
     await shot(vic, '4-viewer-uses-published-app');
     expect((await api(vic, 'GET', `${w}/apps/${appId}/versions`)).status).toBe(403);
 
@@ -125,23 +128,49 @@ describe.skipIf(!runE2e)('governance in Chromium: build, review, publish, use, c
       .toEqual(['Added by a collaborator']);
     await shot(mia, '5-collaborator-adds-record');
 
-    // 5. The audit log shows every step, with a detail view, and exports what it shows.
+    // 5. A role change shows up in the other person's open console without reload: Vic, on the
+    // workspace home as a viewer, is promoted by Adam and gets a member's controls in place.
+    await vic.getByRole('link', { name: 'Back to apps' }).click();
+    await vic.getByTestId('nav-home').click();
+    await vic.getByText('Your role').waitFor();
+    expect(await vic.getByTestId('prompt-input').count()).toBe(0);
+    expect(await vic.getByTestId('nav-reviews').count()).toBe(0);
+    // A marker that a reload (or any new document) would wipe.
+    await vic.evaluate(() => Object.assign(window, { hangarSameDocument: true }));
+    await adam.getByTestId('nav-members').click();
+    await adam.getByTestId('role-select-vic@example.com').click();
+    await adam.getByRole('option', { name: 'Member', exact: true }).click();
+    await adam.getByTestId('toast-success').first().waitFor();
+    await vic.getByTestId('prompt-input').waitFor({ timeout: 15_000 });
+    await vic.getByTestId('nav-reviews').waitFor();
+    expect(await vic.evaluate(() => (window as { hangarSameDocument?: boolean }).hangarSameDocument)).toBe(true);
+    await shot(vic, '6-role-change-live');
+
+    // 6. The audit log shows every step, with a detail view, and exports what it shows.
     await adam.getByTestId('nav-audit-log').click();
     await adam.getByTestId('audit-row').first().waitFor();
     const summaries = (await adam.getByTestId('audit-row').allTextContents()).join('\n');
-    for (const action of ['review.requested', 'review.approved', 'app.published', 'app.collaborators_changed', 'data.inserted', 'app.created']) {
+    for (const action of [
+      'review.requested',
+      'review.approved',
+      'app.published',
+      'app.collaborators_changed',
+      'data.inserted',
+      'app.created',
+      'member.role_changed',
+    ]) {
       expect(summaries).toContain(action);
     }
     expect(summaries).toContain('Adam Admin published');
     await adam.getByTestId('audit-summary').first().click();
     await adam.getByTestId('audit-detail').waitFor();
-    await shot(adam, '6-audit-detail');
+    await shot(adam, '7-audit-detail');
     await adam.keyboard.press('Escape');
     const [download] = await Promise.all([adam.waitForEvent('download'), adam.getByTestId('audit-export-jsonl').click()]);
     const path = join(e2eOutputDir, 'governance-audit-export.jsonl');
     await download.saveAs(path);
     const exported = (await readFile(path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { action: string });
     expect(exported.map((event) => event.action)).toEqual(expect.arrayContaining(['review.requested', 'review.approved', 'app.published']));
-    await shot(adam, '7-audit-log');
+    await shot(adam, '8-audit-log');
   }, 600_000);
 });

@@ -60,6 +60,8 @@ function samples(workspaceId: string, appId: string, runId: string): { [T in Cli
     'run.unsubscribe': { type: 'run.unsubscribe', runId },
     'data.subscribe': { type: 'data.subscribe', id: 'd', workspaceId, appId, scope: 'published', collection: 'leads' },
     'data.unsubscribe': { type: 'data.unsubscribe', appId, scope: 'published', collection: 'leads' },
+    'workspace.subscribe': { type: 'workspace.subscribe', id: 'w', workspaceId },
+    'workspace.unsubscribe': { type: 'workspace.unsubscribe', workspaceId },
   };
 }
 
@@ -70,6 +72,8 @@ const servedAnswer: { [T in ClientMessage['type']]: ServerMessage['type'] | null
   'run.unsubscribe': null,
   'data.subscribe': 'data.subscribed',
   'data.unsubscribe': null,
+  'workspace.subscribe': 'workspace.subscribed',
+  'workspace.unsubscribe': null,
 };
 
 describe.skipIf(unavailable)('the AWS-shaped composition serves everything the local host serves', () => {
@@ -242,6 +246,15 @@ describe.skipIf(unavailable)('the AWS-shaped composition serves everything the l
         .map((message) => message.type === 'run.event' && message.event.event),
     ).toEqual([{ type: 'text.delta', text: 'from B' }]);
 
+    // The live console: a workspace channel opened in container A hears a change handled in B.
+    await a.plane.websocketHandlers.message(event('$default', 'conn-max', { body: JSON.stringify(messages['workspace.subscribe']) }));
+    expect(
+      (await http(b.plane, 'olive.yes', 'PATCH', `/api/workspaces/${workspace.id}/apps/${created.app.id}`, { name: 'Leads board' })).status,
+    ).toBe(200);
+    expect(b.pusher.to('conn-max').flatMap((message) => (message.type === 'workspace.event' ? [message.event] : []))).toEqual([
+      { kind: 'app.renamed', appId: created.app.id, at: expect.any(String) as string },
+    ]);
+
     // A demotion handled by container B revokes the run stream container A registered.
     expect(
       (
@@ -254,10 +267,11 @@ describe.skipIf(unavailable)('the AWS-shaped composition serves everything the l
         )
       ).status,
     ).toBe(200);
-    expect(b.pusher.to('conn-max').at(-1)).toMatchObject({
-      type: 'subscription.revoked',
-      subscription: { kind: 'run', runId: created.run.id },
-    });
+    expect(b.pusher.to('conn-max').slice(-2)).toMatchObject([
+      { type: 'subscription.revoked', subscription: { kind: 'run', runId: created.run.id } },
+      // Then the console hears of the new role, to show the viewer's controls.
+      { type: 'workspace.event', event: { kind: 'member.role_changed', targetId: maxId } },
+    ]);
     expect(await a.ports.registry.connectionsFor(runSubscriptionKey(created.run.id))).toEqual([]);
     const pushedBefore = a.pusher.sent.length + b.pusher.sent.length;
     expect((await worker(a.plane, '/events', { events: [{ type: 'text.delta', text: 'not for viewers' }] })).status).toBe(200);

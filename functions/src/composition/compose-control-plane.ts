@@ -9,7 +9,10 @@ import { BuilderService } from '../domain/builder-service';
 import { ModelGatewayService } from '../domain/model-gateway';
 import { createGovernanceServices, type GovernanceServices } from '../domain/governance-services';
 import { DataService, dataScopesCollection } from '../domain/data-service';
-import { builderCollections, type RunRecord } from '../domain/records';
+import { builderCollections, type AppRecord, type RunRecord } from '../domain/records';
+import type { AppAccess } from '../domain/app-access';
+import type { GovernanceEvents } from '../domain/governance-events';
+import { mayReceiveWorkspaceChange, type WorkspaceChange } from '../domain/workspace-event-audience';
 import { RunLifecycle } from '../domain/run-lifecycle';
 import { RunWorkerService } from '../domain/run-worker-service';
 import { createServices, type Services } from '../domain/services';
@@ -26,6 +29,7 @@ import { RunStreams, runSubscriptionKey } from '../realtime/run-streams';
 import { createSessionHandlers } from '../realtime/session-handlers';
 import { createSubscriptionRevalidator } from '../realtime/subscription-revalidator';
 import type { WebSocketHandlers } from '../realtime/websocket-event';
+import { WorkspaceChannel } from '../realtime/workspace-channel';
 import type { ControlPlaneConfig, ControlPlanePorts } from './control-plane-ports';
 
 /** The whole product, built from ports: what every composition root serves. */
@@ -80,6 +84,47 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
   const runStreams = new RunStreams({ events: ports.runEvents, registry, deliver, log });
   const events = runStreams.log;
   const tokens = new CapabilityTokens(ports.capabilitySecret);
+  // The live console: every open console of a workspace hears of its changes, authorized per event.
+  let appAccess: AppAccess | null = null;
+  const workspaceChannel = new WorkspaceChannel({
+    registry,
+    deliver,
+    log,
+    membershipOf: (workspaceId, userId) => services.access.membershipOf(workspaceId, userId),
+    appOf: (workspaceId, appId) => store.collection<AppRecord>(builderCollections.apps).findOne({ _id: appId, workspaceId }),
+    mayReceive: (change, app, membership) =>
+      appAccess ? mayReceiveWorkspaceChange(appAccess, change, app, membership) : Promise.resolve(false),
+    connectionsOf: (userId) => connectionIdsOf(store, userId),
+  });
+  const toConsoles = async (change: WorkspaceChange) => {
+    // The change is committed and audited: a console that misses it catches up on its next fetch.
+    await workspaceChannel.publish(change).catch((error: unknown) => log(`workspace channel: ${error instanceof Error ? error.message : String(error)}`));
+  };
+  const accessChanges = new Set([
+    'app.published',
+    'app.unpublished',
+    'app.deleted',
+    'app.collaborators_changed',
+    'app.visibility_changed',
+    'team.members_changed',
+    'team.deleted',
+  ]);
+  const governanceEvents: GovernanceEvents = {
+    publish: async (event) => {
+      // A governance change that changes who may see an app rechecks that app's open subscriptions at once.
+      if (event.appId && accessChanges.has(event.type))
+        await domainEvents.publish({ type: 'app.access_changed', workspaceId: event.workspaceId, appId: event.appId });
+      const { type, appId, targetId, at, appBefore } = event;
+      await toConsoles({
+        workspaceId: event.workspaceId,
+        kind: type,
+        at,
+        ...(appId ? { appId } : {}),
+        ...(targetId ? { targetId } : {}),
+        ...(appBefore ? { appBefore } : {}),
+      });
+    },
+  };
   const lifecycle = new RunLifecycle(store, events, clock);
   const worker = new RunWorkerService(store, lifecycle, events, ports.blobs, ids, clock);
   const builder = new BuilderService({
@@ -93,7 +138,9 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     controlPlaneUrl: () => config.internalApiUrl,
     ids,
     clock,
+    governanceEvents,
   });
+  appAccess = builder.appAccess;
   await builder.ensureIndexes();
   const models = new ModelGatewayService(store, config.models.catalog, ids, clock, {
     monthlySpendLimitUsd: config.models.monthlySpendLimitUsd,
@@ -110,6 +157,8 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     registry,
     pusher: ports.pusher,
     scopeOf,
+    // `own` collections: each subscriber receives only the changes of documents they may see.
+    changeFilter: (key) => data.changeFilter(key),
     log,
     ...(config.delivery ? { delivery: config.delivery } : {}),
   });
@@ -134,15 +183,6 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     canBuildRun: (userId, workspaceId, runId) => builder.canBuildRun(userId, workspaceId, runId),
     mayUseAgents: (userId, appId, scope) => data.mayRead(userId, appId, scope),
   });
-  const accessChanges = new Set([
-    'app.published',
-    'app.unpublished',
-    'app.deleted',
-    'app.collaborators_changed',
-    'app.visibility_changed',
-    'team.members_changed',
-    'team.deleted',
-  ]);
   // App agents come before governance: publishing checks their approval and syncs their schedules.
   const agents = await createAgentServices({
     store,
@@ -174,14 +214,11 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     ids,
     clock,
     agents: createPublishedAgents(agents.config, agents.schedules),
-    events: {
-      // A governance change that changes who may see an app rechecks that app's open subscriptions at once.
-      publish: async (event) => {
-        if (event.appId && accessChanges.has(event.type))
-          await domainEvents.publish({ type: 'app.access_changed', workspaceId: event.workspaceId, appId: event.appId });
-      },
-    },
+    events: governanceEvents,
   });
+  worker.onVersionCreated((version) =>
+    toConsoles({ workspaceId: version.workspaceId, kind: 'version.created', appId: version.appId, targetId: version._id, at: version.createdAt }),
+  );
   domainEvents.subscribe(
     createSubscriptionRevalidator({
       registry,
@@ -202,6 +239,8 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
       revokeRun: (connectionId, runId, reason) => runStreams.revoke(connectionId, runId, reason),
     }),
   );
+  // After the revalidator: a removed member's streams and channel end before the workspace hears of it.
+  domainEvents.subscribe((event) => workspaceChannel.onDomainEvent(event, clock.now().toISOString()));
 
   const allowedOrigins = originAllowList(config.allowedOrigins);
   const app = createApp({
@@ -230,6 +269,10 @@ export async function composeControlPlane(ports: ControlPlanePorts, config: Cont
     log,
     runs: { streams: runStreams, canRead: canReadRun },
     data: { relay, service: data },
+    workspace: {
+      channel: workspaceChannel,
+      mayFollow: async (userId, workspaceId) => (await services.access.membershipOf(workspaceId, userId)) !== null,
+    },
     allowedOrigins,
     allowedHosts: config.allowedHosts,
   });

@@ -70,7 +70,7 @@ export class AppAdminService {
       target: { type: 'app', id: appId, label: app.name },
       summary: `${nameOf(actor)} deleted ${app.name}`,
       metadata: { ...removed, wasPublished: Boolean(app.publishedVersionId) },
-      event: { type: 'app.deleted', appId },
+      event: { type: 'app.deleted', appId, appBefore: app },
     });
     return { removed };
   }

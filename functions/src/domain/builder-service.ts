@@ -11,6 +11,7 @@ import { builderCollections, type AppRecord, type RunRecord, type VersionRecord 
 import { queuedRun, type RunLifecycle } from './run-lifecycle';
 import { auditActorOf, type Actor, type WorkspaceAccess } from './workspace-access';
 import { AppAccess, type AppNeed } from './app-access';
+import type { GovernanceEvents } from './governance-events';
 
 /** Issues the bearer token a worker uses for one run. */
 export type RunTokenIssuer = (runId: string) => string;
@@ -27,6 +28,8 @@ export interface BuilderDependencies {
   controlPlaneUrl: () => string;
   ids: IdGenerator;
   clock: Clock;
+  /** Hears of new apps (the live console); nobody by default. */
+  governanceEvents?: GovernanceEvents;
 }
 
 /** What people do with apps and runs: prompt, follow up, stop, retry, decide on a plan. */
@@ -97,6 +100,7 @@ export class BuilderService {
       action: 'app.created',
       target: { type: 'app', id: app._id, label: app.name },
     });
+    await this.deps.governanceEvents?.publish({ type: 'app.created', workspaceId, appId: app._id, at: now });
     const run = await this.startRun(actor, app, prompt, null);
     return { app: toApp((await this.apps().findOne({ _id: app._id })) ?? app), run };
   }

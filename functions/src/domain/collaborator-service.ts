@@ -47,7 +47,7 @@ export class CollaboratorService {
       target: { type: 'app', id: appId, label: app.name },
       summary: `${nameOf(actor)} changed the collaborators of ${app.name}${added.length ? `: added ${names(added).join(', ')}` : ''}${removed.length ? `${added.length ? ';' : ':'} removed ${removed.join(', ')}` : ''}`,
       metadata: { added, removed },
-      event: { type: 'app.collaborators_changed', appId },
+      event: { type: 'app.collaborators_changed', appId, appBefore: app },
     });
     return this.list(actor, workspaceId, appId);
   }
@@ -72,7 +72,7 @@ export class CollaboratorService {
           ? `${nameOf(actor)} made ${app.name} visible to the whole workspace`
           : `${nameOf(actor)} made ${app.name} visible to ${teams.items.map((team) => team.name).join(', ')}`,
       metadata: { from: app.teamIds ?? [], to: wanted },
-      event: { type: 'app.visibility_changed', appId },
+      event: { type: 'app.visibility_changed', appId, appBefore: app },
     });
     return toApp(updated);
   }

@@ -18,6 +18,25 @@ export type DataAccessDecision = { allowed: true; ownOnly: boolean } | { allowed
  *   rules do not name is denied (the safe default for a forgotten rule).
  * Without a collection (listing a scope's collections) only the app-level checks apply.
  */
+/**
+ * What a member may write in a published app's data, by the same decision as every write: all
+ * of it (admins, owners, or a draft's builders), or the declared collections open to them.
+ */
+export async function writableCollections(
+  appAccess: AppAccess,
+  app: AppRecord,
+  membership: MembershipRecord,
+): Promise<{ all: boolean; collections: string[] }> {
+  const whole = await decideDataAccess(appAccess, app, membership, 'published', 'write');
+  if (!whole.allowed) return { all: false, collections: [] };
+  if (roleAtLeast(membership.role, 'admin') || !app.publishedVersionId) return { all: true, collections: [] };
+  const collections: string[] = [];
+  for (const name of Object.keys(app.publishedRules?.collections ?? {}).sort()) {
+    if ((await decideDataAccess(appAccess, app, membership, 'published', 'write', name)).allowed) collections.push(name);
+  }
+  return { all: false, collections };
+}
+
 export async function decideDataAccess(
   appAccess: AppAccess,
   app: AppRecord,

@@ -1,9 +1,13 @@
+import type { AppRecord } from './records';
+
 /**
  * Domain events of governance changes, for the live console: the composition connects
  * `GovernanceEvents` to the workspace event channel. Domain code only publishes; who listens
  * (and whether each listener may see the event) is decided outside.
  */
 export const governanceEventTypes = [
+  'app.created',
+  'version.created',
   'review.requested',
   'review.decided',
   'review.stale',
@@ -30,6 +34,11 @@ export interface GovernanceEvent {
   /** The review, team or person concerned. */
   targetId?: string;
   at: string;
+  /**
+   * The app as it was, for changes that may hide it from someone (unpublish, delete,
+   * collaborators, visibility): the live console tells whoever saw it that it changed.
+   */
+  appBefore?: AppRecord;
 }
 
 /** The port governance services publish through. */

@@ -97,7 +97,7 @@ export class PublishService {
       target: { type: 'app', id: appId, label: app.name },
       summary: `${nameOf(actor)} unpublished ${app.name}`,
       metadata: { versionId: app.publishedVersionId },
-      event: { type: 'app.unpublished', appId },
+      event: { type: 'app.unpublished', appId, appBefore: app },
     });
     await this.context.agents?.withdrawn(actor, workspaceId, appId, 'unpublished');
     return toApp(unpublished);

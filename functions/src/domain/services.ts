@@ -35,7 +35,7 @@ export async function createServices(ports: {
     workspaces: new WorkspaceService(store, access, audit, ids, clock),
     memberships: new MembershipService(store, access, audit, ports.events ?? noDomainEvents),
     invitations: new InvitationService(store, access, audit, ids, clock),
-    signIn: new SignInService(store, audit, ids, clock),
+    signIn: new SignInService(store, audit, ids, clock, ports.events ?? noDomainEvents),
   };
   await audit.ensureIndexes();
   await services.workspaces.ensureIndexes();

@@ -1,6 +1,7 @@
 import type { Identity } from '@hangar/protocol';
 import type { Clock } from '../ports/clock';
 import { DuplicateKeyError, type DocumentStore } from '../ports/document-store';
+import { noDomainEvents, type DomainEventPublisher } from '../ports/domain-events';
 import type { IdGenerator } from '../ports/id-generator';
 import type { AuditLog } from './audit-log';
 import { collections, type InvitationRecord, type MembershipRecord, type UserRecord } from './records';
@@ -16,6 +17,7 @@ export class SignInService {
     private readonly audit: AuditLog,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
+    private readonly events: DomainEventPublisher = noDomainEvents,
   ) {}
 
   async signIn(actor: Actor, options: { emailVerified: boolean }): Promise<void> {
@@ -101,6 +103,7 @@ export class SignInService {
         target: { type: 'member', id: identity.id, label: identity.email },
         metadata: { role: invitation.role, via: 'invitation' },
       });
+      await this.events.publish({ type: 'member.added', workspaceId, userId: identity.id });
     }
   }
 }

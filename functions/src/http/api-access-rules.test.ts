@@ -5,13 +5,16 @@ import { originAllowList } from './request-policy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccessRules, AppDocument, DataPage, Review, ServerMessage } from '@hangar/protocol';
 import { createMemoryConnectionRegistry } from '../adapters/memory-connection-registry';
-import { DataService } from '../domain/data-service';
+import { DataService, physicalCollectionName } from '../domain/data-service';
 import { collections } from '../domain/records';
 import { sortableIdGenerator } from '../ports/id-generator';
 import { systemClock } from '../ports/clock';
 import type { ConnectionPusher } from '../ports/connection-pusher';
-import { DataRelay } from '../realtime/data-relay';
+import { DataRelay, subscriptionKey } from '../realtime/data-relay';
+import { createAtlasRelay } from '../realtime/atlas-relay';
+import { createDocumentDbRelay, type DocumentDbChangeEvent } from '../realtime/documentdb-relay';
 import { createSessionHandlers } from '../realtime/session-handlers';
+import { WorkspaceChannel } from '../realtime/workspace-channel';
 import type { WebSocketEvent } from '../realtime/websocket-event';
 import { governanceWorld, publishVersion, type GovernanceCaller, type GovernanceWorld } from './governance-testing';
 
@@ -92,6 +95,15 @@ describe('per-collection access rules, approved at publish', () => {
     });
   }
 
+  it('the published frame tells the app what each person may write, by the same rules (hidden write controls)', async () => {
+    const writable = async (caller: GovernanceCaller) =>
+      (await json<{ writable: unknown }>(world.clients[caller].request('GET', `${world.w}/published-apps/${world.app.id}/frame`))).writable;
+    expect(await writable('admin')).toEqual({ all: true, collections: [] });
+    expect(await writable('collaborator')).toEqual({ all: false, collections: ['leads', 'notes', 'requests'] });
+    expect(await writable('member')).toEqual({ all: false, collections: ['leads', 'requests'] });
+    expect(await writable('viewer')).toEqual({ all: false, collections: ['requests'] });
+  });
+
   it('the review carries the rules, and publishing installs exactly the approved ones', async () => {
     const reviews = await json<{ items: Review[] }>(world.clients.admin.request('GET', `${world.w}/reviews?state=approved`));
     expect(reviews.items[0]?.rules).toEqual(rules);
@@ -149,6 +161,14 @@ describe('per-collection access rules, approved at publish', () => {
       clock: systemClock,
       runs: { streams: new RunStreams({ events: test.events, registry, deliver }), canRead: () => Promise.resolve(false) },
       data: { relay, service: data },
+      workspace: { channel: new WorkspaceChannel({
+        registry,
+        deliver,
+        membershipOf: () => Promise.resolve(null),
+        appOf: () => Promise.resolve(null),
+        mayReceive: () => Promise.resolve(false),
+        connectionsOf: () => Promise.resolve([]),
+      }), mayFollow: () => Promise.resolve(false) },
       allowedOrigins: originAllowList([testOrigin]),
       allowedHosts: null,
     });
@@ -199,5 +219,60 @@ describe('per-collection access rules, approved at publish', () => {
     expect(changesOf('member').map((change) => change.document?.title)).toEqual(['from member']);
     expect(changesOf('viewer').map((change) => change.document?.title)).toEqual(['from viewer']);
     await relay.stop();
+  });
+
+  it('DocumentDB and Atlas relays (AWS): changes of an own collection reach only their creator and admins, like the local relay', async () => {
+    const { test } = world;
+    const data = new DataService(test.store, test.services.access, test.services.audit, sortableIdGenerator, systemClock);
+    const pusher = new RecordingPusher();
+    const registry = createMemoryConnectionRegistry();
+    const relay = createDocumentDbRelay({
+      store: test.store,
+      registry,
+      pusher,
+      scopeOf: (name) => data.scopeOf(name),
+      changeFilter: (key) => data.changeFilter(key),
+    });
+    const atlas = createAtlasRelay(relay);
+    const scopeKey = (collection: string) => ({ workspaceId: world.workspace.id, appId: world.app.id, scope: 'published' as const, collection });
+    for (const caller of ['member', 'viewer', 'admin'] as const) {
+      for (const collection of ['requests', 'announcements']) {
+        await registry.add({
+          connectionId: `conn-${caller}`,
+          key: subscriptionKey(scopeKey(collection)),
+          userId: world.clients[caller].me.identity.id,
+          subscribedAt: new Date().toISOString(),
+        });
+      }
+    }
+    const mine = await json<AppDocument>(world.clients.member.request('POST', base('requests'), { title: 'from member' }));
+    const theirs = await json<AppDocument>(world.clients.viewer.request('POST', base('requests'), { title: 'from viewer' }));
+    const news = await json<AppDocument>(world.clients.admin.request('POST', base('announcements'), { title: 'for everyone' }));
+    // What the change stream hands over: the stored documents, as Extended JSON would carry them.
+    let token = 0;
+    const changeOf = async (collection: string, document: AppDocument, operationType = 'insert') => ({
+      _id: { _data: `token-${++token}` },
+      operationType,
+      ns: { db: 'hangar', coll: await physicalCollectionName(scopeKey(collection)) },
+      documentKey: { _id: document._id },
+      ...(operationType === 'delete' ? {} : { fullDocument: document as Record<string, unknown> }),
+    });
+    const batch: DocumentDbChangeEvent = {
+      eventSource: 'aws:docdb',
+      eventSourceArn: 'arn:test',
+      events: [{ event: await changeOf('requests', mine) }, { event: await changeOf('announcements', news) }],
+    };
+    await relay(batch);
+    // The Atlas trigger path goes through the same relay, so the same check.
+    expect(await atlas({ source: 'aws.partner/mongodb.com/stitch.trigger/x', detail: await changeOf('requests', theirs) })).toEqual({
+      relayed: true,
+    });
+    const received = (caller: string) =>
+      (pusher.sent.get(`conn-${caller}`) ?? []).flatMap((message) =>
+        message.type === 'data.changed' ? [`${message.collection}:${String(message.change.document?.title)}`] : [],
+      );
+    expect(received('admin')).toEqual(['requests:from member', 'announcements:for everyone', 'requests:from viewer']);
+    expect(received('member')).toEqual(['requests:from member', 'announcements:for everyone']);
+    expect(received('viewer')).toEqual(['announcements:for everyone', 'requests:from viewer']);
   });
 });

@@ -7,8 +7,9 @@
  */
 import type { Role } from '@hangar/protocol';
 
-/** A change of who may see what. */
+/** A change of who may see what (a new member only gains access: nothing to revoke, but consoles hear of it). */
 export type DomainEvent =
+  | { type: 'member.added'; workspaceId: string; userId: string }
   | { type: 'member.removed'; workspaceId: string; userId: string }
   | { type: 'member.role_changed'; workspaceId: string; userId: string; from: Role; to: Role }
   | { type: 'app.access_changed'; workspaceId: string; appId: string };

@@ -4,7 +4,7 @@ import { toPlainJson } from '../adapters/mongo-document-store';
 import type { ConnectionPusher } from '../ports/connection-pusher';
 import type { ConnectionRegistry } from '../ports/connection-registry';
 import { DuplicateKeyError, type DocumentStore, type StoredDocument } from '../ports/document-store';
-import { subscriptionKey } from './data-relay';
+import { subscriptionKey, type DataRelayOptions } from './data-relay';
 import { fanOut, type FanOutDelivery } from './bounded-fan-out';
 import type { PushDeliveryOptions } from './push-delivery';
 
@@ -65,6 +65,8 @@ export function createDocumentDbRelay(deps: {
   /** Most connections with a push in flight at once (default 32). */
   fanOutConcurrency?: number;
   log?: (message: string) => void;
+  /** Which subscribers may receive a change (`own` collections; the same check as the local relay's); null: all of them. */
+  changeFilter?: DataRelayOptions['changeFilter'];
 }) {
   const delivery: PushDeliveryOptions = { ...(deps.log ? { log: deps.log } : {}), ...deps.delivery };
   /** The one bounded fan-out: frames within 32 KB, the push policy, gone and closed connections forgotten. */
@@ -113,14 +115,19 @@ export function createDocumentDbRelay(deps: {
       };
       const documentId = String(plain(change.documentKey._id));
       const document = operation === 'delete' || !change.fullDocument ? null : (plain(change.fullDocument) as DataChange['document']);
-      const message: ServerMessage = {
-        type: 'data.changed',
-        appId: scope.appId,
-        scope: scope.scope,
-        collection: scope.collection,
-        change: { operation, documentId, document, epoch: documentDbRelayEpoch, seq: await nextSeq(key) },
-      };
-      await push((await deps.registry.connectionsFor(key)).map((connectionId) => ({ connectionId, message })));
+      const dataChange: DataChange = { operation, documentId, document, epoch: documentDbRelayEpoch, seq: await nextSeq(key) };
+      const message: ServerMessage = { type: 'data.changed', appId: scope.appId, scope: scope.scope, collection: scope.collection, change: dataChange };
+      const admits = deps.changeFilter ? await deps.changeFilter(scope) : null;
+      const deliveries: FanOutDelivery[] = [];
+      for (const connectionId of await deps.registry.connectionsFor(key)) {
+        if (admits) {
+          // `own` collections: only subscribers who may see this document (its creator, admins) receive it.
+          const record = (await deps.registry.recordsFor(connectionId)).find((candidate) => candidate.key === key);
+          if (!record || !(await admits(record.userId, dataChange))) continue;
+        }
+        deliveries.push({ connectionId, message });
+      }
+      await push(deliveries);
     }
     await processed()
       .insertOne({ _id: token, at: new Date().toISOString() })

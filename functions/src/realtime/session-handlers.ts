@@ -13,6 +13,7 @@ import type { DataRelay } from './data-relay';
 import type { Deliver } from './push-delivery';
 import type { RunStreams } from './run-streams';
 import type { WebSocketEvent, WebSocketHandlers, WebSocketResult } from './websocket-event';
+import type { WorkspaceChannel } from './workspace-channel';
 
 export interface SessionHandlerDependencies {
   authenticator: Authenticator;
@@ -26,6 +27,8 @@ export interface SessionHandlerDependencies {
   runs: { streams: RunStreams; canRead: (userId: string, workspaceId: string, runId: string) => Promise<boolean> };
   /** Live app data: the relay and the access rules. */
   data: { relay: DataRelay; service: DataService };
+  /** The live console's workspace channel, and who may follow a workspace (its members). */
+  workspace: { channel: WorkspaceChannel; mayFollow: (userId: string, workspaceId: string) => Promise<boolean> };
   /** The origins whose pages may open cookie-authenticated sockets (configured, never the request's own Host). */
   allowedOrigins: OriginAllowList;
   /** Host names the server answers for; null where the platform routes by domain (API Gateway). */
@@ -185,6 +188,23 @@ export function createSessionHandlers(deps: SessionHandlerDependencies): WebSock
         }
         case 'data.unsubscribe':
           await deps.data.relay.unsubscribe(connectionId, message);
+          return status(200);
+        case 'workspace.subscribe': {
+          if (!(await deps.workspace.mayFollow(connection.userId, message.workspaceId))) {
+            // Same answer for "no such workspace" and "not yours", as over HTTP.
+            await send(connectionId, {
+              type: 'session.error',
+              ...(message.id ? { id: message.id } : {}),
+              code: 'not_found',
+              message: 'Workspace not found.',
+            });
+            return status(404);
+          }
+          await deps.workspace.channel.subscribe(connectionId, connection.userId, message.workspaceId, message.id);
+          return status(200);
+        }
+        case 'workspace.unsubscribe':
+          await deps.workspace.channel.unsubscribe(connectionId, message.workspaceId);
           return status(200);
         default: {
           const unhandled: never = message;

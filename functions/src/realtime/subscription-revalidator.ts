@@ -64,6 +64,9 @@ export function createSubscriptionRevalidator(deps: SubscriptionRevalidatorDepen
         return recheckPerson(event.userId);
       case 'app.access_changed':
         return recheckApp(event.appId);
+      case 'member.added':
+        // Access only grows: nothing to recheck.
+        return;
       default: {
         const unknown: never = event;
         return unknown;

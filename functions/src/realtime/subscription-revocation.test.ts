@@ -3,22 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { ClientMessage, CreateAppResponse, MeResponse, ServerMessage, WorkspaceSummary } from '@hangar/protocol';
+import type { CreateAppResponse, ServerMessage, WorkspaceSummary } from '@hangar/protocol';
 import { startLocalHost, type LocalHost } from '../entrypoints/local-host';
 import { RecordingLauncher } from '../http/testing';
-
-/** A person signed in over HTTP, with one WebSocket that records every message in order. */
-interface Person {
-  me: MeResponse;
-  cookie: string;
-  call(method: string, path: string, body?: unknown): Promise<Response>;
-  socket: WebSocket;
-  messages: ServerMessage[];
-  /** Resolves with the first message from index `from` on that matches. */
-  next(match: (message: ServerMessage) => boolean, from?: number): Promise<ServerMessage>;
-  send(message: ClientMessage): void;
-}
+import { connectSocket, signInTo, type SignedIn, type SocketPerson as Person } from './socket-testing';
 
 describe('access changes revoke open subscriptions at once (real sockets through the local gateway)', () => {
   let host: LocalHost;
@@ -30,57 +18,9 @@ describe('access changes revoke open subscriptions at once (real sockets through
   let workspace: WorkspaceSummary;
   let created: CreateAppResponse;
 
-  async function signIn(name: string, email: string): Promise<Omit<Person, 'socket' | 'messages' | 'next' | 'send'>> {
-    const response = await fetch(`${host.url}/api/auth/sign-in`, {
-      method: 'POST',
-      headers: { origin: host.url, 'content-type': 'application/json' },
-      body: JSON.stringify({ name, email }),
-    });
-    const me = (await response.json()) as MeResponse;
-    const cookie = /hangar_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0] ?? '';
-    const call = (method: string, path: string, body?: unknown) =>
-      fetch(`${host.url}${path}`, {
-        method,
-        headers: { cookie, origin: host.url, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    return { me, cookie, call };
-  }
-
-  async function connect(person: Omit<Person, 'socket' | 'messages' | 'next' | 'send'>): Promise<Person> {
-    const socket = new WebSocket(`${host.url.replace('http', 'ws')}/ws?identity=${person.me.identity.id}`, {
-      headers: { cookie: person.cookie, origin: host.url },
-    });
-    const messages: ServerMessage[] = [];
-    const waiters = new Set<() => void>();
-    socket.on('message', (data: Buffer) => {
-      messages.push(JSON.parse(data.toString('utf8')) as ServerMessage);
-      for (const wake of [...waiters]) wake();
-    });
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
-    const next = (match: (message: ServerMessage) => boolean, from = 0) =>
-      new Promise<ServerMessage>((resolve) => {
-        const check = () => {
-          const found = messages.slice(from).find(match);
-          if (!found) return;
-          waiters.delete(check);
-          resolve(found);
-        };
-        waiters.add(check);
-        check();
-      });
-    return { ...person, socket, messages, next, send: (message) => socket.send(JSON.stringify(message)) };
-  }
-
-  /** What a socket received after `from` and before its answer to a fresh ping: proof of what did not arrive. */
-  async function receivedBeforePing(person: Person, from: number, id: string): Promise<ServerMessage[]> {
-    person.send({ type: 'session.ping', id });
-    const pong = await person.next((message) => message.type === 'session.pong' && message.id === id, from);
-    return person.messages.slice(from, person.messages.indexOf(pong));
-  }
+  const signIn = (name: string, email: string) => signInTo(host.url, name, email);
+  const connect = (person: SignedIn) => connectSocket(host.url, person);
+  const receivedBeforePing = (person: Person, from: number, id: string) => person.receivedBeforePing(from, id);
 
   const worker = (path: string, body: unknown) => {
     const spec = launcher.launched.find((candidate) => candidate.runId === created.run.id);

@@ -8,6 +8,7 @@ import {
   type BridgeHello,
   type BridgeRequest,
   type BridgeRequestBody,
+  type BridgeWritable,
   type ConsoleToAppMessage,
 } from './hangar-bridge-protocol';
 
@@ -108,6 +109,13 @@ export function decodeAgentList(value: unknown): BridgeAgentSummary[] | null {
   return agents;
 }
 
+function decodeWritable(value: unknown): BridgeWritable | null {
+  if (!isRecord(value) || typeof value['all'] !== 'boolean' || !Array.isArray(value['collections'])) return null;
+  const collections = value['collections'] as unknown[];
+  if (collections.length > 500 || !collections.every((name) => isNonEmptyString(name, 64))) return null;
+  return { all: value['all'], collections: collections };
+}
+
 /** The console message `data` holds, or null when it is not a valid bridge message. */
 export function decodeConsoleMessage(data: unknown): ConsoleToAppMessage | null {
   if (!isRecord(data) || data['hangar'] !== bridgeVersion) return null;
@@ -115,7 +123,9 @@ export function decodeConsoleMessage(data: unknown): ConsoleToAppMessage | null 
     case 'ready': {
       const { appId, scope, readOnly } = data;
       if (typeof appId !== 'string' || (scope !== 'draft' && scope !== 'published') || typeof readOnly !== 'boolean') return null;
-      return { hangar: bridgeVersion, kind: 'ready', appId, scope, readOnly };
+      if (data['writable'] === undefined) return { hangar: bridgeVersion, kind: 'ready', appId, scope, readOnly };
+      const writable = decodeWritable(data['writable']);
+      return writable ? { hangar: bridgeVersion, kind: 'ready', appId, scope, readOnly, writable } : null;
     }
     case 'response': {
       const { id, ok, result, error } = data;

@@ -57,7 +57,19 @@ export type AppToConsoleMessage = BridgeRequest | BridgeHello;
 
 export type BridgeError = { code: string; message: string };
 
-export type BridgeReady = Envelope & { kind: 'ready'; appId: string; scope: 'draft' | 'published'; readOnly: boolean };
+/**
+ * Which collections the person may write (published apps, from the access rules the control
+ * plane evaluates): `all`, or the declared collections open to them. Absent: all, unless `readOnly`.
+ */
+export type BridgeWritable = { all: boolean; collections: string[] };
+
+export type BridgeReady = Envelope & {
+  kind: 'ready';
+  appId: string;
+  scope: 'draft' | 'published';
+  readOnly: boolean;
+  writable?: BridgeWritable;
+};
 
 export type BridgeResponse =
   | (Envelope & { kind: 'response'; id: string; ok: true; result: unknown })

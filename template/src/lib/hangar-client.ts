@@ -101,6 +101,7 @@ export class HangarClient {
   readonly #createId: () => string;
   readonly #disconnected: string | null;
   readonly #entries = new Map<string, Entry>();
+  readonly #sessionListeners = new Set<() => void>();
   readonly #collections = new Map<string, CollectionState>();
   #writeSeq = 0;
   /** The app's agents (`useAgentList`, `useAgent`), over the same connection. */
@@ -112,8 +113,28 @@ export class HangarClient {
     this.#connection = new BridgeConnection(options.transport, {
       timeoutMs: options.timeoutMs,
       onPush: (message) => this.#onPush(message),
+      onReady: () => {
+        for (const listener of [...this.#sessionListeners]) listener();
+      },
     });
     this.agents = new HangarAgents(this.#connection, this.#disconnected);
+  }
+
+  /**
+   * Whether the person may write a collection here, from what the console said in `ready`: its
+   * access rules as the control plane evaluates them (published apps), or read-only. False until
+   * the console answered and when no console can: controls for writing stay hidden until known.
+   */
+  canWrite(collection: string): boolean {
+    const session = this.session;
+    if (this.#disconnected || !session || session.readOnly) return false;
+    return !session.writable || session.writable.all || session.writable.collections.includes(collection);
+  }
+
+  /** Calls `listener` whenever the console (re)announces the session; returns the unsubscribe function. */
+  onSession(listener: () => void): () => void {
+    this.#sessionListeners.add(listener);
+    return () => this.#sessionListeners.delete(listener);
   }
 
   /** What the console said when it connected (app, data scope, read-only), or null until then. */
@@ -200,6 +221,8 @@ export class HangarClient {
     // Refused before the optimistic apply: a write that can never be saved must not flash on screen.
     if (this.#disconnected) throw new HangarError('unavailable', this.#disconnected);
     if (this.session?.readOnly) throw new HangarError('forbidden', 'This app’s data is read-only here.');
+    // The access rules do not let this person change the collection: refused before it shows.
+    if (this.session && !this.canWrite(collection)) throw new HangarError('forbidden', `You may not change “${collection}”.`);
     const state = this.#state(collection);
     const pending: PendingWrite = { ...write, seq: ++this.#writeSeq };
     state.pending.push(pending);

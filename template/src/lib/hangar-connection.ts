@@ -29,9 +29,12 @@ export class BridgeConnection {
   #ready: BridgeReady | null = null;
   #nextId = 0;
 
-  constructor(transport: HangarTransport, options: { timeoutMs?: number; onPush: (message: BridgePush) => void }) {
+  readonly #onReady: (() => void) | undefined;
+
+  constructor(transport: HangarTransport, options: { timeoutMs?: number; onPush: (message: BridgePush) => void; onReady?: () => void }) {
     this.#transport = transport;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.#onReady = options.onReady;
     this.#stopListening = transport.listen((message) => this.#receive(message, options.onPush));
     transport.send(encodeHello());
   }
@@ -75,6 +78,7 @@ export class BridgeConnection {
           const pending = this.#pending.get(id);
           if (pending) this.#transport.send(encodeRequest(id, pending.body));
         }
+        this.#onReady?.();
         return;
       case 'response': {
         const pending = this.#pending.get(message.id);

@@ -106,6 +106,11 @@ export type UseCollectionResult<T> = {
   loadMore: () => void;
   /** True when more documents match than are shown. */
   hasMore: boolean;
+  /**
+   * Whether this person may add, change or delete documents of the collection (the app's access
+   * rules, evaluated by Hangar). Hide or disable write controls when false; writes are refused.
+   */
+  canWrite: boolean;
 };
 
 export type UseDocResult<T> = {
@@ -171,7 +176,19 @@ export function useCollection<T extends DocumentShape = HangarDocument>(
     writeError: snapshot.writeError,
     loadMore: handle.loadMore,
     hasMore: snapshot.hasMore,
+    canWrite: useCanWrite(name),
   };
+}
+
+/**
+ * Whether this person may write a collection: `const canAdd = useCanWrite('tasks')`. False until
+ * the console has answered; updates when it does.
+ */
+export function useCanWrite(collection: string): boolean {
+  const client = getHangarClient();
+  const subscribe = useCallback((listener: () => void) => client.onSession(listener), [client]);
+  const read = useCallback(() => client.canWrite(collection), [client, collection]);
+  return useSyncExternalStore(subscribe, read, read);
 }
 
 /** One live document by id: `const { data: task, update } = useDoc<Task>('tasks', taskId)`. */

@@ -7,6 +7,8 @@ import { Button } from '../components/ui/button';
 import { Skeleton } from '../components/ui/skeleton';
 import { useAppBridge } from '../features/bridge/use-app-bridge';
 import { publishedAppsQuery, publishedFrameQuery } from '../features/governance/governance-api';
+import { useMe } from '../features/auth/me-context';
+import { useWorkspaceEvents } from '../features/workspaces/workspace-events';
 
 /**
  * `/w/:workspaceId/use/:appId`: one published app, full page, nothing else. It runs in the same
@@ -19,7 +21,12 @@ export function PublishedAppPage() {
   const frame = useQuery(publishedFrameQuery(workspaceId, appId));
   const apps = useQuery(publishedAppsQuery(workspaceId));
   const app = apps.data?.find((candidate) => candidate.id === appId);
-  useAppBridge(iframeRef, { workspaceId, appId, scope: 'published' });
+  // The app hides what the person may not change (its access rules, evaluated by the control plane).
+  useAppBridge(iframeRef, { workspaceId, appId, scope: 'published', writable: frame.data?.writable });
+  // Live: a newer published version is offered (never swapped in under the person's hands).
+  useWorkspaceEvents(workspaceId, useMe().identity.id);
+  const newer = app && frame.data && app.publishedVersionId !== frame.data.versionId ? app : null;
+  const gone = apps.isSuccess && !app;
 
   return (
     <div className="flex h-dvh flex-col">
@@ -32,7 +39,19 @@ export function PublishedAppPage() {
         <h1 className="truncate text-sm font-semibold" data-testid="published-app-title">
           {app?.name ?? ' '}
         </h1>
-        {app ? <span className="text-xs text-muted-foreground">Version {app.publishedVersionNumber}</span> : null}
+        {app && !newer ? <span className="text-xs text-muted-foreground">Version {app.publishedVersionNumber}</span> : null}
+        {newer ? (
+          <div role="status" className="ml-auto flex items-center gap-2 text-xs" data-testid="newer-version">
+            <span className="text-muted-foreground">Version {newer.publishedVersionNumber} is published.</span>
+            <Button size="sm" variant="outline" onClick={() => void frame.refetch()} disabled={frame.isFetching}>
+              Open version {newer.publishedVersionNumber}
+            </Button>
+          </div>
+        ) : gone ? (
+          <span role="status" className="ml-auto text-xs text-muted-foreground" data-testid="app-unpublished">
+            This app is no longer published for you.
+          </span>
+        ) : null}
       </header>
       <main className="relative min-h-0 flex-1 bg-white">
         {frame.isPending ? (

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { PublishedApp, PublishedFrame } from '@hangar/protocol';
+import { writableCollections } from '../../domain/data-access-rules';
 import { NotFoundError } from '../../domain/errors';
 import type { VersionRecord } from '../../domain/records';
 import { frameAllow, sandboxTokens } from '../../domain/workspace-settings-service';
@@ -56,6 +57,7 @@ export function publishedAppRoutes(deps: AppDependencies) {
         frame,
         sandbox: sandboxTokens(frame).join(' '),
         allow: frameAllow(frame),
+        writable: await writableCollections(governance.appAccess, app, membership),
       };
       return c.json(body);
     });

@@ -1,4 +1,4 @@
-import { ConsoleToAppMessage, type DataChange } from '@hangar/protocol';
+import { ConsoleToAppMessage, type BridgeWritable, type DataChange } from '@hangar/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../lib/api-error';
 import { BridgeHost, type BridgeDataClient } from './bridge-host';
@@ -7,7 +7,7 @@ import { FakeTimers } from './fake-timers.test-support';
 
 const page = { items: [{ _id: 'd1', _createdAt: 't', _updatedAt: 't', title: 'One' }], nextCursor: null };
 
-function setup(readOnly = false) {
+function setup(readOnly = false, writable?: BridgeWritable) {
   const posted: unknown[] = [];
   const preview = { postMessage: (message: unknown, origin: string) => posted.push(origin === '*' ? message : { wrongOrigin: origin }) };
   const stranger = { postMessage: vi.fn() };
@@ -29,6 +29,7 @@ function setup(readOnly = false) {
     appId: 'a1',
     scope: 'draft',
     readOnly,
+    ...(writable ? { writable } : {}),
     target: () => preview,
     data,
     streams: {
@@ -57,6 +58,14 @@ describe('BridgeHost', () => {
     send({ kind: 'hello' });
     expect(posted).toEqual([{ hangar: 1, kind: 'ready', appId: 'a1', scope: 'draft', readOnly: true }]);
     expect(stranger.postMessage).not.toHaveBeenCalled();
+  });
+
+  it('hands the app what the person may write (the access rules the control plane evaluated) with ready', () => {
+    const { posted, send } = setup(false, { all: false, collections: ['requests'] });
+    send({ kind: 'hello' });
+    expect(posted).toEqual([
+      { hangar: 1, kind: 'ready', appId: 'a1', scope: 'draft', readOnly: false, writable: { all: false, collections: ['requests'] } },
+    ]);
   });
 
   it('runs data requests and answers with results or mapped errors', async () => {

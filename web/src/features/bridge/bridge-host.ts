@@ -1,4 +1,4 @@
-import type { AppDocument, BridgeRequest, DataPage, DataQuery, DataScope } from '@hangar/protocol';
+import type { AppDocument, BridgeRequest, BridgeWritable, DataPage, DataQuery, DataScope } from '@hangar/protocol';
 import { AgentBridge, type AgentRunMemory, type BridgeAgentClient, type BridgeRunStreams } from './agent-bridge';
 import { acceptAppMessage, BridgeFailure, postToApp, toBridgeError, type IncomingMessage, type PostTarget } from './bridge-messages';
 import { browserTimers, ChangeBatcher, type Timers } from './change-batcher';
@@ -33,6 +33,8 @@ export type BridgeHostOptions = {
   appId: string;
   scope: DataScope;
   readOnly: boolean;
+  /** Which collections the person may write (published apps), handed to the app with `ready`. */
+  writable?: BridgeWritable;
   /** The preview iframe's current window: the only sender accepted and the only recipient. */
   target: () => PostTarget | null | undefined;
   data: BridgeDataClient;
@@ -86,7 +88,8 @@ export class BridgeHost {
     if (message.kind === 'hello') {
       // A (re)loaded document: whatever the previous one subscribed to is gone with it.
       this.releaseAll();
-      postToApp(source, { kind: 'ready', appId: this.options.appId, scope: this.options.scope, readOnly: this.options.readOnly });
+      const { appId, scope, readOnly, writable } = this.options;
+      postToApp(source, { kind: 'ready', appId, scope, readOnly, ...(writable ? { writable } : {}) });
       return;
     }
     void this.answer(source, message);

@@ -1,4 +1,4 @@
-import type { DataScope } from '@hangar/protocol';
+import type { BridgeWritable, DataScope } from '@hangar/protocol';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, type RefObject } from 'react';
 import { readActiveIdentity } from '../../lib/active-identity';
@@ -10,7 +10,7 @@ import { BridgeHost } from './bridge-host';
 import { runStreamsForBridge } from './bridge-run-streams';
 import { dataStreams } from './data-stream-manager';
 
-type AppBridgeOptions = { workspaceId: string; appId: string; scope: DataScope; readOnly?: boolean };
+type AppBridgeOptions = { workspaceId: string; appId: string; scope: DataScope; readOnly?: boolean; writable?: BridgeWritable | undefined };
 
 /**
  * Hosts the live-data bridge of a preview iframe: answers the app's `hello`, data and agent
@@ -19,9 +19,11 @@ type AppBridgeOptions = { workspaceId: string; appId: string; scope: DataScope; 
  */
 export function useAppBridge(
   iframeRef: RefObject<HTMLIFrameElement | null>,
-  { workspaceId, appId, scope, readOnly = false }: AppBridgeOptions,
+  { workspaceId, appId, scope, readOnly = false, writable }: AppBridgeOptions,
 ) {
   const queryClient = useQueryClient();
+  // Compared by value: a refetched but equal answer keeps the bridge.
+  const writableKey = writable ? JSON.stringify(writable) : '';
 
   useEffect(() => {
     const host = new BridgeHost({
@@ -29,6 +31,7 @@ export function useAppBridge(
       appId,
       scope,
       readOnly,
+      ...(writableKey ? { writable: JSON.parse(writableKey) as BridgeWritable } : {}),
       target: () => iframeRef.current?.contentWindow ?? null,
       data: api,
       streams: dataStreams,
@@ -45,5 +48,5 @@ export function useAppBridge(
       window.removeEventListener('message', onMessage);
       host.dispose();
     };
-  }, [iframeRef, workspaceId, appId, scope, readOnly, queryClient]);
+  }, [iframeRef, workspaceId, appId, scope, readOnly, writableKey, queryClient]);
 }

@@ -189,6 +189,8 @@ export class RunStreamManager {
       case 'data.changed':
       case 'data.changes':
       case 'data.reload':
+      case 'workspace.subscribed':
+      case 'workspace.event':
         return;
       default: {
         const unexpected: never = message;

@@ -122,7 +122,7 @@ export const collaboratorsQuery = (workspaceId: string, appId: string) =>
     select: (page) => page.items,
   });
 
-/** After any governance action: refetch what it may have changed (the live channel will do this later, pushed). */
+/** After any governance action of this tab: refetch what it may have changed (other tabs and people hear of it through the workspace channel). */
 export async function refreshGovernance(queryClient: QueryClient, workspaceId: string): Promise<void> {
   await Promise.all([
     queryClient.invalidateQueries({ queryKey: governanceKeys.reviews(workspaceId) }),

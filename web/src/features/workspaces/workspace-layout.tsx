@@ -12,6 +12,8 @@ import { workspaceQuery } from '../../lib/queries';
 import { cn } from '../../lib/utils';
 import { WorkspaceContext } from './workspace-context';
 import { WorkspaceSidebar } from './workspace-sidebar';
+import { useWorkspaceEvents } from './workspace-events';
+import { useMe } from '../auth/me-context';
 
 /** The sidebar when the workspace could not be loaded: only the way back. */
 function SidebarFallback() {
@@ -58,6 +60,9 @@ function MobileNav({ workspaceId }: { workspaceId: string }) {
 export function WorkspaceLayout() {
   const { workspaceId = '' } = useParams();
   const workspace = useQuery(workspaceQuery(workspaceId));
+  const me = useMe();
+  // The live console: changes by anyone in the workspace refresh this tab's pages.
+  useWorkspaceEvents(workspace.isSuccess ? workspaceId : '', me.identity.id);
   // Pages such as the builder use the whole width and height below the header.
   const fullBleed = useMatches().some((match) => (match.handle as { fullBleed?: boolean } | undefined)?.fullBleed === true);
 

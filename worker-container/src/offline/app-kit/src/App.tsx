@@ -33,7 +33,8 @@ const singularLabel = entity.singular.charAt(0).toUpperCase() + entity.singular.
 
 /** The whole app: every record in a searchable, filterable table, with a create/edit form and a delete confirmation. */
 export function App() {
-  const { data, loading, error, insert, update, remove, hasMore, loadMore } = useCollection<SampleRecord>(entity.collection, {
+  // `canWrite`: the app's access rules, as Hangar evaluates them for this person; readers get no write controls.
+  const { data, loading, error, insert, update, remove, hasMore, loadMore, canWrite } = useCollection<SampleRecord>(entity.collection, {
     sort: { createdAt: -1 },
   });
   const { toast } = useToast();
@@ -124,12 +125,18 @@ export function App() {
         className="m-4"
         icon={InboxIcon}
         title={`No ${entity.plural} yet`}
-        description={`Add your first ${entity.singular}; everyone using ${appName} sees it right away.`}
+        description={
+          canWrite
+            ? `Add your first ${entity.singular}; everyone using ${appName} sees it right away.`
+            : `Nothing has been added yet. New ${entity.plural} show up here as soon as they are.`
+        }
         action={
-          <Button onClick={openNew}>
-            <PlusIcon aria-hidden="true" />
-            New {entity.singular}
-          </Button>
+          canWrite ? (
+            <Button onClick={openNew}>
+              <PlusIcon aria-hidden="true" />
+              New {entity.singular}
+            </Button>
+          ) : undefined
         }
       />
     );
@@ -148,7 +155,11 @@ export function App() {
       />
     );
   } else {
-    content = <RecordTable fields={fields} records={visible} onEdit={openEdit} onDelete={setDeleting} />;
+    content = canWrite ? (
+      <RecordTable fields={fields} records={visible} onEdit={openEdit} onDelete={setDeleting} />
+    ) : (
+      <RecordTable fields={fields} records={visible} />
+    );
   }
 
   return (
@@ -164,10 +175,18 @@ export function App() {
               <p className="text-sm text-muted-foreground">{count}</p>
             </div>
           </div>
-          <Button onClick={openNew}>
-            <PlusIcon aria-hidden="true" />
-            New {entity.singular}
-          </Button>
+          {canWrite ? (
+            <Button onClick={openNew}>
+              <PlusIcon aria-hidden="true" />
+              New {entity.singular}
+            </Button>
+          ) : (
+            !loading && (
+              <span className="rounded-md border bg-muted px-2.5 py-1 text-xs text-muted-foreground" data-testid="view-only">
+                View only
+              </span>
+            )
+          )}
         </div>
       </header>
 
@@ -221,7 +240,7 @@ export function App() {
       </main>
 
       <RecordFormDialog
-        open={formOpen}
+        open={formOpen && canWrite}
         onOpenChange={setFormOpen}
         fields={fields}
         title={editing ? `Edit ${entity.singular}` : `New ${entity.singular}`}
@@ -231,7 +250,7 @@ export function App() {
         onSubmit={save}
       />
       <DeleteRecordDialog
-        open={deleting !== null}
+        open={deleting !== null && canWrite}
         onOpenChange={(open) => !open && setDeleting(null)}
         noun={entity.singular}
         name={deleting ? nameOf(deleting) : ''}

@@ -8,12 +8,14 @@ import { cn } from '@/lib/utils';
 export type RecordTableProps = {
   fields: readonly FieldDefinition[];
   records: readonly AnyRecord[];
-  onEdit: (record: AnyRecord) => void;
-  onDelete: (record: AnyRecord) => void;
+  /** Edit and delete per row; without them (a person who may not change the records) there is no actions column. */
+  onEdit?: (record: AnyRecord) => void;
+  onDelete?: (record: AnyRecord) => void;
 };
 
 /** The records as a table: one column per field, long text under the title, edit and delete per row (always in view). */
 export function RecordTable({ fields, records, onEdit, onDelete }: RecordTableProps) {
+  const actions = onEdit !== undefined || onDelete !== undefined;
   const title = titleField(fields);
   const note = fields.find((field) => field.kind === 'longtext');
   const columns = fields.filter((field) => field !== title && field.kind !== 'longtext');
@@ -27,9 +29,11 @@ export function RecordTable({ fields, records, onEdit, onDelete }: RecordTablePr
               {field.label}
             </TableHead>
           ))}
-          <TableHead className={cn('w-24 pr-4 text-right', stickyActions)}>
-            <span className="sr-only">Actions</span>
-          </TableHead>
+          {actions && (
+            <TableHead className={cn('w-24 pr-4 text-right', stickyActions)}>
+              <span className="sr-only">Actions</span>
+            </TableHead>
+          )}
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -49,14 +53,20 @@ export function RecordTable({ fields, records, onEdit, onDelete }: RecordTablePr
                   <FieldValue field={field} value={record[field.key]} />
                 </TableCell>
               ))}
-              <TableCell className={cn('pr-4 text-right whitespace-nowrap group-hover:bg-muted', stickyActions)}>
-                <Button variant="ghost" size="icon-sm" aria-label={`Edit ${name || 'record'}`} onClick={() => onEdit(record)}>
-                  <PencilIcon className="text-muted-foreground" />
-                </Button>
-                <Button variant="ghost" size="icon-sm" aria-label={`Delete ${name || 'record'}`} onClick={() => onDelete(record)}>
-                  <Trash2Icon className="text-muted-foreground" />
-                </Button>
-              </TableCell>
+              {actions && (
+                <TableCell className={cn('pr-4 text-right whitespace-nowrap group-hover:bg-muted', stickyActions)}>
+                  {onEdit && (
+                    <Button variant="ghost" size="icon-sm" aria-label={`Edit ${name || 'record'}`} onClick={() => onEdit(record)}>
+                      <PencilIcon className="text-muted-foreground" />
+                    </Button>
+                  )}
+                  {onDelete && (
+                    <Button variant="ghost" size="icon-sm" aria-label={`Delete ${name || 'record'}`} onClick={() => onDelete(record)}>
+                      <Trash2Icon className="text-muted-foreground" />
+                    </Button>
+                  )}
+                </TableCell>
+              )}
             </TableRow>
           );
         })}
