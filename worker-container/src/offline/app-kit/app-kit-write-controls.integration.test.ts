@@ -36,7 +36,11 @@ describe('a generated app hides its write controls from people who may not write
          const state = globalThis.__hangarTest;
          return { data: state.records, loading: false, error: null, hasMore: false, loadMore() {}, hasPendingWrites: false,
                   writeError: null, insert: async () => ({}), update: async () => ({}), remove: async () => {}, canWrite: state.canWrite };
-       }`,
+       }
+       // The Agents panel is in every generated app; with no agents it renders nothing.
+       export function useAgentList() { return { data: [], loading: false, error: null, reload() {} }; }
+       export function useAgent() { return { trigger: async () => null, status: 'idle', result: null, error: null, runId: null }; }
+       export function isAgentRunFinished() { return false; }`,
     );
     const candidates = (path: string) =>
       [join(appDir, 'src', path), join(kitSrc, path), join(templateSrc, path)].flatMap((base) => [`${base}.tsx`, `${base}.ts`]);
