@@ -1,6 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { defaultRunStartAllowanceSeconds, environmentVariables, runStartAllowanceMs } from '@hangar/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { awsSettingsFromEnvironment } from '../../functions/src/entrypoints/aws-composition';
+import { resolveAwsConnections } from '../../functions/src/entrypoints/aws-runtime';
 import { alarmThresholds } from './constructs/operations';
 import { logicalIdStartingWith, synthHangar } from './testing';
 
@@ -69,6 +72,60 @@ describe('Hangar stack', () => {
     ]) {
       expect(variables, name).toHaveProperty(name);
     }
+  });
+
+  it('gives every function that composes the control plane each setting the composition reads', async () => {
+    // The deployed values are CloudFormation references; each becomes a stand-in naming its variable.
+    const environmentOf = (prefix: string) => {
+      const fn = template().findResources('AWS::Lambda::Function')[fnId(prefix)] as Resource;
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const source: Record<string, string> = { AWS_REGION: 'eu-west-1' };
+      for (const [name, value] of Object.entries(variables)) source[name] = typeof value === 'string' ? value : `ref:${name}`;
+      // The cache's address is a URL the runtime parses; its stand-in must be one.
+      source[environmentVariables.redisUrl] = 'rediss://cache.internal:6379';
+      return source;
+    };
+    // Secrets Manager as the stack fills it: DocumentDB credentials, the Redis AUTH token, a generated signing key.
+    const secretValues: Record<string, string> = {
+      [`ref:${environmentVariables.mongodbSecretArn}`]: JSON.stringify({
+        username: 'hangar',
+        password: 'p'.repeat(24),
+        host: 'docdb',
+        port: 27017,
+      }),
+      [`ref:${environmentVariables.redisAuthSecretArn}`]: JSON.stringify({ password: 'r'.repeat(32) }),
+      [`ref:${environmentVariables.capabilitySecretArn}`]: 'c'.repeat(64),
+    };
+    const asked: string[] = [];
+    const secrets = {
+      send: (command: { input: { SecretId: string } }) => {
+        asked.push(command.input.SecretId);
+        const value = secretValues[command.input.SecretId];
+        return value === undefined
+          ? Promise.reject(new Error(`no secret ${command.input.SecretId}`))
+          : Promise.resolve({ SecretString: value });
+      },
+    } as unknown as SecretsManagerClient;
+    for (const prefix of ['HttpApiFunction', 'WebSocketFunction', 'DocumentDbRelay', 'ScheduleFireFunction', 'ModelGatewayFunction']) {
+      const source = environmentOf(prefix);
+      const settings = awsSettingsFromEnvironment(source);
+      expect(settings.secretsKeyId, prefix).toBe(`ref:${environmentVariables.secretsKeyArn}`);
+      expect(settings.internalApiUrl, prefix).toBe(`ref:${environmentVariables.controlPlaneUrl}`);
+      const connections = await resolveAwsConnections(secrets, source);
+      expect(connections.capabilitySecret.equals(Buffer.from('c'.repeat(64))), prefix).toBe(true);
+      expect(connections.mongodbUri, prefix).toContain('mongodb://hangar:');
+      expect(connections.redisUrl, prefix).toContain(':rrrr');
+    }
+    expect(new Set(asked)).toEqual(new Set(Object.keys(secretValues)));
+    // Each of them may read the signing key; the launcher and the sweeper, which never see a token, may not.
+    const readsSigningKey = (prefix: string) =>
+      statementsOf(prefix).some(
+        (statement) =>
+          actions(statement).includes('secretsmanager:GetSecretValue') && JSON.stringify(statement.Resource).includes('CapabilitySecret'),
+      );
+    for (const prefix of ['HttpApiFunction', 'WebSocketFunction', 'DocumentDbRelay', 'ScheduleFireFunction', 'ModelGatewayFunction'])
+      expect(readsSigningKey(prefix), prefix).toBe(true);
+    for (const prefix of ['Launcher', 'Sweeper']) expect(readsSigningKey(prefix), prefix).toBe(false);
   });
 
   it('routes $connect, $disconnect and $default of the WebSocket API to the session Lambda', () => {
@@ -284,19 +341,27 @@ describe('Hangar stack', () => {
     const policies = Object.values(template().findResources('AWS::IAM::Policy')) as Resource[];
     const roleStatements = policies
       .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(scheduleRole))
-      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
+      .flatMap(
+        (policy) => (policy.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement,
+      );
     expect(roleStatements.map((statement) => actions(statement)).flat()).toEqual(['lambda:InvokeFunction']);
     expect(JSON.stringify(roleStatements[0]?.Resource)).toContain(fire);
     expect(JSON.stringify(roleStatements[0]?.Resource)).not.toContain(fnId('HttpApiFunction'));
 
     const variablesOf = (prefix: string) =>
-      ((template().findResources('AWS::Lambda::Function')[fnId(prefix)] as Resource).Properties.Environment as {
-        Variables: Record<string, unknown>;
-      }).Variables;
+      (
+        (template().findResources('AWS::Lambda::Function')[fnId(prefix)] as Resource).Properties.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
     expect(variablesOf('HttpApiFunction')[environmentVariables.scheduleFireFunctionArn]).toEqual({ 'Fn::GetAtt': [fire, 'Arn'] });
     // The fire function cannot be told its own ARN (a cycle); it only fires and removes schedules.
     expect(variablesOf('ScheduleFireFunction')).not.toHaveProperty(environmentVariables.scheduleFireFunctionArn);
-    for (const name of [environmentVariables.schedulerGroupName, environmentVariables.schedulerRoleArn, environmentVariables.mongodbSecretArn])
+    for (const name of [
+      environmentVariables.schedulerGroupName,
+      environmentVariables.schedulerRoleArn,
+      environmentVariables.mongodbSecretArn,
+    ])
       expect(variablesOf('ScheduleFireFunction'), name).toHaveProperty(name);
 
     // Both manage schedules in the Hangar group only, and pass only the schedule role.

@@ -47,6 +47,8 @@ export class HangarStack extends Stack {
   readonly schedules: Schedules;
   readonly web: Web;
   readonly secretsKey: kms.Key;
+  /** Signs run and preview capability tokens: one generated value for every control-plane Lambda. */
+  readonly capabilitySecret: secretsmanager.Secret;
   readonly modelGateway: ModelGateway;
   readonly operations: Operations;
   readonly functions: Record<string, HangarFunction> = {};
@@ -72,6 +74,18 @@ export class HangarStack extends Stack {
       enableKeyRotation: true,
       description: 'Hangar app secrets (envelope encryption of secrets apps and agents use)',
     });
+    this.capabilitySecret = new secretsmanager.Secret(this, 'CapabilitySecret', {
+      description: 'Hangar: signs run and preview capability tokens (the same value in every control-plane Lambda)',
+      encryptionKey: this.secretsKey,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    acknowledge(this.capabilitySecret, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Rotating the capability secret invalidates every run token and preview URL at once (they are short-lived, at most hours); DEPLOY.md describes rotating it by hand during a quiet period. There is no Secrets Manager rotation template for an HMAC key.',
+      },
+    ]);
     const queueKey = new kms.Key(this, 'QueueKey', { enableKeyRotation: true, description: 'Hangar queues and the alarm topic' });
     for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
       queueKey.grant(new iam.ServicePrincipal(service), 'kms:Decrypt', 'kms:GenerateDataKey*');
@@ -85,6 +99,7 @@ export class HangarStack extends Stack {
       [env.mongodbDatabase]: p.databaseName,
       [env.redisUrl]: this.cache.url,
       [env.redisAuthSecretArn]: this.cache.authSecret.secretArn,
+      [env.capabilitySecretArn]: this.capabilitySecret.secretArn,
     };
     const own = new Map<HangarFunction, Set<string>>();
     const makeFunction: FunctionFactory = (functionId, functionProps) => {
@@ -216,7 +231,8 @@ export class HangarStack extends Stack {
       acknowledge(role, [
         {
           id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(scheduleFire.fn)}.Arn>:*]`,
-          reason: 'The schedule role may invoke the schedule fire function and its versions only; lambda:InvokeFunction grants name the function ARN with a version wildcard.',
+          reason:
+            'The schedule role may invoke the schedule fire function and its versions only; lambda:InvokeFunction grants name the function ARN with a version wildcard.',
         },
       ]);
     });
@@ -257,6 +273,15 @@ export class HangarStack extends Stack {
     // Grants: the control plane launches and stops runs, pushes frames, reads/writes blobs,
     // encrypts app secrets and manages schedules. Relays push; the sweeper stops lost tasks.
     for (const fn of [http.fn, websocket.fn, this.relay.relay.fn, scheduleFire.fn]) this.realtime.grantManage(fn);
+    // Every function that composes the control plane checks or issues capability tokens.
+    for (const fn of [
+      http.fn,
+      websocket.fn,
+      this.relay.relay.fn,
+      scheduleFire.fn,
+      ...(this.modelGateway.gateway ? [this.modelGateway.gateway.fn] : []),
+    ])
+      this.capabilitySecret.grantRead(fn);
     this.grantBlobs(http.fn);
     this.builder.grantLaunch(http.fn);
     this.secretsKey.grant(http.fn, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey');

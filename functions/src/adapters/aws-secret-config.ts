@@ -52,6 +52,14 @@ export async function resolveMongoUri(client: SecretsManagerClient, secretId: st
   return `mongodb://${credentials}@${secret.host}:${secret.port}/?tls=true&replicaSet=rs0&readPreference=secondaryPreferred&retryWrites=false`;
 }
 
+/** The secret that signs capability tokens: a generated string of at least 32 characters, used as its UTF-8 bytes. */
+export async function resolveCapabilitySecret(client: SecretsManagerClient, secretId: string): Promise<Buffer> {
+  const response = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+  const value = response.SecretString ?? '';
+  if (value.length < 32 || value.length > 4096) throw new SecretFormatError(secretId, 'expected 32 to 4,096 characters');
+  return Buffer.from(value, 'utf8');
+}
+
 /** `rediss://host:port` plus the AUTH secret → `rediss://[user]:password@host:port`. */
 export async function resolveRedisUrl(client: SecretsManagerClient, baseUrl: string, secretId: string): Promise<string> {
   const secret = await readJsonSecret(client, secretId, RedisSecret);

@@ -32,7 +32,6 @@ export interface AwsSettings {
   websocketManagementEndpoint: string;
   region: string;
   allowedOrigins: string[];
-  capabilitySecret: Buffer;
   /** The KMS key that seals app secrets. */
   secretsKeyId: string;
   /** EventBridge Scheduler: the group, the role schedules assume, and their target (absent in the target itself). */
@@ -48,8 +47,6 @@ export function awsSettingsFromEnvironment(source: Record<string, string | undef
     if (!value) throw new Error(`${name} must be set for the AWS deployment`);
     return value;
   };
-  const secret = required(env.capabilitySecret);
-  if (!/^[0-9a-f]{64,}$/i.test(secret)) throw new Error(`${env.capabilitySecret} must be at least 32 bytes of hex`);
   const jwksUri = source[env.oidcJwksUri];
   return {
     oidc: { issuer: required(env.oidcIssuer), audience: required(env.oidcAudience), ...(jwksUri ? { jwksUri } : {}) },
@@ -60,15 +57,14 @@ export function awsSettingsFromEnvironment(source: Record<string, string | undef
         ?.split(',')
         .map((origin) => origin.trim())
         .filter(Boolean) ?? [],
-    capabilitySecret: Buffer.from(secret, 'hex'),
-    secretsKeyId: required(env.secretsKmsKeyId),
+    secretsKeyId: required(env.secretsKeyArn),
     schedules: {
       groupName: source[env.schedulerGroupName] ?? appAgentScheduleGroup,
       roleArn: required(env.schedulerRoleArn),
       // The fire Lambda cannot be told its own ARN (a cycle in the stack); it only fires and removes.
       targetArn: source[env.scheduleFireFunctionArn] || null,
     },
-    internalApiUrl: required(env.internalApiUrl),
+    internalApiUrl: required(env.controlPlaneUrl),
     version: source.HANGAR_VERSION ?? '0.1.0',
   };
 }
@@ -120,7 +116,7 @@ export function awsPorts(
     pusher: new ApiGatewayConnectionPusher({ endpoint: settings.websocketManagementEndpoint, region: settings.region }),
     authenticator: createOidcAuthenticator(createOidcVerifier(settings.oidc)),
     sessionCodec: null,
-    capabilitySecret: settings.capabilitySecret,
+    capabilitySecret: connections.capabilitySecret,
     secretCipher: createKmsSecretCipher({ kms: new KMSClient({ region: settings.region }), keyId: settings.secretsKeyId }),
     outbound: createSafeHttpClient(),
     scheduler: createEventBridgeScheduler({

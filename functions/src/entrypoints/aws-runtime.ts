@@ -3,7 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { environmentVariables as env } from '@hangar/protocol';
-import { resolveMongoUri, resolveRedisUrl } from '../adapters/aws-secret-config';
+import { resolveCapabilitySecret, resolveMongoUri, resolveRedisUrl } from '../adapters/aws-secret-config';
 import { createMongoDocumentStore } from '../adapters/mongo-document-store';
 import { createRunLaunchClaims } from '../adapters/run-launch-claims';
 import { createS3BlobStore } from '../adapters/s3-blob-store';
@@ -31,6 +31,8 @@ export interface AwsConnections {
   mongodbUri: string;
   mongodbDatabase: string;
   redisUrl: string;
+  /** Signs run and preview capability tokens; the same bytes in every Lambda of the deployment. */
+  capabilitySecret: Buffer;
 }
 
 /**
@@ -55,11 +57,18 @@ export async function resolveAwsConnections(
     throw new Error(`${env.mongodbSecretArn} (or ${env.mongodbUri} as an override) must be set for the AWS deployment`);
   const baseRedisUrl = required(env.redisUrl);
   const redisSecret = source[env.redisAuthSecretArn];
-  const [mongodbUri, redisUrl] = await Promise.all([
+  const capabilityOverride = source[env.capabilitySecret] || null;
+  if (capabilityOverride !== null && !/^[0-9a-f]{64,}$/i.test(capabilityOverride))
+    throw new Error(`${env.capabilitySecret} must be at least 32 bytes of hex`);
+  const capabilitySecretArn = capabilityOverride ? null : source[env.capabilitySecretArn];
+  if (!capabilityOverride && !capabilitySecretArn)
+    throw new Error(`${env.capabilitySecretArn} (or ${env.capabilitySecret} as an override) must be set for the AWS deployment`);
+  const [mongodbUri, redisUrl, capabilitySecret] = await Promise.all([
     override ?? resolveMongoUri(secrets, mongoSecret as string),
     redisSecret ? resolveRedisUrl(secrets, baseRedisUrl, redisSecret) : baseRedisUrl,
+    capabilityOverride ? Buffer.from(capabilityOverride, 'hex') : resolveCapabilitySecret(secrets, capabilitySecretArn as string),
   ]);
-  return { mongodbUri, mongodbDatabase: source[env.mongodbDatabase] ?? 'hangar', redisUrl };
+  return { mongodbUri, mongodbDatabase: source[env.mongodbDatabase] ?? 'hangar', redisUrl, capabilitySecret };
 }
 
 /** This container's connections: resolved once (a failure is retried by the next invocation). */
