@@ -21,6 +21,7 @@ import { appQuery, runsQuery, versionsQuery } from '../lib/queries';
 import { useMe } from '../features/auth/me-context';
 import { AppGovernanceBar } from '../features/governance/app-governance-bar';
 import { appRolesOf } from '../features/governance/app-roles';
+import { failedWithNothing } from '../lib/query-state';
 
 /** The builder is a full-height, two-pane page below the workspace header. */
 const pageHeight = 'h-[calc(100dvh-3.5rem)]';
@@ -46,7 +47,7 @@ export function AppPage() {
       </div>
     );
   }
-  if (app.isError) {
+  if (failedWithNothing(app)) {
     const notFound = isApiError(app.error) && (app.error.status === 404 || app.error.status === 403);
     return (
       <div className="mx-auto w-full max-w-5xl px-6 py-8">
@@ -97,7 +98,7 @@ export function AppPage() {
               <Skeleton className="ml-auto h-10 w-3/4 rounded-2xl" />
               <Skeleton className="h-20" />
             </div>
-          ) : runs.isError ? (
+          ) : failedWithNothing(runs) ? (
             <QueryError
               className="m-4"
               error={runs.error}

@@ -9,6 +9,7 @@ import { useAppBridge } from '../features/bridge/use-app-bridge';
 import { publishedAppsQuery, publishedFrameQuery } from '../features/governance/governance-api';
 import { useMe } from '../features/auth/me-context';
 import { useWorkspaceEvents } from '../features/workspaces/workspace-events';
+import { failedWithNothing } from '../lib/query-state';
 
 /**
  * `/w/:workspaceId/use/:appId`: one published app, full page, nothing else. It runs in the same
@@ -56,7 +57,7 @@ export function PublishedAppPage() {
       <main className="relative min-h-0 flex-1 bg-white">
         {frame.isPending ? (
           <Skeleton className="absolute inset-4" />
-        ) : frame.isError ? (
+        ) : failedWithNothing(frame) ? (
           <QueryError className="m-4" error={frame.error} what="this app" onRetry={() => frame.refetch()} retrying={frame.isFetching} />
         ) : (
           <iframe

@@ -20,11 +20,12 @@ export function RequireAuth() {
       </div>
     );
   }
-  if (me.isError) {
-    if (isApiError(me.error) && me.error.status === 401) {
-      const from = `${location.pathname}${location.search}`;
-      return <Navigate to="/sign-in" replace state={{ from }} />;
-    }
+  // A session that ended signs out even with a page on screen; an unreachable host keeps the page (its banner says so).
+  if (me.isError && isApiError(me.error) && me.error.status === 401) {
+    const from = `${location.pathname}${location.search}`;
+    return <Navigate to="/sign-in" replace state={{ from }} />;
+  }
+  if (me.isError && me.data === undefined) {
     return (
       <div className="mx-auto flex min-h-dvh max-w-lg flex-col justify-center gap-6 px-6">
         <HangarLogo />

@@ -7,6 +7,7 @@ import { Skeleton } from '../../components/ui/skeleton';
 import { formatRelative } from '../../lib/format';
 import { appsQuery } from '../../lib/queries';
 import { RunStatusBadge } from './run-status-badge';
+import { failedWithNothing } from '../../lib/query-state';
 
 type AppsListProps = { workspaceId: string; workspaceName: string; canBuild: boolean };
 
@@ -22,7 +23,7 @@ export function AppsList({ workspaceId, workspaceName, canBuild }: AppsListProps
       </div>
     );
   }
-  if (apps.isError) {
+  if (failedWithNothing(apps)) {
     return <QueryError error={apps.error} what="apps" onRetry={() => apps.refetch()} retrying={apps.isFetching} />;
   }
   if (apps.data.length === 0) {

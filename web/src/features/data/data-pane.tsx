@@ -11,6 +11,7 @@ import { dataCollectionsQuery } from '../../lib/queries';
 import { CollectionList } from './collection-list';
 import { DocumentsPanel } from './documents-panel';
 import { ScopeSwitch } from './scope-switch';
+import { failedWithNothing } from '../../lib/query-state';
 
 type DataPaneProps = { workspaceId: string; appId: string; canWrite: boolean };
 
@@ -51,7 +52,7 @@ export function DataPane({ workspaceId, appId, canWrite }: DataPaneProps) {
           <Skeleton className="h-32" />
           <Skeleton />
         </div>
-      ) : collections.isError ? (
+      ) : failedWithNothing(collections) ? (
         isApiError(collections.error) && collections.error.status === 403 ? (
           <div className="flex flex-1 items-center justify-center p-6" data-testid="data-forbidden">
             <EmptyState

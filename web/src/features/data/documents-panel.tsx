@@ -14,6 +14,7 @@ import { columnsOf, matchesSearch, parseFieldFilter } from './data-format';
 import { DocumentDialog } from './document-dialog';
 import { DocumentsTable } from './documents-table';
 import { useLiveDocuments } from './use-live-documents';
+import { failedWithNothing } from '../../lib/query-state';
 
 const pollIntervalMs = 5_000;
 
@@ -102,7 +103,7 @@ export function DocumentsPanel({ workspaceId, appId, scope, collection, canWrite
               <Skeleton key={index} className="h-8" />
             ))}
           </div>
-        ) : documents.isError ? (
+        ) : failedWithNothing(documents) ? (
           <QueryError
             className="m-3"
             error={documents.error}

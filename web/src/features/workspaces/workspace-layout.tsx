@@ -14,6 +14,7 @@ import { WorkspaceContext } from './workspace-context';
 import { WorkspaceSidebar } from './workspace-sidebar';
 import { useWorkspaceEvents } from './workspace-events';
 import { useMe } from '../auth/me-context';
+import { failedWithNothing } from '../../lib/query-state';
 
 /** The sidebar when the workspace could not be loaded: only the way back. */
 function SidebarFallback() {
@@ -75,7 +76,7 @@ export function WorkspaceLayout() {
         <Skeleton className="mt-4 h-40" />
       </div>
     );
-  } else if (workspace.isError) {
+  } else if (failedWithNothing(workspace)) {
     const notFound = isApiError(workspace.error) && (workspace.error.status === 404 || workspace.error.status === 403);
     body = notFound ? (
       <EmptyState

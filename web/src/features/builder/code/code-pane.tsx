@@ -8,6 +8,7 @@ import { versionFilesQuery } from '../../../lib/queries';
 import { CodeViewer } from './code-viewer';
 import { FileTree } from './file-tree';
 import { buildFileTree, defaultFile, initiallyOpen } from './file-tree-model';
+import { failedWithNothing } from '../../../lib/query-state';
 
 type CodePaneProps = { workspaceId: string; appId: string; versionId: string | null };
 
@@ -55,7 +56,7 @@ function VersionCode({ workspaceId, appId, versionId, open, setOpen, selected, s
       </div>
     );
   }
-  if (files.isError) {
+  if (failedWithNothing(files)) {
     return <QueryError className="m-4" error={files.error} what="the files" onRetry={() => files.refetch()} retrying={files.isFetching} />;
   }
 

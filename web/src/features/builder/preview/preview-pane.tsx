@@ -7,6 +7,7 @@ import { EmptyState } from '../../../components/ui/empty-state';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { previewLinkQuery } from '../../../lib/queries';
 import { useAppBridge } from '../../bridge/use-app-bridge';
+import { failedWithNothing } from '../../../lib/query-state';
 
 type PreviewPaneProps = {
   workspaceId: string;
@@ -64,7 +65,7 @@ export function PreviewPane({ workspaceId, appId, versionId, versionNumber, read
       <div className="relative min-h-0 flex-1 bg-white">
         {link.isPending ? (
           <Skeleton className="absolute inset-4" />
-        ) : link.isError ? (
+        ) : failedWithNothing(link) ? (
           <QueryError className="m-4" error={link.error} what="the preview" onRetry={() => link.refetch()} retrying={link.isFetching} />
         ) : (
           <iframe

@@ -11,6 +11,7 @@ import { versionsQuery } from '../../../lib/queries';
 import { cn } from '../../../lib/utils';
 import { RestoreVersionDialog } from './restore-version-dialog';
 import { VersionDiff } from './version-diff';
+import { failedWithNothing } from '../../../lib/query-state';
 
 type VersionsPaneProps = { workspaceId: string; appId: string; canBuild: boolean };
 
@@ -36,7 +37,7 @@ export function VersionsPane({ workspaceId, appId, canBuild }: VersionsPaneProps
       </div>
     );
   }
-  if (versions.isError) {
+  if (failedWithNothing(versions)) {
     return (
       <QueryError
         className="m-4"
