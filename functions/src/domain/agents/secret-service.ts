@@ -103,7 +103,8 @@ export class SecretService {
       source: actor.source,
       action: existing ? 'secret.rotated' : 'secret.set',
       target: { type: 'app', id: appId },
-      metadata: { secret: name, version },
+      // Under `name`: a key like `secret` would be redacted (as it must be for values), hiding which secret changed.
+      metadata: { name, version },
     });
     return { name, updatedAt: now, updatedBy: actor.identity.id, version };
   }
@@ -119,7 +120,7 @@ export class SecretService {
       source: actor.source,
       action: 'secret.deleted',
       target: { type: 'app', id: appId },
-      metadata: { secret: name },
+      metadata: { name },
     });
   }
 
