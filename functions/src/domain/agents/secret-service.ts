@@ -7,6 +7,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import { roleAtLeast } from '../permissions';
 import { builderCollections, type AppRecord } from '../records';
 import { auditActorOf, type Actor, type WorkspaceAccess } from '../workspace-access';
+import { personName } from './audit-summaries';
 
 interface SecretRecord extends StoredDocument {
   workspaceId: string;
@@ -103,6 +104,7 @@ export class SecretService {
       source: actor.source,
       action: existing ? 'secret.rotated' : 'secret.set',
       target: { type: 'app', id: appId },
+      summary: `${personName(actor)} ${existing ? 'rotated' : 'set'} the secret ${name}`,
       // Under `name`: a key like `secret` would be redacted (as it must be for values), hiding which secret changed.
       metadata: { name, version },
     });
@@ -120,6 +122,7 @@ export class SecretService {
       source: actor.source,
       action: 'secret.deleted',
       target: { type: 'app', id: appId },
+      summary: `${personName(actor)} deleted the secret ${name}`,
       metadata: { name },
     });
   }
