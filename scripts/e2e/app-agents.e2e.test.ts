@@ -13,7 +13,8 @@ import { chromiumAvailable, launchChromium } from './chromium';
 import { createWorkspaceThroughConsole, e2eOutputDir, signInThroughConsole, startTestHost, type TestHost } from './harness';
 
 const runE2e = chromiumAvailable();
-const shot = (page: Page, name: string) => page.screenshot({ path: join(e2eOutputDir, `app-agents-${name}.png`), fullPage: true });
+const shot = (page: Page, name: string, fullPage = true) =>
+  page.screenshot({ path: join(e2eOutputDir, `app-agents-${name}.png`), fullPage, animations: 'disabled' });
 
 /** The test integration's name: its certificate covers it, and only the test resolver knows it (127.0.0.1). */
 const integrationHost = 'tools.hangar.test';
@@ -311,13 +312,15 @@ describe.skipIf(!runE2e)('app agents in Chromium: build, approve with a secret, 
     const detail = adam.getByTestId('audit-detail');
     await detail.getByText('HANGAR_TOKEN').first().waitFor();
     expect(await detail.textContent()).not.toContain(secretValue);
-    await shot(adam, '13-audit-secret-detail');
+    await shot(adam, '13-audit-secret-detail', false);
     await adam.keyboard.press('Escape');
     const toolRow = adam.getByTestId('audit-row').filter({ hasText: 'agent.tool_called' }).first();
     await toolRow.getByTestId('audit-summary').click();
     await detail.getByText(integrationHost).first().waitFor();
+    expect(await detail.textContent()).not.toContain(secretValue);
+    await shot(adam, '14-audit-tool-call-detail', false);
     await adam.keyboard.press('Escape');
-    await shot(adam, '14-audit-log');
+    await shot(adam, '15-audit-log');
 
     // 6. The secret's value reached no browser: no page, frame, API response or WebSocket frame.
     for (const page of [olive, mia, adam]) seen.push(await allHtml(page));

@@ -80,7 +80,7 @@ export function AuditEventTable({ workspaceId, events }: { workspaceId: string; 
               <dt className="text-muted-foreground">Source</dt>
               <dd>{open.source}</dd>
               <dt className="text-muted-foreground">Target</dt>
-              <dd>{target(open)} <span className="text-muted-foreground">({open.target.type} {open.target.id})</span></dd>
+              <dd className="min-w-0">{target(open)} <span className="break-all text-muted-foreground">({open.target.type} {open.target.id})</span></dd>
               <dt className="text-muted-foreground">Outcome</dt>
               <dd><OutcomeBadge outcome={open.outcome} /></dd>
             </dl>
