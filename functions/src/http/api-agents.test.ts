@@ -203,7 +203,12 @@ describe('app agents API', () => {
     const secretEvents = (await test.store.collection('audit_events').find({}, { limit: 1000 })).items
       .filter((event) => String(event.action).startsWith('secret.'))
       .map((event) => [event.action, (event.metadata as { name?: string }).name]);
-    expect(secretEvents).toEqual(expect.arrayContaining([['secret.set', 'CRM_TOKEN'], ['secret.deleted', 'CRM_TOKEN']]));
+    expect(secretEvents).toEqual(
+      expect.arrayContaining([
+        ['secret.set', 'CRM_TOKEN'],
+        ['secret.deleted', 'CRM_TOKEN'],
+      ]),
+    );
   });
 
   it('role × route × foreign workspace', async () => {

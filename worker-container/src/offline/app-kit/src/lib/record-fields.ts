@@ -139,7 +139,10 @@ function summaryOf(value: unknown): string {
   if (Array.isArray(value)) return value.map(summaryOf).join(', ');
   if (typeof value === 'object' && value !== null)
     return Object.entries(value)
-      .map(([key, entry]) => `${keyLabel(key).toLowerCase()}: ${typeof entry === 'object' && entry !== null ? JSON.stringify(entry) : textOf(entry)}`)
+      .map(
+        ([key, entry]) =>
+          `${keyLabel(key).toLowerCase()}: ${typeof entry === 'object' && entry !== null ? JSON.stringify(entry) : textOf(entry)}`,
+      )
       .join(', ');
   return textOf(value);
 }
