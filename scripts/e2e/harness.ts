@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startLocalHost, type LocalHost } from '../../functions/src/entrypoints/local-host';
+import { startLocalHost, type LocalHost, type LocalHostOptions } from '../../functions/src/entrypoints/local-host';
 import { ensureConsoleBuilt } from '../build-console';
 import { repoRoot, webDistDir } from '../paths';
 
@@ -21,7 +21,9 @@ export interface TestHost {
  * Starts the real local host in a fresh data directory: with the console when `console` is set,
  * and with the builder (worker processes) when `builderEnv` is given.
  */
-export async function startTestHost(options: { console?: boolean; builderEnv?: Record<string, string> } = {}): Promise<TestHost> {
+export async function startTestHost(
+  options: { console?: boolean; builderEnv?: Record<string, string>; outbound?: LocalHostOptions['outbound'] } = {},
+): Promise<TestHost> {
   if (options.console) {
     ensureConsoleBuilt();
     mkdirSync(e2eOutputDir, { recursive: true });
@@ -31,6 +33,7 @@ export async function startTestHost(options: { console?: boolean; builderEnv?: R
     port: 0,
     dataDir,
     log: () => undefined,
+    ...(options.outbound ? { outbound: options.outbound } : {}),
     ...(options.console ? { webDistDir } : {}),
     ...(options.builderEnv
       ? {

@@ -24,6 +24,7 @@ import { createInProcessScheduler } from '../adapters/in-process-scheduler';
 import type { AppEnv } from '../http/app-env';
 import { systemClock } from '../ports/clock';
 import { sortableIdGenerator } from '../ports/id-generator';
+import type { OutboundHttp } from '../ports/outbound-http';
 import type { RunLauncher } from '../ports/run-launcher';
 import { acquireDataDirLock } from './data-dir-lock';
 import { servedOrigins, wildcardAddresses } from './served-origins';
@@ -49,6 +50,12 @@ export interface LocalHostOptions {
   publicOrigins?: string[];
   /** A launcher other than child processes (tests that play the worker through the internal API). */
   launcher?: RunLauncher;
+  /**
+   * Tests only: the outbound client agent tools call through (e.g. one built with
+   * `unsafeTestOverrides` that lets a local HTTPS test integration through). The CLI and the
+   * environment never set this; without it the host uses the safe client with no overrides.
+   */
+  outbound?: OutboundHttp;
   log?: (message: string) => void;
 }
 
@@ -176,7 +183,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         sessionCodec,
         capabilitySecret: secret,
         secretCipher: createLocalSecretCipher(loadOrCreateSecretKey(join(options.dataDir, 'secret-key'))),
-        outbound: createSafeHttpClient(),
+        outbound: options.outbound ?? createSafeHttpClient(),
         scheduler,
         clock: systemClock,
         ids: sortableIdGenerator,

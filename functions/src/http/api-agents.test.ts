@@ -199,6 +199,16 @@ describe('app agents API', () => {
     const everything = JSON.stringify(await test.store.collection('audit_events').find({}, { limit: 1000 }));
     expect(everything).toContain('secret.set');
     expect(everything).not.toContain(value);
+    // The audit names the secret (names only): set, then deleted.
+    const secretEvents = (await test.store.collection('audit_events').find({}, { limit: 1000 })).items
+      .filter((event) => String(event.action).startsWith('secret.'))
+      .map((event) => [event.action, (event.metadata as { name?: string }).name]);
+    expect(secretEvents).toEqual(
+      expect.arrayContaining([
+        ['secret.set', 'CRM_TOKEN'],
+        ['secret.deleted', 'CRM_TOKEN'],
+      ]),
+    );
   });
 
   it('role × route × foreign workspace', async () => {

@@ -19,6 +19,7 @@ import { builderCollections, collections, type MembershipRecord, type RunRecord,
 import type { RunWorkerService } from '../run-worker-service';
 import { unifiedDiff } from '../text-diff';
 import { auditActorOf, type Actor, type WorkspaceAccess } from '../workspace-access';
+import { agentList, personName } from './audit-summaries';
 import type { AgentSettingsService } from './agent-settings-service';
 
 interface ApprovalRecord extends StoredDocument {
@@ -241,6 +242,7 @@ export class AgentConfigService {
       source: actor.source,
       action: 'agents.edited',
       target: { type: 'app', id: appId },
+      summary: `${personName(actor)} edited agents.json (${agentList(validation.document.agents)})`,
       metadata: { hash, versionId: version._id, agents: validation.document.agents.map((agent) => agent.id) },
     });
     return this.get(actor, workspaceId, appId);
@@ -293,6 +295,7 @@ export class AgentConfigService {
       source: actor.source,
       action: 'agents.approved',
       target: { type: 'app', id: appId },
+      summary: `${personName(actor)} approved agents.json (${agentList(draft.document.agents)})`,
       metadata: { hash, versionId: draft.versionId, agents: draft.document.agents.map((agent) => agent.id) },
     });
     return this.get(actor, workspaceId, appId);

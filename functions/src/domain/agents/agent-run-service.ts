@@ -27,6 +27,7 @@ import { hashValue } from '../redact';
 import { builderCollections, type AppRecord, type RunRecord } from '../records';
 import { queuedRun, type RunLifecycle } from '../run-lifecycle';
 import { auditActorOf, type Actor, type WorkspaceAccess } from '../workspace-access';
+import { personName } from './audit-summaries';
 import type { AgentConfigService } from './agent-config-service';
 import type { AgentSettingsService } from './agent-settings-service';
 import type { ToolExecutor } from './tool-executor';
@@ -195,6 +196,7 @@ export class AgentRunService {
       source: starter.kind === 'person' ? starter.actor.source : 'system',
       action: 'agent.run_started',
       target: { type: 'run', id: run._id },
+      summary: `${starter.kind === 'person' ? personName(starter.actor) : 'A schedule'} started ${agent.name} (${trigger}${live ? '' : ', mock tools'})`,
       metadata: { appId, agentId, trigger, scope, live, inputHash: await hashValue(input) },
     });
     try {
@@ -417,6 +419,7 @@ export class AgentRunService {
       source: actor.source,
       action: decision === 'approve' ? 'agent.call_approved' : 'agent.call_rejected',
       target: { type: 'run', id: record.runId },
+      summary: `${personName(actor)} ${decision === 'approve' ? 'approved' : 'rejected'} ${record.agentId}'s call to ${record.tool}`,
       metadata: { approvalId, tool: record.tool, host: record.host, agentId: record.agentId },
     });
     const { _id, runId, agentId, tool, preview, host, requestedAt, decidedBy, decidedAt } = updated;

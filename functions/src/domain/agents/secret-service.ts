@@ -7,6 +7,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import { roleAtLeast } from '../permissions';
 import { builderCollections, type AppRecord } from '../records';
 import { auditActorOf, type Actor, type WorkspaceAccess } from '../workspace-access';
+import { personName } from './audit-summaries';
 
 interface SecretRecord extends StoredDocument {
   workspaceId: string;
@@ -103,7 +104,9 @@ export class SecretService {
       source: actor.source,
       action: existing ? 'secret.rotated' : 'secret.set',
       target: { type: 'app', id: appId },
-      metadata: { secret: name, version },
+      summary: `${personName(actor)} ${existing ? 'rotated' : 'set'} the secret ${name}`,
+      // Under `name`: a key like `secret` would be redacted (as it must be for values), hiding which secret changed.
+      metadata: { name, version },
     });
     return { name, updatedAt: now, updatedBy: actor.identity.id, version };
   }
@@ -119,7 +122,8 @@ export class SecretService {
       source: actor.source,
       action: 'secret.deleted',
       target: { type: 'app', id: appId },
-      metadata: { secret: name },
+      summary: `${personName(actor)} deleted the secret ${name}`,
+      metadata: { name },
     });
   }
 

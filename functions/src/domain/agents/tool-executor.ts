@@ -51,6 +51,9 @@ export class ToolExecutor {
       source: 'agent',
       action: 'agent.tool_called',
       target: { type: 'app', id: call.appId },
+      summary: `${call.agentId} called ${call.tool.name} on ${result.host ?? call.tool.domain}: ${
+        result.ok ? (result.mock ? 'mock answer' : `HTTP ${result.status}`) : result.category
+      }`,
       outcome: result.ok ? 'success' : result.category === 'policy' ? 'denied' : 'failure',
       metadata: {
         runId: call.runId,

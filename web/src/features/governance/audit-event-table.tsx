@@ -74,15 +74,26 @@ export function AuditEventTable({ workspaceId, events }: { workspaceId: string; 
             </DialogHeader>
             <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1.5 text-sm">
               <dt className="text-muted-foreground">Action</dt>
-              <dd><code>{open.action}</code></dd>
+              <dd>
+                <code>{open.action}</code>
+              </dd>
               <dt className="text-muted-foreground">Actor</dt>
-              <dd>{nameOf(open.actor.id) ?? open.actor.email ?? open.actor.id} ({open.actor.type})</dd>
+              <dd>
+                {nameOf(open.actor.id) ?? open.actor.email ?? open.actor.id} ({open.actor.type})
+              </dd>
               <dt className="text-muted-foreground">Source</dt>
               <dd>{open.source}</dd>
               <dt className="text-muted-foreground">Target</dt>
-              <dd>{target(open)} <span className="text-muted-foreground">({open.target.type} {open.target.id})</span></dd>
+              <dd className="min-w-0">
+                {target(open)}{' '}
+                <span className="break-all text-muted-foreground">
+                  ({open.target.type} {open.target.id})
+                </span>
+              </dd>
               <dt className="text-muted-foreground">Outcome</dt>
-              <dd><OutcomeBadge outcome={open.outcome} /></dd>
+              <dd>
+                <OutcomeBadge outcome={open.outcome} />
+              </dd>
             </dl>
             <pre className="max-h-64 overflow-auto rounded bg-muted p-3 font-mono text-xs" data-testid="audit-metadata">
               {JSON.stringify(open.metadata, null, 2)}

@@ -83,6 +83,11 @@ function AgentRow({ agent, records, nameOf, noun }: AgentPanelProps & { agent: A
           {agent.live ? null : <Badge variant="outline">Mock tools until approved</Badge>}
         </div>
         {agent.description ? <p className="mt-1 text-sm text-muted-foreground">{agent.description}</p> : null}
+        {status === 'awaiting_approval' ? (
+          <p className="mt-2 text-sm text-muted-foreground">
+            Its next change to a {noun} waits until a person approves that exact call in Hangar.
+          </p>
+        ) : null}
         {result ? (
           <p className="mt-2 text-sm" data-testid={`agent-result-${agent.id}`}>
             {result}

@@ -2,7 +2,7 @@ import { CheckIcon, PencilIcon, Trash2Icon } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { displayValue, isPastDate, statusTone, titleField, type AnyRecord, type FieldDefinition } from '@/lib/record-fields';
+import { displayValue, isPastDate, otherValues, statusTone, titleField, type AnyRecord, type FieldDefinition } from '@/lib/record-fields';
 import { cn } from '@/lib/utils';
 
 export type RecordTableProps = {
@@ -13,7 +13,10 @@ export type RecordTableProps = {
   onDelete?: (record: AnyRecord) => void;
 };
 
-/** The records as a table: one column per field, long text under the title, edit and delete per row (always in view). */
+/**
+ * The records as a table: one column per field, long text and values others wrote (an app agent's
+ * results) under the title, edit and delete per row (always in view).
+ */
 export function RecordTable({ fields, records, onEdit, onDelete }: RecordTableProps) {
   const actions = onEdit !== undefined || onDelete !== undefined;
   const title = titleField(fields);
@@ -40,12 +43,18 @@ export function RecordTable({ fields, records, onEdit, onDelete }: RecordTablePr
         {records.map((record) => {
           const name = title ? displayValue(title, record[title.key]) : '';
           const noteText = note ? displayValue(note, record[note.key]) : '';
+          const others = otherValues(record, fields);
           return (
             <TableRow key={record._id} className="group">
               {title && (
                 <TableCell className="max-w-72 pl-4">
                   <div className="truncate font-medium">{name || <span className="text-muted-foreground">Untitled</span>}</div>
                   {noteText && <div className="truncate text-xs text-muted-foreground">{noteText}</div>}
+                  {others.map((other) => (
+                    <div key={other.key} className="truncate text-xs text-muted-foreground" title={`${other.label}: ${other.text}`}>
+                      <span className="font-medium text-foreground/80">{other.label}:</span> {other.text}
+                    </div>
+                  ))}
                 </TableCell>
               )}
               {columns.map((field) => (

@@ -124,6 +124,41 @@ function textOf(value: unknown): string {
   return JSON.stringify(value) ?? '';
 }
 
+/** `lookup_company` → `Lookup company`: a stored key as words. */
+function keyLabel(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}`;
+}
+
+/** A value another writer stored, in one line: an object's entries as `key: value`, a list joined. */
+function summaryOf(value: unknown): string {
+  if (Array.isArray(value)) return value.map(summaryOf).join(', ');
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value)
+      .map(
+        ([key, entry]) =>
+          `${keyLabel(key).toLowerCase()}: ${typeof entry === 'object' && entry !== null ? JSON.stringify(entry) : textOf(entry)}`,
+      )
+      .join(', ');
+  return textOf(value);
+}
+
+/**
+ * What a record holds beyond its declared fields — values an app agent (or the API) wrote, like
+ * `lookup_company` — as label and text, so they are seen where the record is, not lost.
+ */
+export function otherValues(record: AnyRecord, fields: readonly FieldDefinition[]): { key: string; label: string; text: string }[] {
+  // `createdAt` is the kit's own sort key, not something another writer added.
+  const declared = new Set(['createdAt', ...fields.map((field) => field.key)]);
+  return Object.entries(record)
+    .filter(([key, value]) => !key.startsWith('_') && !declared.has(key) && value !== undefined && value !== null && value !== '')
+    .map(([key, value]) => ({ key, label: keyLabel(key), text: summaryOf(value) }));
+}
+
 /** A value as text for the table and search: money in the currency, dates in the reader's locale. */
 export function displayValue(field: FieldDefinition, value: unknown): string {
   if (value === undefined || value === null || value === '') return '';
