@@ -1,8 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The kit's real sources (linted and type-checked with `tsc -p worker-container/src/offline/app-kit`). */
-const kitSourceDir = fileURLToPath(new URL('./src/', import.meta.url));
+/**
+ * The kit's real sources (linted and type-checked with `tsc -p worker-container/src/offline/app-kit`),
+ * found on first use, never at import: a Lambda bundle imports the offline provider through the
+ * model catalog but has no `import.meta.url` and no kit files, and must still start.
+ */
+let kitSourceDir: string | null = null;
+function kitSource(path: string): string {
+  if (kitSourceDir === null) {
+    const here = typeof import.meta.url === 'string' ? import.meta.url : null;
+    if (!here)
+      throw new Error(
+        'The offline app kit is not available in this build (run the offline generator from the repository or the worker image).',
+      );
+    kitSourceDir = fileURLToPath(new URL('./src/', here));
+  }
+  return `${kitSourceDir}${path}`;
+}
 
 /** The kit files every generated app gets, as `[path in the kit's src/, path in the app]`. */
 export const appKitFiles = [
@@ -22,7 +37,7 @@ const cache = new Map<string, string>();
 export function readKitFile(path: string): string {
   let text = cache.get(path);
   if (text === undefined) {
-    text = readFileSync(`${kitSourceDir}${path}`, 'utf8');
+    text = readFileSync(kitSource(path), 'utf8');
     cache.set(path, text);
   }
   return text;
