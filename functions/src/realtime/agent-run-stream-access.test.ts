@@ -3,28 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type {
-  AgentsConfigResponse,
-  ClientMessage,
-  CreateAppResponse,
-  MeResponse,
-  Run,
-  ServerMessage,
-  WorkspaceSummary,
-} from '@hangar/protocol';
+import type { AgentsConfigResponse, CreateAppResponse, Run, ServerMessage, WorkspaceSummary } from '@hangar/protocol';
 import { startLocalHost, type LocalHost } from '../entrypoints/local-host';
 import { RecordingLauncher } from '../http/testing';
-
-/** A person signed in over HTTP, with one WebSocket that records every message in order. */
-interface Person {
-  me: MeResponse;
-  call(method: string, path: string, body?: unknown): Promise<Response>;
-  messages: ServerMessage[];
-  next(match: (message: ServerMessage) => boolean, from?: number): Promise<ServerMessage>;
-  send(message: ClientMessage): void;
-  close(): void;
-}
+import { connectSocket, signInTo, type SocketPerson as Person } from './socket-testing';
 
 const agentsDocument = {
   version: 1,
@@ -66,53 +48,7 @@ describe('agent run streams: the person who triggered a published agent follows 
   let created: CreateAppResponse;
   const app = () => `/api/workspaces/${workspace.id}/apps/${created.app.id}`;
 
-  async function signIn(name: string, email: string): Promise<Person> {
-    const response = await fetch(`${host.url}/api/auth/sign-in`, {
-      method: 'POST',
-      headers: { origin: host.url, 'content-type': 'application/json' },
-      body: JSON.stringify({ name, email }),
-    });
-    const me = (await response.json()) as MeResponse;
-    const cookie = /hangar_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0] ?? '';
-    const call = (method: string, path: string, body?: unknown) =>
-      fetch(`${host.url}${path}`, {
-        method,
-        headers: { cookie, origin: host.url, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    const socket = new WebSocket(`${host.url.replace('http', 'ws')}/ws?identity=${me.identity.id}`, {
-      headers: { cookie, origin: host.url },
-    });
-    const messages: ServerMessage[] = [];
-    const waiters = new Set<() => void>();
-    socket.on('message', (data: Buffer) => {
-      messages.push(JSON.parse(data.toString('utf8')) as ServerMessage);
-      for (const wake of [...waiters]) wake();
-    });
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
-    const next = (match: (message: ServerMessage) => boolean, from = 0) =>
-      new Promise<ServerMessage>((resolve) => {
-        const check = () => {
-          const found = messages.slice(from).find(match);
-          if (!found) return;
-          waiters.delete(check);
-          resolve(found);
-        };
-        waiters.add(check);
-        check();
-      });
-    return { me, call, messages, next, send: (message) => socket.send(JSON.stringify(message)), close: () => socket.close() };
-  }
-
-  /** What a socket received after `from` and before its answer to a fresh ping: proof of what did not arrive. */
-  async function receivedBeforePing(person: Person, from: number, id: string): Promise<ServerMessage[]> {
-    person.send({ type: 'session.ping', id });
-    const pong = await person.next((message) => message.type === 'session.pong' && message.id === id, from);
-    return person.messages.slice(from, person.messages.indexOf(pong));
-  }
+  const signIn = async (name: string, email: string): Promise<Person> => connectSocket(host.url, await signInTo(host.url, name, email));
 
   const worker = (runId: string) => async (method: string, path: string, body?: unknown) => {
     const spec = launcher.launched.find((candidate) => candidate.runId === runId);
@@ -181,7 +117,7 @@ describe('agent run streams: the person who triggered a published agent follows 
     expect((await ada.call('POST', `${app()}/publish`, { versionId: version.id })).status).toBe(200);
   });
   afterAll(async () => {
-    for (const person of [olive, ada, max, vic]) person.close();
+    for (const person of [olive, ada, max, vic]) person.socket.close();
     await host.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -223,7 +159,7 @@ describe('agent run streams: the person who triggered a published agent follows 
         message.type === 'run.event' && message.event.event.type === 'text.delta' && message.event.event.text === 'after unpublishing',
       adaFrom,
     );
-    const after = await receivedBeforePing(vic, vic.messages.indexOf(revoked) + 1, 'ping-after-unpublish');
+    const after = await vic.receivedBeforePing(vic.messages.indexOf(revoked) + 1, 'ping-after-unpublish');
     expect(after.filter((message) => message.type === 'run.event')).toEqual([]);
     // Subscribing again is refused like any stranger's request.
     expect(await subscribeRun(vic, run.id, 'vic-again')).toMatchObject({ type: 'session.error', code: 'not_found' });
