@@ -6,38 +6,13 @@ import type { AgentsConfigResponse, CreateAppResponse, WorkspaceSummary } from '
 import type { RunLauncher } from '../ports/run-launcher';
 import { createFileBlobStore } from '../adapters/file-blob-store';
 import type { BlobStore } from '../ports/blob-store';
+import { leadEnricherDocument } from '../../../protocol/src/agents-example.test-support';
 import { createTestApp, type TestClient } from './testing';
 
 const launcher: RunLauncher = { kind: 'fake', launch: () => Promise.resolve(), stop: () => Promise.resolve() };
 const json = async <T>(response: Response | Promise<Response>): Promise<T> => (await (await response).json()) as T;
 
-const agentsDocument = () => ({
-  version: 1,
-  agents: [
-    {
-      id: 'enricher',
-      name: 'Lead enricher',
-      description: "Looks up each new lead's company",
-      instructions: "Call lookup_company with the lead's company and write what it returns to the lead.",
-      tools: ['lookup_company'],
-      dataCollections: { read: ['leads'], write: ['leads'] },
-      triggers: [{ type: 'manual' }, { type: 'schedule', cron: '0 9 * * 1-5', timezone: 'Europe/London' }],
-    },
-  ],
-  tools: [
-    {
-      name: 'lookup_company',
-      description: 'Company facts by name',
-      method: 'GET',
-      url: 'https://api.example-crm.com/v1/companies',
-      domain: 'api.example-crm.com',
-      query: { name: '{{input.company}}' },
-      headers: { authorization: 'Bearer {{secrets.CRM_TOKEN}}' },
-      inputSchema: { type: 'object', properties: { company: { type: 'string' } }, required: ['company'] },
-      mock: { name: 'Acme', employees: 120 },
-    },
-  ],
-});
+const agentsDocument = leadEnricherDocument;
 
 describe('app agents API', () => {
   let blobDir: string;
