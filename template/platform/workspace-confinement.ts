@@ -73,6 +73,8 @@ const scriptFile = /\.[cm]?[jt]sx?$/;
 export function workspaceConfinement(options: { extraRoots?: readonly string[] } = {}): Plugin {
   let roots: string[] = [];
   let config: ResolvedConfig | undefined;
+  /** Ids the load hook need not see: filled in once the roots are known (before the build reads its hook filters). */
+  const insideRoots: RegExp[] = [];
 
   const checkSync = (file: string, reference: string, importer?: string) => {
     if (!file.startsWith('/')) return;
@@ -98,6 +100,7 @@ export function workspaceConfinement(options: { extraRoots?: readonly string[] }
         roots.push(parent === '/' ? '/node_modules' : `${parent}/node_modules`);
         if (parent === '/') break;
       }
+      insideRoots.push(new RegExp(`^(?:${roots.map(escapeRegExp).join('|')})/`));
       // Assets are read, then inlined or emitted: refuse one from outside before either.
       const inlineLimit = resolved.build.assetsInlineLimit;
       const confinedInlineLimit: InlineLimitFunction = (file, content) => {
@@ -113,40 +116,37 @@ export function workspaceConfinement(options: { extraRoots?: readonly string[] }
       const linked = await this.fs.realpath(`${root}/node_modules`).catch(() => null);
       if (linked && !isInside(linked, roots)) roots.push(linked);
     },
-    async resolveId(source, importer, resolveOptions) {
-      if (source.startsWith('\0') || source.startsWith('virtual:')) return null;
-      const resolved = await this.resolve(source, importer, { ...resolveOptions, skipSelf: true });
-      if (!resolved || resolved.id.startsWith('\0')) return resolved;
-      const file = filePathOf(resolved.id);
-      if (!file.startsWith('/')) return resolved;
-      const real = await this.fs.realpath(file).catch(() => file);
-      checkSync(real, source, importer);
-      checkSync(file, source, importer);
-      return resolved;
+    // Resolution follows symlinks (resolve.preserveSymlinks stays false), so a module id is the
+    // file's real path, and a file under a root is inside it. Hook filters keep every such id
+    // native: only an id outside every root reaches this handler, where it is refused before it
+    // is read.
+    load: {
+      filter: { id: { include: /^\//, exclude: insideRoots } },
+      handler(id) {
+        checkSync(filePathOf(id), id);
+        return null;
+      },
     },
-    async load(id) {
-      if (id.startsWith('\0')) return null;
-      const file = filePathOf(id);
-      if (!file.startsWith('/')) return null;
-      checkSync(file, id);
-      checkSync(await this.fs.realpath(file).catch(() => file), id);
-      return null;
-    },
-    async transform(code, id) {
-      const file = filePathOf(id);
-      if (!file.startsWith('/')) return null;
-      const references = cssFile.test(file) ? cssReferences(code) : scriptFile.test(file) ? importMetaUrlReferences(code) : [];
-      for (const reference of references) {
-        if (/^([a-z][a-z0-9+.-]*:|#|\/\/)/i.test(reference) || reference.includes('${')) continue;
-        let target: string | undefined;
-        if (reference.startsWith('/')) target = (await exists(this, reference)) ? reference : undefined;
-        else if (reference.startsWith('.')) target = normalizeAbsolute(`${dirnameOf(file)}/${reference}`);
-        else target = filePathOf((await this.resolve(reference, id, { skipSelf: true }))?.id ?? '');
-        if (!target || !target.startsWith('/')) continue;
-        checkSync(target, reference, file);
-        checkSync(await this.fs.realpath(target).catch(() => target), reference, file);
-      }
-      return null;
+    // Only sources that can name another file by path: CSS directives and url(), and
+    // `new URL(…, import.meta.url)` (the filter is a superset of what the handler looks for).
+    transform: {
+      filter: { code: /@(?:import|plugin|config|source|reference)\b|url\(|import\.meta\.url/ },
+      async handler(code, id) {
+        const file = filePathOf(id);
+        if (!file.startsWith('/')) return null;
+        const references = cssFile.test(file) ? cssReferences(code) : scriptFile.test(file) ? importMetaUrlReferences(code) : [];
+        for (const reference of references) {
+          if (/^([a-z][a-z0-9+.-]*:|#|\/\/)/i.test(reference) || reference.includes('${')) continue;
+          let target: string | undefined;
+          if (reference.startsWith('/')) target = (await exists(this, reference)) ? reference : undefined;
+          else if (reference.startsWith('.')) target = normalizeAbsolute(`${dirnameOf(file)}/${reference}`);
+          else target = filePathOf((await this.resolve(reference, id, { skipSelf: true }))?.id ?? '');
+          if (!target || !target.startsWith('/')) continue;
+          checkSync(target, reference, file);
+          checkSync(await this.fs.realpath(target).catch(() => target), reference, file);
+        }
+        return null;
+      },
     },
     generateBundle(_outputOptions, bundle) {
       for (const moduleId of this.getModuleIds()) {
@@ -161,6 +161,10 @@ export function workspaceConfinement(options: { extraRoots?: readonly string[] }
       }
     },
   };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 async function exists(context: { fs: { stat(path: string): Promise<unknown> } }, file: string): Promise<boolean> {

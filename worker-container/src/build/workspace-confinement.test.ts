@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,26 @@ describe('workspace confinement plugin', () => {
     expect(result.ok).toBe(false);
     expect(result.buildErrors).toMatch(/resolves outside the app workspace/);
     expect(await distText()).not.toContain(secret);
+  }, 120_000);
+
+  it.each([
+    ['a module', "import secret from './leak.ts';", 'leak.ts'],
+    ['?raw', "import secret from './leak.txt?raw';", 'leak.txt'],
+  ])('refuses %s that is a symlink to a host file (resolution follows links, so the id is outside)', async (_name, header, linkName) => {
+    const link = path.join(workspaceDir, 'src', linkName);
+    await rm(link, { force: true });
+    await symlink(path.join(root, 'session-secret'), link);
+    try {
+      await writeFile(path.join(workspaceDir, 'src', 'App.tsx'), app(header, 'secret'));
+      await writeFile(path.join(workspaceDir, 'src', 'index.css'), templateCss);
+      const result = await runBuildGate({ workspaceDir, templateDir, sandbox: unconfinedSandbox('plugin test') });
+      expect(result.ok).toBe(false);
+      expect(result.buildErrors).toMatch(/resolves outside the app workspace/);
+      expect(result.buildErrors).not.toContain(secret);
+      expect(await distText()).not.toContain(secret);
+    } finally {
+      await rm(link, { force: true });
+    }
   }, 120_000);
 
   it('builds an app that only reads its own files and installed packages', async () => {
