@@ -5,6 +5,7 @@ import { runAgentLoop, type AgentOutcome } from './agent/agent-loop';
 import { runAppAgent } from './agents/run-app-agent';
 import { modelRetryPolicyFromEnvironment } from './agent/model-turn';
 import { PlanGate, presentPlanTool, renameAppTool } from './agent/control-tools';
+import { prewarmBuildGate } from './build/build-gate';
 import { createBuilderTools } from './build/builder-tools';
 import { ensureDependencyCache } from './build/dependency-cache';
 import { prepareHealthyWorkspace } from './build/heal-workspace';
@@ -114,6 +115,8 @@ async function main(): Promise<number> {
         signal: controller.signal,
         log,
       });
+      // While the plan awaits a person and the model writes: a spare Vite build and a first full type check.
+      void prewarmBuildGate({ workspaceDir });
     })();
     workspaceReady.catch(() => undefined);
 

@@ -1,10 +1,11 @@
-import { access, realpath, rm } from 'node:fs/promises';
+import { access, lstat, mkdir, readdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { buildEnvironment } from './build-environment';
 import { defaultBuildSandbox, type BuildSandbox } from './build-sandbox';
 import { enforcePlatformFiles, WorkspaceDependencyError } from './platform-files';
 import { runCommand, trimLog, type CommandOutcome } from './run-command';
 import { warmTypeCheck } from './warm-type-check';
+import { startSpareViteBuild, viteBuildDirectories, warmViteBuild } from './warm-vite-build';
 
 export interface BuildGateOptions {
   workspaceDir: string;
@@ -25,6 +26,12 @@ export interface BuildGateOptions {
    * first build checks only what changed; `cold`: a one-shot `tsc`. Both report the same errors.
    */
   typeCheck?: 'warm' | 'cold';
+  /**
+   * `warm` (default): `vite build` by the app's spare build process when one is ready or starting
+   * (warm-vite-build.ts: Vite already loaded and warmed, one build per process), and a new spare
+   * is started for the next build; `cold`: a new `vite build` process. Both report and write the same.
+   */
+  bundler?: 'warm' | 'cold';
 }
 
 /** The outcome of one build gate run; the shape of the `build.finished` run event. */
@@ -38,7 +45,7 @@ export interface BuildResult {
   /** Platform files that were reset from the template before this build (workspace-relative). */
   platformFilesReset?: string[];
   /** How long each step took, and which type checker answered (`cold` also when the warm one could not). */
-  steps?: { typecheckMs: number; buildMs: number; typeChecker: 'warm' | 'cold' };
+  steps?: { typecheckMs: number; buildMs: number; typeChecker: 'warm' | 'cold'; bundler: 'warm' | 'cold' };
 }
 
 /**
@@ -47,7 +54,8 @@ export interface BuildResult {
  * the model can tell a type error from a syntax or bundling error. `dist/` is removed first, so a
  * passing gate always means a fresh `dist/index.html`. The type check is answered by the app's
  * warm type checker when it can (warm-type-check.ts: the same output, checking only what changed
- * since the last build), else by a one-shot `tsc`; `vite build` is a new process every time.
+ * since the last build), else by a one-shot `tsc`; `vite build` by the app's spare build process
+ * (warm-vite-build.ts: started after the last build, single-use), else by a new process.
  *
  * Both steps run model-written code, so they run confined (`sandbox`), with nothing of the
  * worker's environment (`buildEnvironment`), and after the platform's build configuration has
@@ -70,9 +78,9 @@ export async function runBuildGate(options: BuildGateOptions): Promise<BuildResu
   }
   const sandbox = options.sandbox ?? (await defaultBuildSandbox());
   const distDir = path.join(workspaceDir, 'dist');
-  await rm(distDir, { recursive: true, force: true });
+  await emptyDirectory(distDir);
 
-  const run = async (binary: string, args: string[], step: { env: Record<string, string>; writableDirs?: string[]; scratchDirs?: string[] }) => {
+  const run = async (binary: string, args: string[], step: { env: Record<string, string>; writableDirs?: readonly string[]; scratchDirs?: readonly string[] }) => {
     const script = await resolveBinary(workspaceDir, binary);
     if (typeof script !== 'string') return script.problem;
     const command = await sandbox.confine({
@@ -113,6 +121,24 @@ export async function runBuildGate(options: BuildGateOptions): Promise<BuildResu
     // Incremental state would be written wherever tsconfig says: never, whatever tsconfig says.
     return run('tsc', ['--noEmit', '-p', 'tsconfig.json', '--pretty', 'false', '--incremental', 'false'], { env: {} });
   };
+  const viteEnv = { ...options.env, NODE_ENV: 'production' };
+  let bundler: 'warm' | 'cold' = 'cold';
+  let vitePath: string | undefined;
+  if (options.bundler !== 'cold') {
+    const resolved = await resolvePackageFile(workspaceDir, 'vite/dist/node/index.js');
+    if (typeof resolved === 'string') vitePath = resolved;
+  }
+  const viteBuild = async () => {
+    if (vitePath) {
+      const warm = await warmViteBuild({ sandbox, workspaceDir, vitePath, env: viteEnv, timeoutMs, ...(options.signal ? { signal: options.signal } : {}) }).catch(() => null);
+      if (warm) {
+        bundler = 'warm';
+        return warm;
+      }
+    }
+    // Vite bundles its config into node_modules/.vite-temp and keeps a cache: scratch space, discarded.
+    return run('vite', ['build', '--logLevel', 'error'], { env: viteEnv, ...viteBuildDirectories });
+  };
   const timedStep = async <T>(step: () => Promise<T>): Promise<[T, number]> => {
     const stepStarted = performance.now();
     const outcome = await step();
@@ -120,15 +146,9 @@ export async function runBuildGate(options: BuildGateOptions): Promise<BuildResu
   };
   const [[typecheck, typecheckMs], [build, buildMs]] = await Promise.all([
     timedStep(typeCheck),
-    timedStep(() =>
-      run('vite', ['build', '--logLevel', 'error'], {
-        env: { ...options.env, NODE_ENV: 'production' },
-        writableDirs: ['dist'],
-        // Vite bundles its config into node_modules/.vite-temp and keeps a cache: scratch space, discarded.
-        scratchDirs: ['node_modules/.vite-temp', 'node_modules/.vite-app'],
-      }),
-    ),
+    timedStep(viteBuild),
   ]);
+  if (vitePath) void startSpareViteBuild({ sandbox, workspaceDir, vitePath });
 
   const paths = [...new Set([options.workspaceDir, workspaceDir])];
   const typecheckErrors = trim(withoutNoise(stepErrors('tsc', typecheck, timeoutMs), paths));
@@ -143,8 +163,29 @@ export async function runBuildGate(options: BuildGateOptions): Promise<BuildResu
     buildErrors,
     durationMs: elapsed(),
     ...(platformFilesReset.length > 0 ? { platformFilesReset } : {}),
-    steps: { typecheckMs, buildMs, typeChecker },
+    steps: { typecheckMs, buildMs, typeChecker, bundler },
   };
+}
+
+/**
+ * Warms the app's build processes while nothing waits for them (the worker calls it once the
+ * workspace is ready, while the plan awaits acceptance and the model writes): a spare Vite build,
+ * and a first, full check by the warm type checker, so that the first `done_building` checks only
+ * what the model changed. Never throws; the first build is complete either way.
+ */
+export async function prewarmBuildGate(options: Pick<BuildGateOptions, 'workspaceDir' | 'sandbox' | 'timeoutMs'>): Promise<void> {
+  try {
+    const workspaceDir = await realpath(options.workspaceDir);
+    const sandbox = options.sandbox ?? (await defaultBuildSandbox());
+    const [vitePath, typescriptPath] = await Promise.all([
+      resolvePackageFile(workspaceDir, 'vite/dist/node/index.js'),
+      resolvePackageFile(workspaceDir, 'typescript/lib/typescript.js'),
+    ]);
+    if (typeof vitePath === 'string') await startSpareViteBuild({ sandbox, workspaceDir, vitePath });
+    if (typeof typescriptPath === 'string') await warmTypeCheck({ sandbox, workspaceDir, typescriptPath, timeoutMs: options.timeoutMs ?? 120_000 });
+  } catch {
+    // Nothing warm: the first build starts its own processes.
+  }
 }
 
 /** The errors one step reported, or an empty string when it passed. */
@@ -160,7 +201,7 @@ function stepErrors(step: string, outcome: CommandOutcome | string, timeoutMs: n
 
 /**
  * Error output without what only costs the model tokens: JavaScript stack frames of the build
- * tool itself, the error object's trailing dump, and the workspace's absolute path (paths become
+ * tool itself, the error object's trailing dump, how long the failed build took, and the workspace's absolute path (paths become
  * workspace-relative, as the file tools use them).
  */
 export function withoutNoise(text: string, workspacePaths: readonly string[]): string {
@@ -170,7 +211,7 @@ export function withoutNoise(text: string, workspacePaths: readonly string[]): s
   }
   return cleaned
     .split('\n')
-    .filter((line) => !/^\s+at\s/.test(line) && !/^\s+errors: \[Getter\/Setter\]$/.test(line) && !/^\s*}\s*$/.test(line))
+    .filter((line) => !/^\s+at\s/.test(line) && !/^\s+errors: \[Getter\/Setter\]$/.test(line) && !/^\s*}\s*$/.test(line) && !/^✗ Build failed in [\d.]+m?s$/.test(line))
     .join('\n');
 }
 
@@ -194,6 +235,18 @@ async function resolvePackageFile(workspaceDir: string, relative: string): Promi
   } catch {
     return { problem: `node_modules/${relative} is missing.`, missing: true };
   }
+}
+
+/**
+ * Removes what a directory holds but keeps the directory itself: a spare build's sandbox has it
+ * bound writable, and a new directory at the path would not be the one it writes to.
+ */
+async function emptyDirectory(directory: string): Promise<void> {
+  // Anything but a real directory (a planted symlink) goes itself, never what it points to.
+  const info = await lstat(directory).catch(() => null);
+  if (info && !info.isDirectory()) await rm(directory, { force: true });
+  await mkdir(directory, { recursive: true });
+  await Promise.all((await readdir(directory)).map((entry) => rm(path.join(directory, entry), { recursive: true, force: true })));
 }
 
 async function exists(filePath: string): Promise<boolean> {

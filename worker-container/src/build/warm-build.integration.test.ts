@@ -3,11 +3,12 @@ import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBuildGate, type BuildResult } from './build-gate';
+import { prewarmBuildGate, runBuildGate, type BuildResult } from './build-gate';
 import { defaultBuildSandbox, unconfinedSandbox, type BuildSandbox } from './build-sandbox';
 import { prepareWorkspace } from './prepare-workspace';
 import { templateDependencyCache, templateDir } from './testing/template-cache';
 import { stopWarmTypeCheckers, warmTypeCheckers } from './warm-type-check';
+import { spareViteBuilds, spareViteBuildsReady, stopSpareViteBuilds } from './warm-vite-build';
 
 let root: string;
 let workspaceDir: string;
@@ -31,19 +32,34 @@ async function distHashes(): Promise<Record<string, string>> {
   return hashes;
 }
 
-/** The same workspace built by the app's warm checker, then by a one-shot tsc: what each reported and wrote. */
-async function warmThenCold(options: { resetPlatformFiles?: boolean } = {}) {
+/** The text of dist/'s files whose names end with `suffix`. */
+async function distText(suffix: string): Promise<string> {
+  const names = Object.keys(await distHashes()).filter((name) => name.endsWith(suffix));
+  return (await Promise.all(names.map((name) => readFile(path.join(workspaceDir, name), 'utf8')))).join('\n');
+}
+
+/**
+ * The same workspace built by the app's warm checker and spare Vite build, then by a one-shot tsc
+ * and a one-shot `vite build`: what each reported and wrote.
+ */
+async function warmThenCold(options: { resetPlatformFiles?: boolean; spare?: boolean } = {}) {
   const platform = options.resetPlatformFiles === false ? {} : { templateDir };
+  const spare = spareViteBuilds()[0];
   const warm = await runBuildGate({ workspaceDir, ...platform, sandbox });
   const warmDist = await distHashes();
-  const cold = await runBuildGate({ workspaceDir, ...platform, sandbox, typeCheck: 'cold' });
+  const cold = await runBuildGate({ workspaceDir, ...platform, sandbox, typeCheck: 'cold', bundler: 'cold' });
   const coldDist = await distHashes();
   const reported = (result: BuildResult) => ({ ok: result.ok, typecheckErrors: result.typecheckErrors, buildErrors: result.buildErrors });
   expect(warm.steps?.typeChecker).toBe('warm');
-  expect(cold.steps?.typeChecker).toBe('cold');
+  expect(warm.steps?.bundler).toBe(options.spare === false ? 'cold' : 'warm');
+  expect(cold.steps).toMatchObject({ typeChecker: 'cold', bundler: 'cold' });
+  // A spare builds once: the one that built is gone, and a new one waits for the next build.
+  if (spare?.pid !== undefined) expect(() => process.kill(spare.pid ?? 0, 0)).toThrow();
+  expect(spareViteBuilds()).toEqual([expect.objectContaining({ workspaceDir })]);
+  expect(spareViteBuilds()[0]?.pid).not.toBe(spare?.pid);
   expect(reported(warm)).toEqual(reported(cold));
   expect(warmDist).toEqual(coldDist);
-  expect(Object.keys(warmDist)).toContain('dist/index.html');
+  if (warm.ok) expect(Object.keys(warmDist)).toContain('dist/index.html');
   return { warm, checkers: warmTypeCheckers() };
 }
 
@@ -55,19 +71,65 @@ beforeAll(async () => {
   await prepareWorkspace({ templateDir, workspaceDir, cache: await templateDependencyCache() });
   for (const relative of ['src/App.tsx', 'src/components/ui/empty-state.tsx']) original.set(relative, await readFile(file(relative), 'utf8'));
   sandbox = await defaultBuildSandbox();
+  // What the worker does once the workspace is ready: a spare Vite build and a first full check.
+  await prewarmBuildGate({ workspaceDir, sandbox });
+  await spareViteBuildsReady();
 }, 300_000);
 
 afterAll(async () => {
   stopWarmTypeCheckers();
+  stopSpareViteBuilds();
   await rm(root, { recursive: true, force: true });
 });
 
 // Real tsc, the warm checker and vite builds in the build sandbox, one workspace, in sequence.
 describe('warm and cold builds of the same app', { timeout: 300_000 }, () => {
-  it('the first build is a full check: the template passes, the same as a cold build', async () => {
+  it('the first build is complete: the template passes, the same as a cold build', async () => {
     const { warm, checkers } = await warmThenCold();
     expect(warm.ok).toBe(true);
-    expect(checkers).toEqual([expect.objectContaining({ checks: 1 })]);
+    // The warm-up check at workspace ready, then this build's.
+    expect(checkers).toEqual([expect.objectContaining({ checks: 2 })]);
+  });
+
+  it('bundling errors (a syntax error, a missing module) are reported by the spare exactly as by a one-shot vite build', async () => {
+    await writeFile(file('src/broken.tsx'), 'export function Broken() {\n  return <main>{</main>;\n}\n');
+    await edit('src/App.tsx', (text) => `import { Broken } from './broken';\nimport { missing } from './not-there';\n${text}\nexport const uses = [Broken, missing];\n`);
+    try {
+      const { warm } = await warmThenCold();
+      expect(warm.ok).toBe(false);
+      expect(warm.buildErrors).toMatch(/error during build/);
+      expect(warm.buildErrors).toMatch(/Could not resolve '\.\/not-there' in src\/App\.tsx/);
+    } finally {
+      await rm(file('src/broken.tsx'));
+      await writeFile(file('src/App.tsx'), original.get('src/App.tsx') ?? '');
+    }
+    const fixed = await warmThenCold();
+    expect(fixed.warm.ok).toBe(true);
+  });
+
+  it("code an app's build runs (a Tailwind plugin) ends with that build: it cannot reach the next one", async () => {
+    // The app's plugin keeps writing into dist/ for as long as its process lives.
+    await writeFile(
+      file('src/poison.js'),
+      "import { writeFileSync } from 'node:fs';\nsetInterval(() => { try { writeFileSync(new URL('../dist/poisoned.txt', import.meta.url), 'poisoned'); } catch {} }, 5);\nexport default function plugin({ addBase }) {\n  addBase({ body: { '--hangar-poisoned': '1' } });\n}\n",
+    );
+    const css = await readFile(file('src/index.css'), 'utf8');
+    await writeFile(file('src/index.css'), `${css}\n@plugin "./poison.js";\n`);
+    try {
+      const poisoned = await runBuildGate({ workspaceDir, templateDir, sandbox });
+      expect(poisoned).toMatchObject({ ok: true, steps: { bundler: 'warm' } });
+      // It ran: its style is in this build's stylesheet.
+      expect(await distText('.css')).toContain('--hangar-poisoned');
+    } finally {
+      await writeFile(file('src/index.css'), css);
+      await rm(file('src/poison.js'));
+    }
+    await spareViteBuildsReady();
+    const next = await runBuildGate({ workspaceDir, templateDir, sandbox });
+    expect(next).toMatchObject({ ok: true, steps: { bundler: 'warm' } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(Object.keys(await distHashes())).not.toContain('dist/poisoned.txt');
+    expect(await distText('.css')).not.toContain('--hangar-poisoned');
   });
 
   it('after a warm build, errors the edit causes anywhere are reported exactly as a cold build reports them', async () => {
@@ -87,7 +149,7 @@ describe('warm and cold builds of the same app', { timeout: 300_000 }, () => {
     if (sandbox.mode === 'bubblewrap') expect(warm.typecheckErrors).toMatch(/error TS6053: File '.*outside\.d\.ts' not found/);
     expect(warm.typecheckErrors).not.toContain('top-secret');
     // The same process answered, with what it kept from the first build.
-    expect(checkers).toEqual([expect.objectContaining({ pid: before?.pid, checks: 2 })]);
+    expect(checkers).toEqual([expect.objectContaining({ pid: before?.pid, checks: (before?.checks ?? 0) + 1 })]);
   });
 
   it('a package installed since the last build is found by the warm checker, as by a cold one', async () => {
@@ -106,14 +168,14 @@ describe('warm and cold builds of the same app', { timeout: 300_000 }, () => {
     const [before] = warmTypeCheckers();
     const fixed = await warmThenCold();
     expect(fixed.warm.ok).toBe(true);
-    expect(fixed.checkers).toEqual([expect.objectContaining({ pid: before?.pid, checks: 4 })]);
+    expect(fixed.checkers).toEqual([expect.objectContaining({ pid: before?.pid, checks: (before?.checks ?? 0) + 1 })]);
 
     // Healing replaces the directory: a checker whose sandbox still sees the old one is not asked again.
     await rename(workspaceDir, `${workspaceDir}-old`);
     await mkdir(workspaceDir);
     for (const entry of await readdir(`${workspaceDir}-old`)) await rename(path.join(`${workspaceDir}-old`, entry), path.join(workspaceDir, entry));
     await edit('src/App.tsx', (text) => `${text}\nexport const afterReplace: number = 'no';\n`);
-    const replaced = await warmThenCold();
+    const replaced = await warmThenCold({ spare: false });
     expect(replaced.warm.typecheckErrors).toMatch(/^src\/App\.tsx\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'\.$/m);
     expect(replaced.checkers).toEqual([expect.objectContaining({ checks: 1 })]);
     expect(replaced.checkers[0]?.pid).not.toBe(before?.pid);

@@ -47,9 +47,8 @@ const checkers = new Map<string, WarmTypeChecker>();
  */
 export async function warmTypeCheck(request: WarmTypeCheckRequest): Promise<CommandOutcome | null> {
   if (request.signal?.aborted) return stopped(0);
-  if (!sandboxIds.has(request.sandbox)) sandboxIds.set(request.sandbox, nextSandboxId++);
   // A different TypeScript (another file at the same path) needs a new process, not the loaded one.
-  const key = `${sandboxIds.get(request.sandbox)}\0${request.workspaceDir}\0${request.typescriptPath}\0${await fileIdentity(request.typescriptPath)}`;
+  const key = `${sandboxKey(request.sandbox)}\0${request.workspaceDir}\0${request.typescriptPath}\0${await fileIdentity(request.typescriptPath)}`;
   const identity = await directoryIdentity(request.workspaceDir);
   let checker = checkers.get(key);
   // A workspace directory replaced since the checker started is not what its sandbox sees.
@@ -91,14 +90,21 @@ export function warmTypeCheckers(): WarmTypeCheckerInfo[] {
   return [...checkers.values()].filter((checker) => !checker.stopped).map((checker) => checker.info());
 }
 
+/** One key per sandbox object: a process started in one sandbox is not handed to a build asking for another. */
+export function sandboxKey(sandbox: BuildSandbox): number {
+  let id = sandboxIds.get(sandbox);
+  if (id === undefined) sandboxIds.set(sandbox, (id = nextSandboxId++));
+  return id;
+}
+
 /** Which directory is at a path now: a replaced one differs (its contents may change freely). */
-async function directoryIdentity(directory: string): Promise<string> {
+export async function directoryIdentity(directory: string): Promise<string> {
   const info = await stat(directory, { bigint: true });
   return `${info.dev}:${info.ino}`;
 }
 
 /** Which file is at a path now: a replaced or rewritten one differs (hard links of one file do not). */
-async function fileIdentity(file: string): Promise<string> {
+export async function fileIdentity(file: string): Promise<string> {
   const info = await stat(file, { bigint: true });
   return `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}`;
 }

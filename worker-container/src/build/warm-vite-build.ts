@@ -1,0 +1,231 @@
+/**
+ * Spare Vite builds (vite-build-server.mjs): for each app, one process that has already started
+ * Node, loaded the workspace's Vite and plugins and warmed them on a fixed app of the platform's,
+ * waiting in the build sandbox to run the app's next `vite build`. A build takes the spare (or,
+ * when none is ready or starting, runs the one-shot `vite build` instead), and the gate starts the
+ * next spare once it is done, while the model works on its next edit.
+ *
+ * A spare runs one build and exits, so nothing a build runs (an app's Tailwind plugin) outlives
+ * it; it is started with the same confinement as the one-shot build and reports what the CLI
+ * reports. See docs/decisions/0008-build-sandbox.md.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { buildEnvironment } from './build-environment';
+import type { BuildSandbox } from './build-sandbox';
+import type { CommandOutcome } from './run-command';
+import { directoryIdentity, fileIdentity, sandboxKey } from './warm-type-check';
+
+export interface SpareViteBuildRequest {
+  sandbox: BuildSandbox;
+  /** The workspace's real path. */
+  workspaceDir: string;
+  /** The workspace's own `vite/dist/node/index.js` (real path, inside its node_modules). */
+  vitePath: string;
+}
+
+export interface WarmViteBuildRequest extends SpareViteBuildRequest {
+  /** The build's own variables (`VITE_HANGAR_APP_NAME`, `NODE_ENV`); checked by buildEnvironment. */
+  env: Record<string, string>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** What is alive, for tests and logs. */
+export interface SpareViteBuildInfo {
+  workspaceDir: string;
+  pid: number | undefined;
+  ready: boolean;
+}
+
+/** The sandbox's directories of a Vite build: only dist/ is writable; Vite's config bundle and cache are discarded scratch. */
+export const viteBuildDirectories = {
+  writableDirs: ['dist'],
+  scratchDirs: ['node_modules/.vite-temp', 'node_modules/.vite-app'],
+} as const;
+
+/** Spares kept at most; the least recently started one is stopped first (tests and the bench build many apps). */
+const maxSpares = 4;
+let serverSource: Promise<string> | undefined;
+const readServerSource = () => (serverSource ??= readFile(new URL('./vite-build-server.mjs', import.meta.url), 'utf8'));
+const spares = new Map<string, SpareViteBuild>();
+
+async function spareKey(request: SpareViteBuildRequest): Promise<string> {
+  return `${sandboxKey(request.sandbox)}\0${request.workspaceDir}\0${request.vitePath}\0${await fileIdentity(request.vitePath)}`;
+}
+
+/**
+ * Starts the app's spare build if it has none (the gate calls it after every build; the worker
+ * when the workspace is ready). Never throws: without a spare, the next build is a one-shot one.
+ */
+export async function startSpareViteBuild(request: SpareViteBuildRequest): Promise<void> {
+  try {
+    const key = await spareKey(request);
+    const identity = await directoryIdentity(request.workspaceDir);
+    const existing = spares.get(key);
+    if (existing && !existing.stopped && existing.identity === identity) return;
+    existing?.stop();
+    spares.delete(key);
+    spares.set(key, await SpareViteBuild.start(request, identity));
+    for (const [oldest, old] of spares) {
+      if (spares.size <= maxSpares) break;
+      old.stop();
+      spares.delete(oldest);
+    }
+  } catch {
+    // No spare: the next build starts its own process.
+  }
+}
+
+/**
+ * The app's `vite build` by its spare (waiting for it when it is still warming up). Null when the
+ * app has no live spare for this workspace directory and Vite: the caller runs the one-shot build.
+ */
+export async function warmViteBuild(request: WarmViteBuildRequest): Promise<CommandOutcome | null> {
+  const env = buildEnvironment(request.env);
+  const key = await spareKey(request);
+  const spare = spares.get(key);
+  if (!spare) return null;
+  spares.delete(key);
+  if (spare.stopped || spare.identity !== (await directoryIdentity(request.workspaceDir))) {
+    spare.stop();
+    return null;
+  }
+  return spare.build(env, request.timeoutMs, request.signal);
+}
+
+/** Stops every spare (tests, the bench; the worker's end stops them by closing their stdin). */
+export function stopSpareViteBuilds(): void {
+  for (const spare of spares.values()) spare.stop();
+  spares.clear();
+}
+
+export function spareViteBuilds(): SpareViteBuildInfo[] {
+  return [...spares.values()].filter((spare) => !spare.stopped).map((spare) => spare.info());
+}
+
+/** Resolves once every spare started so far is warm (or gone): the bench's stand-in for a model turn. */
+export async function spareViteBuildsReady(): Promise<void> {
+  await Promise.all([...spares.values()].map((spare) => spare.ready));
+}
+
+interface Answer {
+  id?: number | null;
+  ready?: boolean;
+  exitCode?: number;
+  stdout?: string;
+  stderr?: string;
+}
+
+class SpareViteBuild {
+  stopped = false;
+  private isReady = false;
+  /** Resolves when the spare is warm (true) or gone (false). */
+  readonly ready: Promise<boolean>;
+  private markReady: (ready: boolean) => void = () => undefined;
+  private stderr = '';
+  private pending: ((answer: Answer | null) => void) | null = null;
+
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly workspaceDir: string,
+    readonly identity: string,
+  ) {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      let answer: Answer;
+      try {
+        answer = JSON.parse(line) as Answer;
+      } catch {
+        return;
+      }
+      if (answer.ready === true) {
+        this.isReady = true;
+        this.markReady(true);
+      } else if (this.pending) {
+        const resolve = this.pending;
+        this.pending = null;
+        resolve(answer);
+      }
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-16_384)));
+    child.on('error', () => this.markStopped());
+    child.on('exit', () => this.markStopped());
+    child.stdin.on('error', () => this.markStopped());
+    // A waiting spare does not keep the worker (or a test runner) alive; a pending build's timer does.
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
+  }
+
+  static async start(request: SpareViteBuildRequest, identity: string): Promise<SpareViteBuild> {
+    const command = await request.sandbox.confine({
+      file: process.execPath,
+      args: ['--input-type=module', '-e', await readServerSource(), request.vitePath],
+      workspaceDir: request.workspaceDir,
+      env: buildEnvironment({ NODE_ENV: 'production' }),
+      ...viteBuildDirectories,
+    });
+    const child = spawn(command.file, command.args, {
+      cwd: request.workspaceDir,
+      env: command.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+      ...(command.uid !== undefined ? { uid: command.uid } : {}),
+      ...(command.gid !== undefined ? { gid: command.gid } : {}),
+    });
+    return new SpareViteBuild(child, request.workspaceDir, identity);
+  }
+
+  info(): SpareViteBuildInfo {
+    return { workspaceDir: this.workspaceDir, pid: this.child.pid, ready: this.isReady };
+  }
+
+  async build(env: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<CommandOutcome | null> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    if (signal?.aborted) {
+      this.stop();
+      return stopped(0);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const outcome = await new Promise<Answer | 'timeout' | 'aborted' | null>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      onAbort = () => resolve('aborted');
+      signal?.addEventListener('abort', onAbort, { once: true });
+      // Asked at once: the request waits in the pipe until the spare is warm.
+      this.pending = resolve;
+      if (this.stopped) resolve(null);
+      else this.child.stdin.write(`${JSON.stringify({ id: 1, env })}\n`);
+    });
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    this.pending = null;
+    this.stop();
+    if (outcome === 'timeout') return { exitCode: null, stdout: '', stderr: this.stderr, timedOut: true, aborted: false, durationMs: elapsed() };
+    if (outcome === 'aborted') return stopped(elapsed());
+    if (outcome === null || typeof outcome.exitCode !== 'number') return null;
+    return { exitCode: outcome.exitCode, stdout: outcome.stdout ?? '', stderr: outcome.stderr ?? '', timedOut: false, aborted: false, durationMs: elapsed() };
+  }
+
+  private markStopped(): void {
+    this.stopped = true;
+    this.markReady(false);
+    if (this.pending) {
+      const resolve = this.pending;
+      this.pending = null;
+      resolve(null);
+    }
+  }
+
+  stop(): void {
+    if (!this.stopped) this.child.kill('SIGKILL');
+    this.markStopped();
+  }
+}
+
+function stopped(durationMs: number): CommandOutcome {
+  return { exitCode: null, stdout: '', stderr: '', timedOut: false, aborted: true, durationMs };
+}
