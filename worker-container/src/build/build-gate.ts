@@ -148,7 +148,8 @@ export async function runBuildGate(options: BuildGateOptions): Promise<BuildResu
     timedStep(typeCheck),
     timedStep(viteBuild),
   ]);
-  if (vitePath) void startSpareViteBuild({ sandbox, workspaceDir, vitePath });
+  // The next build's spare starts now (it warms while the model works; starting it takes milliseconds).
+  if (vitePath) await startSpareViteBuild({ sandbox, workspaceDir, vitePath });
 
   const paths = [...new Set([options.workspaceDir, workspaceDir])];
   const typecheckErrors = trim(withoutNoise(stepErrors('tsc', typecheck, timeoutMs), paths));

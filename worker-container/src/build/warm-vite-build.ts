@@ -107,7 +107,7 @@ export function spareViteBuilds(): SpareViteBuildInfo[] {
 
 /** Resolves once every spare started so far is warm (or gone): the bench's stand-in for a model turn. */
 export async function spareViteBuildsReady(): Promise<void> {
-  await Promise.all([...spares.values()].map((spare) => spare.ready));
+  await Promise.all([...spares.values()].map((spare) => spare.whenReady()));
 }
 
 interface Answer {
@@ -176,6 +176,17 @@ class SpareViteBuild {
       ...(command.gid !== undefined ? { gid: command.gid } : {}),
     });
     return new SpareViteBuild(child, request.workspaceDir, identity);
+  }
+
+  /** `ready`, keeping the caller's process alive while it waits (an idle spare does not). */
+  async whenReady(): Promise<boolean> {
+    const streams = [this.child, this.child.stdout] as unknown as { ref?: () => void; unref?: () => void }[];
+    for (const each of streams) each.ref?.();
+    try {
+      return await this.ready;
+    } finally {
+      for (const each of streams) each.unref?.();
+    }
   }
 
   info(): SpareViteBuildInfo {
