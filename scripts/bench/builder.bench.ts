@@ -6,7 +6,7 @@ import { ensureDependencyCache } from '../../worker-container/src/build/dependen
 import { quietNpmFlags, runNpm } from '../../worker-container/src/build/npm';
 import { isExcludedFromWorkspace, prepareWorkspace } from '../../worker-container/src/build/prepare-workspace';
 import { runCommand } from '../../worker-container/src/build/run-command';
-import { stopWarmTypeCheckers } from '../../worker-container/src/build/warm-type-check';
+import { stopWarmTypeCheckers, warmTypeCheckersReady } from '../../worker-container/src/build/warm-type-check';
 import { spareViteBuildsReady, stopSpareViteBuilds } from '../../worker-container/src/build/warm-vite-build';
 import { repoRoot } from '../paths';
 import type { Bench } from './bench-report';
@@ -68,7 +68,7 @@ export const workspaceBuildsBench: Bench = {
         const [, readyMs] = await timed(() => prepareWorkspace({ templateDir, workspaceDir, cache }));
         const [, warmUpMs] = await timed(async () => {
           await prewarmBuildGate({ workspaceDir });
-          await spareViteBuildsReady();
+          await Promise.all([spareViteBuildsReady(), warmTypeCheckersReady()]);
         });
         await writeFirstApp(workspaceDir, repetition + 10);
         const first = await gate(workspaceDir);

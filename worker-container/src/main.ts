@@ -135,14 +135,20 @@ async function main(): Promise<number> {
         doneBuilding: {
           templateDir,
           env: { VITE_HANGAR_APP_NAME: context.appName },
-          onBuildFinished: (result) =>
+          onBuildFinished: (result) => {
+            const steps = result.steps;
+            log(
+              `build ${result.ok ? 'passed' : 'failed'} in ${result.durationMs} ms` +
+                (steps ? ` (type check ${steps.typecheckMs} ms, ${steps.typeChecker}; vite build ${steps.buildMs} ms, ${steps.bundler})` : ''),
+            );
             void sink.event({
               type: 'build.finished',
               ok: result.ok,
               typecheckErrors: result.typecheckErrors,
               buildErrors: result.buildErrors,
               durationMs: result.durationMs,
-            }),
+            });
+          },
           onSuccess: async (dir) => {
             await sink.flush();
             const version = await recordSnapshot(client, dir);

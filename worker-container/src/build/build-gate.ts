@@ -4,7 +4,7 @@ import { buildEnvironment } from './build-environment';
 import { defaultBuildSandbox, type BuildSandbox } from './build-sandbox';
 import { enforcePlatformFiles, WorkspaceDependencyError } from './platform-files';
 import { runCommand, trimLog, type CommandOutcome } from './run-command';
-import { warmTypeCheck } from './warm-type-check';
+import { warmTypeCheck, warmUpTypeChecker } from './warm-type-check';
 import { startSpareViteBuild, viteBuildDirectories, warmViteBuild } from './warm-vite-build';
 
 export interface BuildGateOptions {
@@ -171,10 +171,11 @@ export async function runBuildGate(options: BuildGateOptions): Promise<BuildResu
 /**
  * Warms the app's build processes while nothing waits for them (the worker calls it once the
  * workspace is ready, while the plan awaits acceptance and the model writes): a spare Vite build,
- * and a first, full check by the warm type checker, so that the first `done_building` checks only
- * what the model changed. Never throws; the first build is complete either way.
+ * and a warm-up of the type checker (parse, bind, check file by file, giving way the moment a
+ * build's check arrives), so that the first `done_building` checks little more than what the
+ * model wrote. Never throws; the first build's check is complete either way.
  */
-export async function prewarmBuildGate(options: Pick<BuildGateOptions, 'workspaceDir' | 'sandbox' | 'timeoutMs'>): Promise<void> {
+export async function prewarmBuildGate(options: Pick<BuildGateOptions, 'workspaceDir' | 'sandbox'>): Promise<void> {
   try {
     const workspaceDir = await realpath(options.workspaceDir);
     const sandbox = options.sandbox ?? (await defaultBuildSandbox());
@@ -183,7 +184,7 @@ export async function prewarmBuildGate(options: Pick<BuildGateOptions, 'workspac
       resolvePackageFile(workspaceDir, 'typescript/lib/typescript.js'),
     ]);
     if (typeof vitePath === 'string') await startSpareViteBuild({ sandbox, workspaceDir, vitePath });
-    if (typeof typescriptPath === 'string') await warmTypeCheck({ sandbox, workspaceDir, typescriptPath, timeoutMs: options.timeoutMs ?? 120_000 });
+    if (typeof typescriptPath === 'string') await warmUpTypeChecker({ sandbox, workspaceDir, typescriptPath });
   } catch {
     // Nothing warm: the first build starts its own processes.
   }

@@ -6,7 +6,8 @@
  *
  * Protocol: one JSON line per request on stdin (`{"id":1}`), one JSON line per answer on stdout
  * (`{"id":1,"exitCode":0,"output":"…"}`, or `{"id":1,"problem":"…"}` when it could not check).
- * It exits when stdin closes (the worker is gone).
+ * `{"warmUp":true}` parses and checks while nothing waits, gives way to the next request, and
+ * says `{"warmedUp":true}` when it stopped. It exits when stdin closes (the worker is gone).
  *
  * Each check does what `tsc --noEmit -p tsconfig.json --pretty false --incremental false` does
  * (same configuration, same diagnostics in the same order, formatted the same way), but keeps
@@ -21,6 +22,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
+import { setImmediate } from 'node:timers';
 
 const typescriptPath = process.argv[1];
 const ts = createRequire(typescriptPath)(typescriptPath);
@@ -59,17 +61,18 @@ function compilerHost(options) {
   return host;
 }
 
-/** One check: tsc's output text and exit code for the workspace as it is now. */
-function check() {
+/**
+ * A builder program for the workspace as it is now (a new program: modules resolved afresh, so a
+ * package installed since is found; the builder reuses what it knows of files whose text and
+ * references did not change), or the configuration's problems.
+ */
+function currentBuilder() {
   const configProblems = [];
   const parsed = ts.getParsedCommandLineOfConfigFile(configPath, commandLineOptions, {
     ...ts.sys,
     onUnRecoverableConfigFileDiagnostic: (diagnostic) => configProblems.push(diagnostic),
   });
-  const formatHost = { getCurrentDirectory: () => workspace, getNewLine: () => ts.sys.newLine, getCanonicalFileName: (name) => name };
-  if (!parsed) {
-    return { exitCode: 1, output: configProblems.map((diagnostic) => ts.formatDiagnostic(diagnostic, formatHost)).join('') };
-  }
+  if (!parsed) return { configProblems };
   // Different options: nothing from earlier checks carries over.
   const key = JSON.stringify(parsed.options);
   if (key !== optionsKey) {
@@ -79,8 +82,6 @@ function check() {
   }
   const host = compilerHost(parsed.options);
   const configDiagnostics = ts.getConfigFileParsingDiagnostics(parsed);
-  // A new program every time (modules resolved afresh: a package installed since is found); the
-  // builder reuses what it knows of files whose text and references did not change.
   const program = ts.createProgram({
     rootNames: parsed.fileNames,
     options: parsed.options,
@@ -89,31 +90,75 @@ function check() {
     configFileParsingDiagnostics: configDiagnostics,
   });
   builder = ts.createSemanticDiagnosticsBuilderProgram(program, host, builder, configDiagnostics);
+  return { builder };
+}
 
+const formatHost = { getCurrentDirectory: () => workspace, getNewLine: () => ts.sys.newLine, getCanonicalFileName: (name) => name };
+
+/** One check: tsc's output text and exit code for the workspace as it is now. */
+function check() {
+  const current = currentBuilder();
+  if (!current.builder) {
+    return { exitCode: 1, output: current.configProblems.map((diagnostic) => ts.formatDiagnostic(diagnostic, formatHost)).join('') };
+  }
+  const checked = current.builder;
   // The order and the stages of tsc's own report (emitFilesAndReportErrors).
-  const all = [...builder.getConfigFileParsingDiagnostics()];
+  const all = [...checked.getConfigFileParsingDiagnostics()];
   const configCount = all.length;
-  all.push(...builder.getSyntacticDiagnostics());
+  all.push(...checked.getSyntacticDiagnostics());
   if (all.length === configCount) {
-    all.push(...builder.getOptionsDiagnostics());
-    all.push(...builder.getGlobalDiagnostics());
-    if (all.length === configCount) all.push(...builder.getSemanticDiagnostics());
+    all.push(...checked.getOptionsDiagnostics());
+    all.push(...checked.getGlobalDiagnostics());
+    if (all.length === configCount) all.push(...checked.getSemanticDiagnostics());
   }
   const diagnostics = ts.sortAndDeduplicateDiagnostics(all);
   const output = diagnostics.map((diagnostic) => ts.formatDiagnostic(diagnostic, formatHost)).join('');
   return { exitCode: diagnostics.length > 0 ? 1 : 0, output };
 }
 
+/**
+ * A warm-up while no build waits: parse, bind, then check file by file, yielding between files
+ * and stopping as soon as a request is waiting (the check then reuses what was done).
+ */
+async function warmUp(requestWaiting) {
+  const current = currentBuilder();
+  if (!current.builder) return;
+  current.builder.getSyntacticDiagnostics();
+  current.builder.getGlobalDiagnostics();
+  while (!requestWaiting()) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (requestWaiting() || !current.builder.getSemanticDiagnosticsOfNextAffectedFile()) return;
+  }
+}
+
+const requests = [];
+let draining = false;
+async function drain() {
+  if (draining) return;
+  draining = true;
+  while (requests.length > 0) {
+    const line = requests.shift();
+    let id = null;
+    try {
+      const request = JSON.parse(line);
+      if (request.warmUp === true) {
+        await warmUp(() => requests.length > 0).finally(() => process.stdout.write(`${JSON.stringify({ warmedUp: true })}\n`));
+        continue;
+      }
+      id = request.id;
+      process.stdout.write(`${JSON.stringify({ id, ...check() })}\n`);
+    } catch (error) {
+      builder = undefined;
+      sourceFiles = new Map();
+      if (id !== null) process.stdout.write(`${JSON.stringify({ id, problem: error instanceof Error ? error.message : String(error) })}\n`);
+    }
+  }
+  draining = false;
+}
+
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
-  let id = null;
-  try {
-    id = JSON.parse(line).id;
-    process.stdout.write(`${JSON.stringify({ id, ...check() })}\n`);
-  } catch (error) {
-    builder = undefined;
-    sourceFiles = new Map();
-    process.stdout.write(`${JSON.stringify({ id, problem: error instanceof Error ? error.message : String(error) })}\n`);
-  }
+  requests.push(line);
+  void drain();
 });
 lines.on('close', () => process.exit(0));

@@ -47,6 +47,28 @@ const checkers = new Map<string, WarmTypeChecker>();
  */
 export async function warmTypeCheck(request: WarmTypeCheckRequest): Promise<CommandOutcome | null> {
   if (request.signal?.aborted) return stopped(0);
+  const found = await appChecker(request);
+  if (!found) return null;
+  const outcome = await found.checker.check(request.timeoutMs, request.signal);
+  if (outcome === null || outcome.timedOut || outcome.aborted) {
+    found.checker.stop();
+    checkers.delete(found.key);
+  }
+  return outcome;
+}
+
+/**
+ * Starts the app's checker if needed and has it parse and check the workspace as it is while no
+ * build waits: it checks file by file and stops at once when a build's check arrives (which then
+ * reuses whatever the warm-up finished). Never throws.
+ */
+export async function warmUpTypeChecker(request: Omit<WarmTypeCheckRequest, 'timeoutMs' | 'signal'>): Promise<void> {
+  const found = await appChecker(request).catch(() => null);
+  found?.checker.warmUp();
+}
+
+/** The app's live checker for this workspace directory and TypeScript, started if needed; null when it cannot start. */
+async function appChecker(request: Omit<WarmTypeCheckRequest, 'timeoutMs' | 'signal'>): Promise<{ key: string; checker: WarmTypeChecker } | null> {
   // A different TypeScript (another file at the same path) needs a new process, not the loaded one.
   const key = `${sandboxKey(request.sandbox)}\0${request.workspaceDir}\0${request.typescriptPath}\0${await fileIdentity(request.typescriptPath)}`;
   const identity = await directoryIdentity(request.workspaceDir);
@@ -72,18 +94,23 @@ export async function warmTypeCheck(request: WarmTypeCheckRequest): Promise<Comm
   // Most recently used last.
   checkers.delete(key);
   checkers.set(key, checker);
-  const outcome = await checker.check(request.timeoutMs, request.signal);
-  if (outcome === null || outcome.timedOut || outcome.aborted) {
-    checker.stop();
-    checkers.delete(key);
-  }
-  return outcome;
+  return { key, checker };
 }
 
 /** Stops every warm checker (tests, the bench; the worker's end stops them by closing their stdin). */
 export function stopWarmTypeCheckers(): void {
   for (const checker of checkers.values()) checker.stop();
   checkers.clear();
+}
+
+/** Resolves once every checker's warm-up has stopped: the bench's stand-in for a model turn (keeps the process alive while it waits). */
+export async function warmTypeCheckersReady(): Promise<void> {
+  const keepAlive = setInterval(() => undefined, 1000);
+  try {
+    await Promise.all([...checkers.values()].map((checker) => checker.warmedUp));
+  } finally {
+    clearInterval(keepAlive);
+  }
 }
 
 export function warmTypeCheckers(): WarmTypeCheckerInfo[] {
@@ -114,7 +141,8 @@ function stopped(durationMs: number): CommandOutcome {
 }
 
 interface Answer {
-  id: number;
+  id?: number;
+  warmedUp?: boolean;
   exitCode?: number;
   output?: string;
   problem?: string;
@@ -141,7 +169,10 @@ class WarmTypeChecker {
       } catch {
         return;
       }
-      if (this.pending && answer.id === this.pending.id) {
+      if (answer.warmedUp === true) {
+        this.warmingUp?.();
+        this.warmingUp = undefined;
+      } else if (this.pending && answer.id === this.pending.id) {
         const { resolve } = this.pending;
         this.pending = null;
         resolve(answer);
@@ -157,7 +188,7 @@ class WarmTypeChecker {
     for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
   }
 
-  static async start(request: WarmTypeCheckRequest, identity: string): Promise<WarmTypeChecker> {
+  static async start(request: Omit<WarmTypeCheckRequest, 'timeoutMs' | 'signal'>, identity: string): Promise<WarmTypeChecker> {
     const command = await request.sandbox.confine({
       file: process.execPath,
       args: ['--input-type=module', '-e', await readServerSource(), request.typescriptPath],
@@ -177,6 +208,18 @@ class WarmTypeChecker {
 
   info(): WarmTypeCheckerInfo {
     return { workspaceDir: this.workspaceDir, pid: this.child.pid, checks: this.checks };
+  }
+
+  /** Resolves when the warm-up asked for last has stopped (done, interrupted by a check, or the process gone). */
+  warmedUp: Promise<void> = Promise.resolve();
+  private warmingUp: (() => void) | undefined;
+
+  /** Asks for a warm-up; a check sent after it interrupts it. */
+  warmUp(): void {
+    if (this.stopped) return;
+    this.warmingUp?.();
+    this.warmedUp = new Promise((resolve) => (this.warmingUp = resolve));
+    this.child.stdin.write(`${JSON.stringify({ warmUp: true })}\n`);
   }
 
   check(timeoutMs: number, signal?: AbortSignal): Promise<CommandOutcome | null> {
@@ -218,6 +261,8 @@ class WarmTypeChecker {
 
   private markStopped(): void {
     this.stopped = true;
+    this.warmingUp?.();
+    this.warmingUp = undefined;
     if (this.pending) {
       const { resolve } = this.pending;
       this.pending = null;
