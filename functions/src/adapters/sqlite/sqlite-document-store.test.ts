@@ -86,6 +86,18 @@ describe('sqlite document store specifics', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('keeps apart collections whose names look like another collection trigger names', async () => {
+    const store = createSqliteDocumentStore({ filename: ':memory:' });
+    const stream = store.watch();
+    await store.collection('notes').insertOne({ _id: 'n1' });
+    await store.collection('notes_insert_change').insertOne({ _id: 'n2' });
+    await store.collection('notes_insert').insertOne({ _id: 'n3' });
+    const events = await take(stream, 3);
+    await stream.close();
+    expect(events.map((event) => `${event.collection}:${event.documentId}`)).toEqual(['notes:n1', 'notes_insert_change:n2', 'notes_insert:n3']);
+    await store.close();
+  });
+
   it('appends no change for a write that fails', async () => {
     const store = createSqliteDocumentStore({ filename: ':memory:' });
     const items = store.collection('items');
