@@ -141,7 +141,12 @@ function compileField(path: string, condition: unknown, arrayPaths: ReadonlySet<
  * not in `known`, or null when there are none: the common case on every write, so it allocates
  * nothing then.
  */
-export function unseenArrayPaths(document: unknown, known: ReadonlySet<string>, prefix = '', into: string[] | null = null): string[] | null {
+export function unseenArrayPaths(
+  document: unknown,
+  known: ReadonlySet<string>,
+  prefix = '',
+  into: string[] | null = null,
+): string[] | null {
   if (typeof document !== 'object' || document === null) return into;
   const fields = document as Record<string, unknown>;
   for (const key of Object.keys(fields)) {

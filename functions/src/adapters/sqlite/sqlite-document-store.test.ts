@@ -94,7 +94,11 @@ describe('sqlite document store specifics', () => {
     await store.collection('notes_insert').insertOne({ _id: 'n3' });
     const events = await take(stream, 3);
     await stream.close();
-    expect(events.map((event) => `${event.collection}:${event.documentId}`)).toEqual(['notes:n1', 'notes_insert_change:n2', 'notes_insert:n3']);
+    expect(events.map((event) => `${event.collection}:${event.documentId}`)).toEqual([
+      'notes:n1',
+      'notes_insert_change:n2',
+      'notes_insert:n3',
+    ]);
     await store.close();
   });
 

@@ -103,7 +103,9 @@ export function createSqliteDocumentStore(options: SqliteDocumentStoreOptions): 
     if (existing) return existing as unknown as DocumentCollection<T>;
     if (!collectionNamePattern.test(name)) throw new Error(`invalid collection name '${name}'`);
     // Table and triggers together, so no write can ever reach the table before its triggers exist.
-    db.transaction(() => db.exec(`CREATE TABLE IF NOT EXISTS "c_${name}" (id TEXT PRIMARY KEY, doc TEXT NOT NULL); ${changeTriggers(name)}`))();
+    db.transaction(() =>
+      db.exec(`CREATE TABLE IF NOT EXISTS "c_${name}" (id TEXT PRIMARY KEY, doc TEXT NOT NULL); ${changeTriggers(name)}`),
+    )();
     const arrayPaths = new Set(selectArrayPaths.all(name).map((row) => row.path));
     const created = createSqliteCollection<T>(context, name, arrayPaths);
     collections.set(name, created);
