@@ -92,8 +92,10 @@ export const documentStoreBench: Bench = {
         let storeMs = 0;
         for (let i = 0; i < insertsPerRepetition / batchSize; i++) {
           const rows = chunk(i);
+          // Both sides get ready-made rows: building the store's copies is not part of its insert.
+          const storeRows = rows.map((each) => ({ ...each, _id: `b${each._id}` }));
           rawMs += await elapsed(1, () => insertRawBatch(rows));
-          storeMs += await elapsed(1, () => batched.insertMany(rows.map((each) => ({ ...each, _id: `b${each._id}` }))));
+          storeMs += await elapsed(1, () => batched.insertMany(storeRows));
         }
         return { rawOps: insertsPerRepetition / (rawMs / 1000), storeOps: insertsPerRepetition / (storeMs / 1000) };
       });
@@ -109,7 +111,7 @@ export const documentStoreBench: Bench = {
         name: 'store.insert_ops_per_s',
         unit: 'ops/s',
         description:
-          'document store insertOne into a collection without secondary indexes (document row + change-feed row, one transaction)',
+          'document store insertOne into a collection without secondary indexes (document row + the change-feed row its trigger appends, one atomic statement)',
         samples: single.map((each) => each.storeOps),
         baseline: 'store.raw_sqlite_insert_ops_per_s',
       });

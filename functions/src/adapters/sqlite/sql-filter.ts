@@ -136,13 +136,25 @@ function compileField(path: string, condition: unknown, arrayPaths: ReadonlySet<
   return { sql: parts2.map((p) => p.sql).join(' AND '), params: parts2.flatMap((p) => p.params), exact: false };
 }
 
-/** Collects every path in a document whose value is an array (arrays are not descended into). */
-export function collectArrayPaths(document: unknown, prefix = '', into = new Set<string>()): Set<string> {
+/**
+ * The paths in a document whose value is an array (arrays are not descended into) and that are
+ * not in `known`, or null when there are none: the common case on every write, so it allocates
+ * nothing then.
+ */
+export function unseenArrayPaths(
+  document: unknown,
+  known: ReadonlySet<string>,
+  prefix = '',
+  into: string[] | null = null,
+): string[] | null {
   if (typeof document !== 'object' || document === null) return into;
-  for (const [key, value] of Object.entries(document as Record<string, unknown>)) {
+  const fields = document as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if (typeof value !== 'object' || value === null) continue;
     const path = prefix ? `${prefix}.${key}` : key;
-    if (Array.isArray(value)) into.add(path);
-    else if (typeof value === 'object' && value !== null) collectArrayPaths(value, path, into);
+    if (!Array.isArray(value)) into = unseenArrayPaths(value, known, path, into);
+    else if (!known.has(path)) (into ??= []).push(path);
   }
   return into;
 }

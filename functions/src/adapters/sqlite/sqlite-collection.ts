@@ -3,14 +3,16 @@ import { Query } from 'mingo';
 import type { DocumentCollection, Filter, FindOptions, FindPage, IndexSpec, StoredDocument, Update } from '../../ports/document-store';
 import { applyUpdate } from '../document-updates';
 import { compareDocuments, compareWithPosition, decodeCursor, encodeCursor, normalizeSort, positionOf } from '../document-order';
-import { collectArrayPaths, compileFilter, pathExpression, type SqlValue } from './sql-filter';
-import type { ChangeRow } from './sqlite-change-stream';
+import { compileFilter, pathExpression, unseenArrayPaths, type SqlValue } from './sql-filter';
 
 /** What a collection shares with its store: the connection and the change feed. */
 export interface SqliteCollectionContext {
   db: Database.Database;
-  /** Appends to the change feed (inside the caller's transaction). */
-  recordChange(change: Omit<ChangeRow, 'seq' | 'time'>): void;
+  /**
+   * Told after a commit how many changes it appended (the collection table's triggers write the
+   * change-feed rows in the same statements), so the store can prune the feed now and then.
+   */
+  changesCommitted(count: number): void;
   /** Wakes change streams after a commit. */
   announce(): void;
   /** Remembers that `path` held an array in collection `name` (persisted). */
@@ -33,8 +35,8 @@ function settle<R>(work: () => R): Promise<R> {
 
 /**
  * One collection: a table `c_<name>` of (id, doc JSON). Every statement it runs is prepared once
- * (query shapes in a small LRU), writes and their change-feed rows share one transaction, and
- * counts of exactly compiled filters run in SQL without parsing a row.
+ * (query shapes in a small LRU), the table's triggers append every write's change-feed row in the
+ * same statement, and counts of exactly compiled filters run in SQL without parsing a row.
  */
 export function createSqliteCollection<T extends StoredDocument>(
   context: SqliteCollectionContext,
@@ -63,13 +65,17 @@ export function createSqliteCollection<T extends StoredDocument>(
     return found;
   }
 
-  function noteArrays(document: StoredDocument) {
-    for (const path of collectArrayPaths(document)) {
-      if (!arrayPaths.has(path)) {
-        arrayPaths.add(path);
-        context.rememberArrayPath(name, path);
-      }
+  /** Records new array paths, inside the transaction of the write that brought them. */
+  function rememberArrays(paths: readonly string[]) {
+    for (const path of paths) {
+      arrayPaths.add(path);
+      context.rememberArrayPath(name, path);
     }
+  }
+
+  function noteArrays(document: StoredDocument) {
+    const unseen = unseenArrayPaths(document, arrayPaths);
+    if (unseen) rememberArrays(unseen);
   }
 
   /** Yields matching documents in `_id` order (or reverse), exactly filtered. */
@@ -94,20 +100,30 @@ export function createSqliteCollection<T extends StoredDocument>(
     return null;
   };
 
-  /** Inserts inside the caller's transaction. */
-  function insertInTransaction(document: T): string {
+  function storedText(document: T): string {
     if (typeof document._id !== 'string' || document._id === '') throw new Error('documents need a string _id');
-    const stored = JSON.stringify(document);
+    return JSON.stringify(document);
+  }
+  /** Inserts one row; its trigger appends the change in the same statement. */
+  function insertRowOrThrow(id: string, stored: string) {
     try {
-      insertRow.run(document._id, stored);
+      insertRow.run(id, stored);
     } catch (error) {
       context.translateConstraint(name, error);
     }
+  }
+  /** Inserts inside the caller's transaction. */
+  function insertInTransaction(document: T): string {
+    const stored = storedText(document);
+    insertRowOrThrow(document._id, stored);
     noteArrays(document);
-    context.recordChange({ collection: name, operation: 'insert', document_id: document._id, document: stored, before: null });
     return stored;
   }
-  const insertOneTransaction = db.transaction((document: T) => insertInTransaction(document));
+  /** A document with an array at a path not seen before also writes that path: both in one transaction. */
+  const insertWithNewArraysTransaction = db.transaction((document: T, stored: string, unseen: readonly string[]) => {
+    insertRowOrThrow(document._id, stored);
+    rememberArrays(unseen);
+  });
   const insertManyTransaction = db.transaction((documents: readonly T[]) => documents.map((document) => insertInTransaction(document)));
 
   /** Writes an update; a no-op update writes nothing and emits no change (as MongoDB does). */
@@ -122,7 +138,6 @@ export function createSqliteCollection<T extends StoredDocument>(
       context.translateConstraint(name, error);
     }
     noteArrays(after);
-    context.recordChange({ collection: name, operation: 'update', document_id: before._id, document: afterText, before: beforeText });
     return { document: after, changed: true };
   };
   const updateOneTransaction = db.transaction((filter: Filter, update: Update) => {
@@ -134,16 +149,7 @@ export function createSqliteCollection<T extends StoredDocument>(
     for (const before of [...scan(filter)]) if (writeUpdate(before, update).changed) count++;
     return count;
   });
-  const remove = (before: T) => {
-    deleteRow.run(before._id);
-    context.recordChange({
-      collection: name,
-      operation: 'delete',
-      document_id: before._id,
-      document: null,
-      before: JSON.stringify(before),
-    });
-  };
+  const remove = (before: T) => deleteRow.run(before._id);
   const deleteOneTransaction = db.transaction((filter: Filter) => {
     const before = first(filter);
     if (before) remove(before);
@@ -159,7 +165,13 @@ export function createSqliteCollection<T extends StoredDocument>(
     name,
     insertOne(document) {
       return settle(() => {
-        const stored = insertOneTransaction(document);
+        const stored = storedText(document);
+        // One INSERT is atomic with the change its trigger appends, so it needs no explicit
+        // transaction unless the document also brings array paths to remember.
+        const unseen = unseenArrayPaths(document, arrayPaths);
+        if (unseen) insertWithNewArraysTransaction(document, stored, unseen);
+        else insertRowOrThrow(document._id, stored);
+        context.changesCommitted(1);
         context.announce();
         return JSON.parse(stored) as T;
       });
@@ -168,6 +180,7 @@ export function createSqliteCollection<T extends StoredDocument>(
       return settle(() => {
         if (documents.length === 0) return [];
         const stored = insertManyTransaction(documents);
+        context.changesCommitted(stored.length);
         context.announce();
         return stored.map((text) => JSON.parse(text) as T);
       });
@@ -226,28 +239,40 @@ export function createSqliteCollection<T extends StoredDocument>(
     updateOne(filter, update) {
       return settle(() => {
         const result = updateOneTransaction(filter, update);
-        if (result?.changed) context.announce();
+        if (result?.changed) {
+          context.changesCommitted(1);
+          context.announce();
+        }
         return result ? result.document : null;
       });
     },
     updateMany(filter, update) {
       return settle(() => {
         const changed = updateManyTransaction(filter, update);
-        if (changed > 0) context.announce();
+        if (changed > 0) {
+          context.changesCommitted(changed);
+          context.announce();
+        }
         return changed;
       });
     },
     deleteOne(filter) {
       return settle(() => {
         const removed = deleteOneTransaction(filter);
-        if (removed) context.announce();
+        if (removed) {
+          context.changesCommitted(1);
+          context.announce();
+        }
         return removed;
       });
     },
     deleteMany(filter) {
       return settle(() => {
         const removed = deleteManyTransaction(filter);
-        if (removed > 0) context.announce();
+        if (removed > 0) {
+          context.changesCommitted(removed);
+          context.announce();
+        }
         return removed;
       });
     },

@@ -24,7 +24,25 @@ export interface SqliteDocumentStoreOptions {
   crossProcessPollMs?: number;
 }
 
-const now = () => new Date().toISOString();
+/** ISO 8601 UTC with milliseconds, the format of `Date.prototype.toISOString`. */
+const sqlNow = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+
+/**
+ * The change feed is written by the schema: each collection table has triggers that append its
+ * inserts, updates and deletes to `_changes` within the statement that makes them. So a single
+ * insert is one atomic statement (no BEGIN/COMMIT round trips), and a write can never reach a
+ * collection without its change. `name` matches `collectionNamePattern`, so it is safe as a literal.
+ */
+function changeTriggers(name: string): string {
+  const table = `"c_${name}"`;
+  const append = (operation: string, document: string, before: string) =>
+    `INSERT INTO _changes (collection, operation, document_id, document, before, time) VALUES ('${name}', '${operation}', ${operation === 'insert' ? 'NEW' : 'OLD'}.id, ${document}, ${before}, ${sqlNow});`;
+  return `
+    CREATE TRIGGER IF NOT EXISTS "c_${name}_insert_change" AFTER INSERT ON ${table} BEGIN ${append('insert', 'NEW.doc', 'NULL')} END;
+    CREATE TRIGGER IF NOT EXISTS "c_${name}_update_change" AFTER UPDATE ON ${table} BEGIN ${append('update', 'NEW.doc', 'OLD.doc')} END;
+    CREATE TRIGGER IF NOT EXISTS "c_${name}_delete_change" AFTER DELETE ON ${table} BEGIN ${append('delete', 'NULL', 'OLD.doc')} END;
+  `;
+}
 
 /** The embedded document store: one SQLite file in WAL mode, Mongo-shaped queries via mingo. */
 export function createSqliteDocumentStore(options: SqliteDocumentStoreOptions): DocumentStore {
@@ -51,9 +69,6 @@ export function createSqliteDocumentStore(options: SqliteDocumentStoreOptions): 
   let writesSincePrune = 0;
   let closed = false;
 
-  const insertChange = db.prepare(
-    'INSERT INTO _changes (collection, operation, document_id, document, before, time) VALUES (?, ?, ?, ?, ?, ?)',
-  );
   const pruneChanges = db.prepare('DELETE FROM _changes WHERE seq <= (SELECT max(seq) FROM _changes) - ?');
   const insertArrayPath = db.prepare('INSERT OR IGNORE INTO _array_paths (collection, path) VALUES (?, ?)');
   const selectArrayPaths = db.prepare<[string], { path: string }>('SELECT path FROM _array_paths WHERE collection = ?');
@@ -63,9 +78,9 @@ export function createSqliteDocumentStore(options: SqliteDocumentStoreOptions): 
   const announce = () => notifier.emit('change');
   const context: SqliteCollectionContext = {
     db,
-    recordChange(change) {
-      insertChange.run(change.collection, change.operation, change.document_id, change.document, change.before, now());
-      if (++writesSincePrune >= 1000) {
+    changesCommitted(count) {
+      writesSincePrune += count;
+      if (writesSincePrune >= 1000) {
         writesSincePrune = 0;
         pruneChanges.run(retention);
       }
@@ -87,7 +102,10 @@ export function createSqliteDocumentStore(options: SqliteDocumentStoreOptions): 
     const existing = collections.get(name);
     if (existing) return existing as unknown as DocumentCollection<T>;
     if (!collectionNamePattern.test(name)) throw new Error(`invalid collection name '${name}'`);
-    db.exec(`CREATE TABLE IF NOT EXISTS "c_${name}" (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+    // Table and triggers together, so no write can ever reach the table before its triggers exist.
+    db.transaction(() =>
+      db.exec(`CREATE TABLE IF NOT EXISTS "c_${name}" (id TEXT PRIMARY KEY, doc TEXT NOT NULL); ${changeTriggers(name)}`),
+    )();
     const arrayPaths = new Set(selectArrayPaths.all(name).map((row) => row.path));
     const created = createSqliteCollection<T>(context, name, arrayPaths);
     collections.set(name, created);
