@@ -3,7 +3,8 @@ import { coalesceFrames } from '../realtime/frame-coalescing';
 
 /** What the pusher needs from a gateway in the same process (the local WebSocket gateway has both). */
 export interface DirectConnectionSender {
-  sendToConnection(connectionId: string, text: string): Promise<'sent' | 'gone'>;
+  /** `frame` is the frame's text, or the same text already encoded as UTF-8 (sent as a text frame). */
+  sendToConnection(connectionId: string, frame: string | Buffer): Promise<'sent' | 'gone'>;
   closeConnection(connectionId: string): Promise<unknown>;
 }
 
@@ -63,9 +64,23 @@ export class InProcessConnectionPusher implements ConnectionPusher {
         for (const post of taken) post.source.reject(error);
         continue;
       }
+      const [only] = frames;
+      if (frames.length === 1 && only) {
+        // The usual case (one frame per flush): no settling of an array of promises.
+        let outcome: 'sent' | 'gone';
+        try {
+          outcome = await this.gateway.sendToConnection(connectionId, only.encoded ?? only.text);
+        } catch (error) {
+          for (const source of only.sources) source.reject(error);
+          continue;
+        }
+        for (const source of only.sources) source.resolve(outcome);
+        if (outcome === 'gone') for (const post of queue.pending.splice(0)) post.source.resolve('gone');
+        continue;
+      }
       // Frames are handed to the socket together (the socket keeps their order); the next flush
       // waits for them, so posts arriving meanwhile coalesce.
-      const outcomes = await Promise.allSettled(frames.map((frame) => this.gateway.sendToConnection(connectionId, frame.text)));
+      const outcomes = await Promise.allSettled(frames.map((frame) => this.gateway.sendToConnection(connectionId, frame.encoded ?? frame.text)));
       let gone = false;
       outcomes.forEach((outcome, index) => {
         for (const source of frames[index]?.sources ?? []) {

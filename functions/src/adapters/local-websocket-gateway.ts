@@ -67,8 +67,10 @@ export interface LocalWebSocketGateway {
   /**
    * Sends one text frame straight to a connection, as `PostToConnection` would, without the
    * HTTP round trip (the in-process pusher). Rejects with `PayloadTooLargeException` past 128 KB.
+   * `frame` is the text, or the text already encoded as UTF-8 (one Buffer shared by every
+   * connection a frame goes to); either way it goes out as a text frame.
    */
-  sendToConnection(connectionId: string, text: string): Promise<'sent' | 'gone'>;
+  sendToConnection(connectionId: string, frame: string | Buffer): Promise<'sent' | 'gone'>;
   /** Closes a connection, as `DeleteConnection` would. */
   closeConnection(connectionId: string): Promise<'closed' | 'gone'>;
   /** Closes every connection (each gets `$disconnect`), then the management server. */
@@ -328,12 +330,12 @@ export async function startLocalWebSocketGateway(options: LocalWebSocketGatewayO
     });
   }
 
-  async function sendToConnection(connectionId: string, text: string): Promise<'sent' | 'gone'> {
-    if (Buffer.byteLength(text) > maxManagementBodyBytes) throw payloadTooLarge();
+  async function sendToConnection(connectionId: string, frame: string | Buffer): Promise<'sent' | 'gone'> {
+    if ((typeof frame === 'string' ? Buffer.byteLength(frame) : frame.byteLength) > maxManagementBodyBytes) throw payloadTooLarge();
     const connection = connections.get(connectionId);
     if (connection === undefined || connection.socket.readyState !== connection.socket.OPEN) return 'gone';
     const sent = await new Promise<boolean>((resolve) =>
-      connection.socket.send(text, (error) => resolve(error === undefined || error === null)),
+      connection.socket.send(frame, { binary: false }, (error) => resolve(error === undefined || error === null)),
     );
     if (!sent) return 'gone';
     connection.lastActiveAt = Date.now();

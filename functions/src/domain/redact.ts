@@ -6,9 +6,14 @@ export const maxAuditValueLength = 200;
 const maxDepth = 5;
 const maxKeys = 50;
 
+/** Two lowercase hex digits of every byte value. */
+const hexOfByte = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 async function sha256(text: string): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  let hex = '';
+  for (const byte of digest) hex += hexOfByte[byte] ?? '';
+  return hex;
 }
 
 /** Stable hash of any JSON value, for before/after comparisons without storing values. */
@@ -20,17 +25,36 @@ export async function hashValue(value: unknown): Promise<string> {
  * Redacts audit metadata: sensitive keys become `[redacted]`, long strings become their
  * sha256, deep or wide structures are truncated. The input is not modified.
  */
-export async function redactMetadata(value: unknown, depth = 0): Promise<unknown> {
+export async function redactMetadata(value: unknown): Promise<unknown> {
   if (typeof value === 'string') return value.length > maxAuditValueLength ? hashValue(value) : value;
+  // One synchronous pass; only long strings wait for a hash (most audit metadata has none).
+  const hashes: Promise<void>[] = [];
+  const result = redactWithin(value, 0, hashes);
+  if (hashes.length > 0) await Promise.all(hashes);
+  return result;
+}
+
+/** Redacts `value` below the top level; each long string is set to its hash once `hashes` settle. */
+function redactWithin(value: unknown, depth: number, hashes: Promise<void>[]): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= maxDepth) return '[truncated]';
+  const redactItem = (item: unknown, place: (hash: string) => void): unknown => {
+    if (typeof item !== 'string') return redactWithin(item, depth + 1, hashes);
+    if (item.length <= maxAuditValueLength) return item;
+    hashes.push(hashValue(item).then(place));
+    return '';
+  };
   if (Array.isArray(value)) {
-    const items = await Promise.all(value.slice(0, maxKeys).map((item) => redactMetadata(item, depth + 1)));
-    return value.length > maxKeys ? [...items, `[${value.length - maxKeys} more]`] : items;
+    const items: unknown[] = [];
+    value.slice(0, maxKeys).forEach((item, index) => {
+      items[index] = redactItem(item, (hash) => (items[index] = hash));
+    });
+    if (value.length > maxKeys) items.push(`[${value.length - maxKeys} more]`);
+    return items;
   }
   const result: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value).slice(0, maxKeys)) {
-    result[key] = sensitiveKey.test(key) ? '[redacted]' : await redactMetadata(item, depth + 1);
+    result[key] = sensitiveKey.test(key) ? '[redacted]' : redactItem(item, (hash) => (result[key] = hash));
   }
   return result;
 }

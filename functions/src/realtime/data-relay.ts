@@ -6,6 +6,8 @@ import { createPushDelivery, type Deliver, type PushDeliveryOptions } from './pu
 
 interface Outbox {
   connectionId: string;
+  /** The subscription key (`subscriptionKey(scope)`). */
+  name: string;
   scope: DataScopeKey;
   pending: DataChange[];
   sending: boolean;
@@ -49,8 +51,13 @@ export interface DataRelayOptions {
 export class DataRelay {
   readonly epoch: string;
   private readonly seqs = new Map<string, number>();
-  /** Per (connection, key): changes waiting while a push to that connection is in flight. */
-  private readonly outboxes = new Map<string, Outbox>();
+  /** Per key, per connection: changes waiting while a push to that connection is in flight. */
+  private readonly outboxes = new Map<string, Map<string, Outbox>>();
+  /**
+   * The `data.changed` message of each change, built once and handed to every subscriber that
+   * receives it alone, so the pusher serializes and encodes it once per change, not per connection.
+   */
+  private readonly singleMessages = new WeakMap<DataChange, ServerMessage>();
   private feed: ReturnType<DocumentStore['watch']> | null = null;
   private running: Promise<void> | null = null;
   private delivered = 0;
@@ -111,8 +118,9 @@ export class DataRelay {
   }
 
   async unsubscribe(connectionId: string, key: Pick<DataScopeKey, 'appId' | 'scope' | 'collection'>): Promise<void> {
-    await this.options.registry.remove(connectionId, subscriptionKey(key));
-    const outbox = this.outboxes.get(`${connectionId}\n${subscriptionKey(key)}`);
+    const name = subscriptionKey(key);
+    await this.options.registry.remove(connectionId, name);
+    const outbox = this.outboxes.get(name)?.get(connectionId);
     if (outbox) outbox.pending.length = 0;
   }
 
@@ -151,7 +159,7 @@ export class DataRelay {
         const record = (await this.options.registry.recordsFor(connectionId)).find((candidate) => candidate.key === name);
         if (!record || !(await admits(record.userId, change))) continue;
       }
-      this.enqueue(connectionId, scope, change);
+      this.enqueue(connectionId, name, scope, change);
     }
   }
 
@@ -160,24 +168,29 @@ export class DataRelay {
    * flight, later changes wait and go out together as one `data.changes` frame: no extra latency
    * when idle, fewer pushes under load, and the order per connection is kept.
    */
-  private enqueue(connectionId: string, scope: DataScopeKey, change: DataChange): void {
-    const id = `${connectionId}\n${subscriptionKey(scope)}`;
-    const outbox = this.outboxes.get(id) ?? { connectionId, scope, pending: [], sending: false };
-    this.outboxes.set(id, outbox);
+  private enqueue(connectionId: string, name: string, scope: DataScopeKey, change: DataChange): void {
+    let ofKey = this.outboxes.get(name);
+    if (!ofKey) this.outboxes.set(name, (ofKey = new Map()));
+    let outbox = ofKey.get(connectionId);
+    if (!outbox) ofKey.set(connectionId, (outbox = { connectionId, name, scope, pending: [], sending: false }));
     if (outbox.pending.length >= maxPending) outbox.pending.length = 0;
     outbox.pending.push(change);
-    if (!outbox.sending) void this.drain(id, outbox);
+    if (!outbox.sending) void this.drain(outbox);
   }
 
-  private async drain(id: string, outbox: Outbox): Promise<void> {
+  private async drain(outbox: Outbox): Promise<void> {
     outbox.sending = true;
     const { appId, scope, collection } = outbox.scope;
     while (outbox.pending.length > 0) {
       const batch = outbox.pending.splice(0, maxBatch);
-      const message: ServerMessage =
-        batch.length === 1 && batch[0]
-          ? { type: 'data.changed', appId, scope, collection, change: batch[0] }
-          : { type: 'data.changes', appId, scope, collection, changes: batch };
+      const only = batch.length === 1 ? batch[0] : undefined;
+      let message: ServerMessage;
+      if (only) {
+        message = this.singleMessages.get(only) ?? { type: 'data.changed', appId, scope, collection, change: only };
+        this.singleMessages.set(only, message);
+      } else {
+        message = { type: 'data.changes', appId, scope, collection, changes: batch };
+      }
       const outcome = await this.deliver(outbox.connectionId, message);
       if (outcome !== 'sent') {
         await this.forget(outbox.connectionId);
@@ -186,15 +199,19 @@ export class DataRelay {
       this.delivered += batch.length;
     }
     outbox.sending = false;
-    this.outboxes.delete(id);
+    const ofKey = this.outboxes.get(outbox.name);
+    if (ofKey?.get(outbox.connectionId) === outbox) ofKey.delete(outbox.connectionId);
+    if (ofKey?.size === 0) this.outboxes.delete(outbox.name);
   }
 
   /** Drops a connection that is gone or was closed: its queues and its registry entries. */
   private async forget(connectionId: string): Promise<void> {
-    for (const [otherId, other] of this.outboxes) {
-      if (other.connectionId !== connectionId) continue;
+    for (const [name, ofKey] of this.outboxes) {
+      const other = ofKey.get(connectionId);
+      if (!other) continue;
       other.pending.length = 0;
-      this.outboxes.delete(otherId);
+      ofKey.delete(connectionId);
+      if (ofKey.size === 0) this.outboxes.delete(name);
     }
     await this.options.registry.removeConnection(connectionId).catch((error: unknown) => this.options.log?.(`registry: ${String(error)}`));
   }
