@@ -1,5 +1,5 @@
 import type { DataChange, DataScopeKey, ServerMessage } from '@hangar/protocol';
-import type { ConnectionPusher } from '../ports/connection-pusher';
+import type { ConnectionPusher, PostOutcome } from '../ports/connection-pusher';
 import type { ConnectionRegistry } from '../ports/connection-registry';
 import type { ChangeEvent, DocumentStore } from '../ports/document-store';
 import { createPushDelivery, type Deliver, type PushDeliveryOptions } from './push-delivery';
@@ -154,13 +154,84 @@ export class DataRelay {
       seq,
     };
     const admits = this.options.changeFilter ? await this.options.changeFilter(scope) : null;
+    const canPostToEach = this.options.pusher.postToEach !== undefined;
+    /** Connections with nothing in flight: they get this change together, in one `postToEach`. */
+    const idle: Outbox[] = [];
     for (const connectionId of await this.options.registry.connectionsFor(name)) {
       if (admits) {
         const record = (await this.options.registry.recordsFor(connectionId)).find((candidate) => candidate.key === name);
         if (!record || !(await admits(record.userId, change))) continue;
       }
-      this.enqueue(connectionId, name, scope, change);
+      const outbox = this.outboxOf(connectionId, name, scope);
+      if (canPostToEach && !outbox.sending && outbox.pending.length === 0) {
+        outbox.sending = true;
+        idle.push(outbox);
+      } else {
+        this.enqueue(outbox, change);
+      }
     }
+    if (idle.length > 0) void this.sendToEach(idle, change);
+  }
+
+  private outboxOf(connectionId: string, name: string, scope: DataScopeKey): Outbox {
+    let ofKey = this.outboxes.get(name);
+    if (!ofKey) this.outboxes.set(name, (ofKey = new Map<string, Outbox>()));
+    let outbox = ofKey.get(connectionId);
+    if (!outbox) ofKey.set(connectionId, (outbox = { connectionId, name, scope, pending: [], sending: false }));
+    return outbox;
+  }
+
+  /** The one `data.changed` message of a change, shared by every connection it goes to alone. */
+  private singleMessage(change: DataChange, key: DataScopeKey): ServerMessage {
+    let message = this.singleMessages.get(change);
+    if (!message) {
+      message = { type: 'data.changed', appId: key.appId, scope: key.scope, collection: key.collection, change };
+      this.singleMessages.set(change, message);
+    }
+    return message;
+  }
+
+  /**
+   * One change to every idle connection in one `postToEach` (serialized once, written in one
+   * loop). Each connection then goes on as after any push: a failure gets the rest of the retry
+   * policy, gone or closed connections are forgotten, and changes that queued meanwhile follow.
+   */
+  private async sendToEach(outboxes: Outbox[], change: DataChange): Promise<void> {
+    const [first] = outboxes;
+    const postToEach = this.options.pusher.postToEach?.bind(this.options.pusher);
+    if (!first || !postToEach) return;
+    const message = this.singleMessage(change, first.scope);
+    let outcomes: PostOutcome[];
+    try {
+      outcomes = await postToEach(
+        outboxes.map((outbox) => outbox.connectionId),
+        message,
+      );
+    } catch (failure) {
+      outcomes = outboxes.map(() => ({ failed: failure }));
+    }
+    outboxes.forEach((outbox, index) => {
+      const outcome = outcomes[index] ?? { failed: new Error('postToEach answered no outcome for this connection') };
+      if (outcome === 'sent') return this.sent(outbox, 1);
+      if (outcome === 'gone') return void this.forget(outbox.connectionId);
+      void this.deliver(outbox.connectionId, message, { failure: outcome.failed }).then((retried) =>
+        retried === 'sent' ? this.sent(outbox, 1) : this.forget(outbox.connectionId),
+      );
+    });
+  }
+
+  /** After a push to `outbox` carried `count` changes: what queued meanwhile goes out next, else it is released. */
+  private sent(outbox: Outbox, count: number): void {
+    this.delivered += count;
+    if (outbox.pending.length > 0) void this.drain(outbox);
+    else this.release(outbox);
+  }
+
+  private release(outbox: Outbox): void {
+    outbox.sending = false;
+    const ofKey = this.outboxes.get(outbox.name);
+    if (ofKey?.get(outbox.connectionId) === outbox) ofKey.delete(outbox.connectionId);
+    if (ofKey?.size === 0) this.outboxes.delete(outbox.name);
   }
 
   /**
@@ -168,11 +239,7 @@ export class DataRelay {
    * flight, later changes wait and go out together as one `data.changes` frame: no extra latency
    * when idle, fewer pushes under load, and the order per connection is kept.
    */
-  private enqueue(connectionId: string, name: string, scope: DataScopeKey, change: DataChange): void {
-    let ofKey = this.outboxes.get(name);
-    if (!ofKey) this.outboxes.set(name, (ofKey = new Map()));
-    let outbox = ofKey.get(connectionId);
-    if (!outbox) ofKey.set(connectionId, (outbox = { connectionId, name, scope, pending: [], sending: false }));
+  private enqueue(outbox: Outbox, change: DataChange): void {
     if (outbox.pending.length >= maxPending) outbox.pending.length = 0;
     outbox.pending.push(change);
     if (!outbox.sending) void this.drain(outbox);
@@ -184,13 +251,9 @@ export class DataRelay {
     while (outbox.pending.length > 0) {
       const batch = outbox.pending.splice(0, maxBatch);
       const only = batch.length === 1 ? batch[0] : undefined;
-      let message: ServerMessage;
-      if (only) {
-        message = this.singleMessages.get(only) ?? { type: 'data.changed', appId, scope, collection, change: only };
-        this.singleMessages.set(only, message);
-      } else {
-        message = { type: 'data.changes', appId, scope, collection, changes: batch };
-      }
+      const message: ServerMessage = only
+        ? this.singleMessage(only, outbox.scope)
+        : { type: 'data.changes', appId, scope, collection, changes: batch };
       const outcome = await this.deliver(outbox.connectionId, message);
       if (outcome !== 'sent') {
         await this.forget(outbox.connectionId);
@@ -198,10 +261,7 @@ export class DataRelay {
       }
       this.delivered += batch.length;
     }
-    outbox.sending = false;
-    const ofKey = this.outboxes.get(outbox.name);
-    if (ofKey?.get(outbox.connectionId) === outbox) ofKey.delete(outbox.connectionId);
-    if (ofKey?.size === 0) this.outboxes.delete(outbox.name);
+    this.release(outbox);
   }
 
   /** Drops a connection that is gone or was closed: its queues and its registry entries. */
