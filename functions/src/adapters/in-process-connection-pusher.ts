@@ -123,7 +123,9 @@ export class InProcessConnectionPusher implements ConnectionPusher {
       }
       // Frames are handed to the socket together (the socket keeps their order); the next flush
       // waits for them, so posts arriving meanwhile coalesce.
-      const outcomes = await Promise.allSettled(frames.map((frame) => this.gateway.sendToConnection(connectionId, frame.encoded ?? frame.text)));
+      const outcomes = await Promise.allSettled(
+        frames.map((frame) => this.gateway.sendToConnection(connectionId, frame.encoded ?? frame.text)),
+      );
       let gone = false;
       outcomes.forEach((outcome, index) => {
         for (const source of frames[index]?.sources ?? []) {

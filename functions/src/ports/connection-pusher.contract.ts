@@ -241,7 +241,11 @@ export function describeConnectionPusherContract(
       const outcomes = await postToEach([first.connectionId, second.connectionId], huge);
       expect(outcomes).toHaveLength(2);
       for (const outcome of outcomes) {
-        expect(typeof outcome === 'object' ? outcome.failed : outcome).toMatchObject({ name: 'PushFailedError', status: 413, retryable: false });
+        expect(typeof outcome === 'object' ? outcome.failed : outcome).toMatchObject({
+          name: 'PushFailedError',
+          status: 413,
+          retryable: false,
+        });
       }
       expect(await postToEach([first.connectionId, second.connectionId], changed(1))).toEqual(['sent', 'sent']);
       expect(seqsOf(await first.waitForFrames(1))).toEqual([1]);
