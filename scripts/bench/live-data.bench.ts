@@ -65,7 +65,11 @@ async function knee(fixture: LiveDataFixture, write: (index: number) => Promise<
   return best;
 }
 
-/** Raw `ws` broadcast of frames of the same shape to the same number of clients: the floor. */
+/**
+ * Raw `ws` broadcast of the same frames to the same number of clients: the floor. Each frame is
+ * what the relay sends for one bench write (the same document fields, including the ones the
+ * data service adds, and an epoch as long as a relay's), serialized once per broadcast.
+ */
 async function rawBroadcast(): Promise<{ p50: number[]; p99: number[] }> {
   const raw = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((resolve) => raw.once('listening', resolve));
@@ -85,15 +89,20 @@ async function rawBroadcast(): Promise<{ p50: number[]; p99: number[] }> {
     clients.push(client);
   }
   let seq = 0;
+  /** As long as a relay's epoch (base-36 time and six random characters). */
+  const rawEpoch = `${Date.now().toString(36)}rawbnc`;
   const broadcast = () => {
     seq += 1;
     frameTimes.set(seq, performance.now());
+    const id = `e${seq.toString(36).padStart(6, '0')}`;
+    const at = new Date().toISOString();
+    const document = { _id: id, index: seq, at, _createdAt: at, _updatedAt: at, _createdBy: 'usr_bench' };
     const frame = JSON.stringify({
       type: 'data.changed',
       appId: 'app_bench',
       scope: 'draft',
       collection: 'events',
-      change: { operation: 'insert', documentId: `e${seq}`, document: { _id: `e${seq}`, index: seq }, epoch: 'raw', seq },
+      change: { operation: 'insert', documentId: id, document, epoch: rawEpoch, seq },
     });
     for (const socket of raw.clients) socket.send(frame);
     return Promise.resolve();

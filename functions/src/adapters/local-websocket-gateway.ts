@@ -37,6 +37,8 @@ const protocolErrorCloseCodes: Partial<Record<string, number>> = {
   WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009,
   WS_ERR_INVALID_UTF8: 1007,
 };
+/** Send options of every frame pushed to a client: text, whether given as a string or as UTF-8 bytes. */
+const textFrame = { binary: false } as const;
 /** How long `close()` waits for a client's closing handshake before dropping the socket. */
 const closeGraceMilliseconds = 1_000;
 
@@ -67,8 +69,15 @@ export interface LocalWebSocketGateway {
   /**
    * Sends one text frame straight to a connection, as `PostToConnection` would, without the
    * HTTP round trip (the in-process pusher). Rejects with `PayloadTooLargeException` past 128 KB.
+   * `frame` is the text, or the text already encoded as UTF-8 (one Buffer shared by every
+   * connection a frame goes to); either way it goes out as a text frame.
    */
-  sendToConnection(connectionId: string, text: string): Promise<'sent' | 'gone'>;
+  sendToConnection(connectionId: string, frame: string | Buffer): Promise<'sent' | 'gone'>;
+  /**
+   * `sendToConnection` of one frame to many connections in one loop (the frame is sized once);
+   * answers each connection's outcome in the order given.
+   */
+  sendToEach(connectionIds: readonly string[], frame: string | Buffer): Promise<('sent' | 'gone')[]>;
   /** Closes a connection, as `DeleteConnection` would. */
   closeConnection(connectionId: string): Promise<'closed' | 'gone'>;
   /** Closes every connection (each gets `$disconnect`), then the management server. */
@@ -328,16 +337,43 @@ export async function startLocalWebSocketGateway(options: LocalWebSocketGatewayO
     });
   }
 
-  async function sendToConnection(connectionId: string, text: string): Promise<'sent' | 'gone'> {
-    if (Buffer.byteLength(text) > maxManagementBodyBytes) throw payloadTooLarge();
+  async function sendToConnection(connectionId: string, frame: string | Buffer): Promise<'sent' | 'gone'> {
+    if ((typeof frame === 'string' ? Buffer.byteLength(frame) : frame.byteLength) > maxManagementBodyBytes) throw payloadTooLarge();
     const connection = connections.get(connectionId);
     if (connection === undefined || connection.socket.readyState !== connection.socket.OPEN) return 'gone';
     const sent = await new Promise<boolean>((resolve) =>
-      connection.socket.send(text, (error) => resolve(error === undefined || error === null)),
+      connection.socket.send(frame, textFrame, (error) => resolve(error === undefined || error === null)),
     );
     if (!sent) return 'gone';
     connection.lastActiveAt = Date.now();
     return 'sent';
+  }
+
+  function sendToEach(connectionIds: readonly string[], frame: string | Buffer): Promise<('sent' | 'gone')[]> {
+    if ((typeof frame === 'string' ? Buffer.byteLength(frame) : frame.byteLength) > maxManagementBodyBytes) {
+      return Promise.reject(payloadTooLarge());
+    }
+    const outcomes: ('sent' | 'gone')[] = connectionIds.map(() => 'gone');
+    return new Promise((resolve) => {
+      // One count of writes in flight instead of a promise per connection.
+      let writing = 1;
+      const written = () => {
+        if (--writing === 0) resolve(outcomes);
+      };
+      connectionIds.forEach((connectionId, index) => {
+        const connection = connections.get(connectionId);
+        if (connection === undefined || connection.socket.readyState !== connection.socket.OPEN) return;
+        writing++;
+        connection.socket.send(frame, textFrame, (error) => {
+          if (error === undefined || error === null) {
+            outcomes[index] = 'sent';
+            connection.lastActiveAt = Date.now();
+          }
+          written();
+        });
+      });
+      written();
+    });
   }
 
   function closeConnection(connectionId: string): Promise<'closed' | 'gone'> {
@@ -355,6 +391,7 @@ export async function startLocalWebSocketGateway(options: LocalWebSocketGatewayO
     },
     connectionCount: () => connections.size,
     sendToConnection,
+    sendToEach,
     closeConnection,
     close: () => (closed ??= shutDown()),
   };

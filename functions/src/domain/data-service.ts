@@ -25,10 +25,20 @@ interface ScopeRecord extends StoredDocument, DataScopeKey {
 
 export const dataScopesCollection = 'app_data_scopes';
 
+/** Names already hashed (a pure function of the key), so a write does not hash its key again. */
+const physicalNames = new Map<string, string>();
+/** Bound on `physicalNames`: past it the memo starts over (it only saves work). */
+const maxRememberedNames = 10_000;
+
 /** The physical store collection of one (app, scope, collection): `d_` + a hash, so names stay short and safe. */
 export async function physicalCollectionName(key: Pick<DataScopeKey, 'appId' | 'scope' | 'collection'>): Promise<string> {
-  const hash = (await hashValue(`${key.appId}\u0000${key.scope}\u0000${key.collection}`)).slice('sha256:'.length, 'sha256:'.length + 24);
-  return `d_${hash}`;
+  const logical = `${key.appId}\u0000${key.scope}\u0000${key.collection}`;
+  const remembered = physicalNames.get(logical);
+  if (remembered !== undefined) return remembered;
+  const name = `d_${(await hashValue(logical)).slice('sha256:'.length, 'sha256:'.length + 24)}`;
+  if (physicalNames.size >= maxRememberedNames) physicalNames.clear();
+  physicalNames.set(logical, name);
+  return name;
 }
 
 /**

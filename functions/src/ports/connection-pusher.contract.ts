@@ -221,6 +221,55 @@ export function describeConnectionPusherContract(
       expect(seqsOf(frames)).toEqual(Array.from({ length: 1_200 }, (_, index) => index + 1));
     });
 
+    /** `postToEach` is optional on the port; every adapter run through this suite has it. */
+    const postToEach = (connectionIds: readonly string[], data: unknown) => {
+      if (!subject.pusher.postToEach) throw new Error(`${name} has no postToEach`);
+      return subject.pusher.postToEach(connectionIds, data);
+    };
+
+    it('postToEach sends the same frame to each connection and answers per connection, in the order given', async () => {
+      const [first, second] = [await subject.connect(), await subject.connect()];
+      const outcomes = await postToEach([first.connectionId, 'bm8tc3VjaC1jb25uZWN0aW9u=', second.connectionId], changed(7));
+      expect(outcomes).toEqual(['sent', 'gone', 'sent']);
+      expect(await first.waitForFrames(1)).toEqual([changed(7)]);
+      expect(await second.waitForFrames(1)).toEqual([changed(7)]);
+    });
+
+    it('postToEach answers a failure per connection instead of rejecting, and the connections stay usable', async () => {
+      const [first, second] = [await subject.connect(), await subject.connect()];
+      const huge = { type: 'session.notice', text: 'x'.repeat(130 * 1024) };
+      const outcomes = await postToEach([first.connectionId, second.connectionId], huge);
+      expect(outcomes).toHaveLength(2);
+      for (const outcome of outcomes) {
+        expect(typeof outcome === 'object' ? outcome.failed : outcome).toMatchObject({
+          name: 'PushFailedError',
+          status: 413,
+          retryable: false,
+        });
+      }
+      expect(await postToEach([first.connectionId, second.connectionId], changed(1))).toEqual(['sent', 'sent']);
+      expect(seqsOf(await first.waitForFrames(1))).toEqual([1]);
+      expect(seqsOf(await second.waitForFrames(1))).toEqual([1]);
+    });
+
+    it('postToEach holds a change too large for a frame to the frame limit (a data.reload notice), as post does', async () => {
+      const client = await subject.connect();
+      const large = changed(2);
+      large.change.document = { _id: 'd2', seq: 2, text: 'é'.repeat(17_000) } as typeof large.change.document;
+      expect(await postToEach([client.connectionId], large)).toEqual(['sent']);
+      const [frame] = await client.waitForFrames(1);
+      expect(frame).toMatchObject({ type: 'data.reload', change: { documentId: 'd2', seq: 2 } });
+    });
+
+    it.runIf(options.queuesPerConnection)('postToEach to a connection with posts still queued comes after them', async () => {
+      const [busy, idle] = [await subject.connect(), await subject.connect()];
+      const queued = [subject.pusher.post(busy.connectionId, changed(1)), subject.pusher.post(busy.connectionId, changed(2))];
+      expect(await postToEach([busy.connectionId, idle.connectionId], changed(3))).toEqual(['sent', 'sent']);
+      expect(await Promise.all(queued)).toEqual(['sent', 'sent']);
+      expect(seqsOf(await busy.waitUntil((frames) => seqsOf(frames).length === 3))).toEqual([1, 2, 3]);
+      expect(seqsOf(await idle.waitForFrames(1))).toEqual([3]);
+    });
+
     it.runIf(options.queuesPerConnection)('writes posts issued before a disconnect before closing', async () => {
       const client = await subject.connect();
       const posted = [subject.pusher.post(client.connectionId, changed(1)), subject.pusher.post(client.connectionId, changed(2))];

@@ -16,9 +16,20 @@ export interface ConnectionPusher {
    * connection no longer exists.
    */
   post(connectionId: string, data: unknown): Promise<'sent' | 'gone'>;
+  /**
+   * Sends the SAME `data` to each connection: what `post` to each would do (the same frames, the
+   * same order per connection), answered per connection in the order given, a failure as
+   * `{ failed }` (what `post` would have rejected with) instead of a rejection. Optional: the
+   * in-process adapter serializes once and writes to every socket in one loop; callers without
+   * it post one by one.
+   */
+  postToEach?(connectionIds: readonly string[], data: unknown): Promise<PostOutcome[]>;
   /** Closes the connection; a connection that is already gone is not an error. */
   disconnect(connectionId: string): Promise<void>;
 }
+
+/** What one connection's part of `postToEach` came to. */
+export type PostOutcome = 'sent' | 'gone' | { failed: unknown };
 
 /** A push that failed for a reason other than the connection being gone. */
 export class PushFailedError extends Error {

@@ -6,7 +6,7 @@ import { DataService } from '../domain/data-service';
 import { builderCollections } from '../domain/records';
 import { createServices } from '../domain/services';
 import { systemClock } from '../ports/clock';
-import { PushFailedError, type ConnectionPusher } from '../ports/connection-pusher';
+import { PushFailedError, type ConnectionPusher, type PostOutcome } from '../ports/connection-pusher';
 import type { DocumentStore } from '../ports/document-store';
 import { sortableIdGenerator } from '../ports/id-generator';
 import { DataRelay, subscriptionKey } from './data-relay';
@@ -84,7 +84,24 @@ class RecordingPusher implements ConnectionPusher {
   }
 }
 
-describe('data relay', () => {
+/** The same recording pusher with `postToEach` (each connection's part is a `post`), as the in-process adapter has. */
+class RecordingFanOutPusher extends RecordingPusher {
+  postToEach(connectionIds: readonly string[], data: unknown): Promise<PostOutcome[]> {
+    return Promise.all(
+      connectionIds.map((connectionId) =>
+        this.post(connectionId, data).then(
+          (outcome): PostOutcome => outcome,
+          (failed: unknown): PostOutcome => ({ failed }),
+        ),
+      ),
+    );
+  }
+}
+
+describe.each([
+  { pushes: 'one post per connection', Pusher: RecordingPusher },
+  { pushes: 'one postToEach per change', Pusher: RecordingFanOutPusher },
+])('data relay ($pushes)', ({ Pusher }) => {
   let store: DocumentStore;
   afterEach(() => store.close());
 
@@ -107,7 +124,7 @@ describe('data relay', () => {
       latestRunStatus: null,
     });
     const registry = createMemoryConnectionRegistry();
-    const pusher = new RecordingPusher();
+    const pusher = new Pusher();
     const relay = new DataRelay({
       store,
       registry,

@@ -1,11 +1,13 @@
 import type { DataChange, DataScopeKey, ServerMessage } from '@hangar/protocol';
-import type { ConnectionPusher } from '../ports/connection-pusher';
+import type { ConnectionPusher, PostOutcome } from '../ports/connection-pusher';
 import type { ConnectionRegistry } from '../ports/connection-registry';
 import type { ChangeEvent, DocumentStore } from '../ports/document-store';
 import { createPushDelivery, type Deliver, type PushDeliveryOptions } from './push-delivery';
 
 interface Outbox {
   connectionId: string;
+  /** The subscription key (`subscriptionKey(scope)`). */
+  name: string;
   scope: DataScopeKey;
   pending: DataChange[];
   sending: boolean;
@@ -49,8 +51,13 @@ export interface DataRelayOptions {
 export class DataRelay {
   readonly epoch: string;
   private readonly seqs = new Map<string, number>();
-  /** Per (connection, key): changes waiting while a push to that connection is in flight. */
-  private readonly outboxes = new Map<string, Outbox>();
+  /** Per key, per connection: changes waiting while a push to that connection is in flight. */
+  private readonly outboxes = new Map<string, Map<string, Outbox>>();
+  /**
+   * The `data.changed` message of each change, built once and handed to every subscriber that
+   * receives it alone, so the pusher serializes and encodes it once per change, not per connection.
+   */
+  private readonly singleMessages = new WeakMap<DataChange, ServerMessage>();
   private feed: ReturnType<DocumentStore['watch']> | null = null;
   private running: Promise<void> | null = null;
   private delivered = 0;
@@ -111,8 +118,9 @@ export class DataRelay {
   }
 
   async unsubscribe(connectionId: string, key: Pick<DataScopeKey, 'appId' | 'scope' | 'collection'>): Promise<void> {
-    await this.options.registry.remove(connectionId, subscriptionKey(key));
-    const outbox = this.outboxes.get(`${connectionId}\n${subscriptionKey(key)}`);
+    const name = subscriptionKey(key);
+    await this.options.registry.remove(connectionId, name);
+    const outbox = this.outboxes.get(name)?.get(connectionId);
     if (outbox) outbox.pending.length = 0;
   }
 
@@ -146,13 +154,84 @@ export class DataRelay {
       seq,
     };
     const admits = this.options.changeFilter ? await this.options.changeFilter(scope) : null;
+    const canPostToEach = this.options.pusher.postToEach !== undefined;
+    /** Connections with nothing in flight: they get this change together, in one `postToEach`. */
+    const idle: Outbox[] = [];
     for (const connectionId of await this.options.registry.connectionsFor(name)) {
       if (admits) {
         const record = (await this.options.registry.recordsFor(connectionId)).find((candidate) => candidate.key === name);
         if (!record || !(await admits(record.userId, change))) continue;
       }
-      this.enqueue(connectionId, scope, change);
+      const outbox = this.outboxOf(connectionId, name, scope);
+      if (canPostToEach && !outbox.sending && outbox.pending.length === 0) {
+        outbox.sending = true;
+        idle.push(outbox);
+      } else {
+        this.enqueue(outbox, change);
+      }
     }
+    if (idle.length > 0) void this.sendToEach(idle, change);
+  }
+
+  private outboxOf(connectionId: string, name: string, scope: DataScopeKey): Outbox {
+    let ofKey = this.outboxes.get(name);
+    if (!ofKey) this.outboxes.set(name, (ofKey = new Map<string, Outbox>()));
+    let outbox = ofKey.get(connectionId);
+    if (!outbox) ofKey.set(connectionId, (outbox = { connectionId, name, scope, pending: [], sending: false }));
+    return outbox;
+  }
+
+  /** The one `data.changed` message of a change, shared by every connection it goes to alone. */
+  private singleMessage(change: DataChange, key: DataScopeKey): ServerMessage {
+    let message = this.singleMessages.get(change);
+    if (!message) {
+      message = { type: 'data.changed', appId: key.appId, scope: key.scope, collection: key.collection, change };
+      this.singleMessages.set(change, message);
+    }
+    return message;
+  }
+
+  /**
+   * One change to every idle connection in one `postToEach` (serialized once, written in one
+   * loop). Each connection then goes on as after any push: a failure gets the rest of the retry
+   * policy, gone or closed connections are forgotten, and changes that queued meanwhile follow.
+   */
+  private async sendToEach(outboxes: Outbox[], change: DataChange): Promise<void> {
+    const [first] = outboxes;
+    const postToEach = this.options.pusher.postToEach?.bind(this.options.pusher);
+    if (!first || !postToEach) return;
+    const message = this.singleMessage(change, first.scope);
+    let outcomes: PostOutcome[];
+    try {
+      outcomes = await postToEach(
+        outboxes.map((outbox) => outbox.connectionId),
+        message,
+      );
+    } catch (failure) {
+      outcomes = outboxes.map(() => ({ failed: failure }));
+    }
+    outboxes.forEach((outbox, index) => {
+      const outcome = outcomes[index] ?? { failed: new Error('postToEach answered no outcome for this connection') };
+      if (outcome === 'sent') return this.sent(outbox, 1);
+      if (outcome === 'gone') return void this.forget(outbox.connectionId);
+      void this.deliver(outbox.connectionId, message, { failure: outcome.failed }).then((retried) =>
+        retried === 'sent' ? this.sent(outbox, 1) : this.forget(outbox.connectionId),
+      );
+    });
+  }
+
+  /** After a push to `outbox` carried `count` changes: what queued meanwhile goes out next, else it is released. */
+  private sent(outbox: Outbox, count: number): void {
+    this.delivered += count;
+    if (outbox.pending.length > 0) void this.drain(outbox);
+    else this.release(outbox);
+  }
+
+  private release(outbox: Outbox): void {
+    outbox.sending = false;
+    const ofKey = this.outboxes.get(outbox.name);
+    if (ofKey?.get(outbox.connectionId) === outbox) ofKey.delete(outbox.connectionId);
+    if (ofKey?.size === 0) this.outboxes.delete(outbox.name);
   }
 
   /**
@@ -160,24 +239,21 @@ export class DataRelay {
    * flight, later changes wait and go out together as one `data.changes` frame: no extra latency
    * when idle, fewer pushes under load, and the order per connection is kept.
    */
-  private enqueue(connectionId: string, scope: DataScopeKey, change: DataChange): void {
-    const id = `${connectionId}\n${subscriptionKey(scope)}`;
-    const outbox = this.outboxes.get(id) ?? { connectionId, scope, pending: [], sending: false };
-    this.outboxes.set(id, outbox);
+  private enqueue(outbox: Outbox, change: DataChange): void {
     if (outbox.pending.length >= maxPending) outbox.pending.length = 0;
     outbox.pending.push(change);
-    if (!outbox.sending) void this.drain(id, outbox);
+    if (!outbox.sending) void this.drain(outbox);
   }
 
-  private async drain(id: string, outbox: Outbox): Promise<void> {
+  private async drain(outbox: Outbox): Promise<void> {
     outbox.sending = true;
     const { appId, scope, collection } = outbox.scope;
     while (outbox.pending.length > 0) {
       const batch = outbox.pending.splice(0, maxBatch);
-      const message: ServerMessage =
-        batch.length === 1 && batch[0]
-          ? { type: 'data.changed', appId, scope, collection, change: batch[0] }
-          : { type: 'data.changes', appId, scope, collection, changes: batch };
+      const only = batch.length === 1 ? batch[0] : undefined;
+      const message: ServerMessage = only
+        ? this.singleMessage(only, outbox.scope)
+        : { type: 'data.changes', appId, scope, collection, changes: batch };
       const outcome = await this.deliver(outbox.connectionId, message);
       if (outcome !== 'sent') {
         await this.forget(outbox.connectionId);
@@ -185,16 +261,17 @@ export class DataRelay {
       }
       this.delivered += batch.length;
     }
-    outbox.sending = false;
-    this.outboxes.delete(id);
+    this.release(outbox);
   }
 
   /** Drops a connection that is gone or was closed: its queues and its registry entries. */
   private async forget(connectionId: string): Promise<void> {
-    for (const [otherId, other] of this.outboxes) {
-      if (other.connectionId !== connectionId) continue;
+    for (const [name, ofKey] of this.outboxes) {
+      const other = ofKey.get(connectionId);
+      if (!other) continue;
       other.pending.length = 0;
-      this.outboxes.delete(otherId);
+      ofKey.delete(connectionId);
+      if (ofKey.size === 0) this.outboxes.delete(name);
     }
     await this.options.registry.removeConnection(connectionId).catch((error: unknown) => this.options.log?.(`registry: ${String(error)}`));
   }

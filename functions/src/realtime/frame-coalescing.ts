@@ -26,6 +26,11 @@ export interface CoalescedFrame<Source> {
   /** The same frame serialized (what a socket sends). */
   text: string;
   /**
+   * `text` as UTF-8 bytes, when the frame is one whole message that may go to many connections
+   * (shared by all of them: a socket can send it without encoding the text again).
+   */
+  encoded?: Buffer;
+  /**
    * The entries this frame completes. An entry whose changes span several frames (a batch over
    * the byte limit) is listed once, with the frame carrying its last change.
    */
@@ -107,11 +112,37 @@ function reloadNotice(batch: ChangeBatch, change: unknown): unknown {
 }
 
 /**
+ * The frame of a message sent on its own, kept while the message lives: the relay hands the
+ * SAME message object to every subscriber that has nothing else queued, so the frame is
+ * assembled and encoded once per change, not once per connection.
+ */
+const wholeFrames = new WeakMap<object, { text: string; encoded: Buffer }>();
+
+/**
  * Coalesces `entries` (in queue order) into frames of at most `maxBytes` UTF-8 bytes and
  * `maxChanges` changes. A change that alone would exceed `maxBytes` becomes a `data.reload`
  * notice in its place (same sequence number); other messages pass through unchanged.
  */
 export function coalesceFrames<Source>(
+  entries: readonly { data: unknown; source: Source }[],
+  frameLimits?: { maxChanges: number; maxBytes: number },
+): CoalescedFrame<Source>[] {
+  const single = entries.length === 1 && frameLimits === undefined ? entries[0] : undefined;
+  if (single === undefined || typeof single.data !== 'object' || single.data === null) return coalesce(entries, frameLimits);
+  const cached = wholeFrames.get(single.data);
+  if (cached) return [{ data: single.data, text: cached.text, encoded: cached.encoded, sources: [single.source] }];
+  const frames = coalesce(entries, frameLimits);
+  const [frame] = frames;
+  // Only a data change that went out unchanged as one frame (not split, not replaced) is remembered.
+  if (frames.length === 1 && frame?.data === single.data && (single.data as { type?: unknown }).type === 'data.changed') {
+    const whole = { text: frame.text, encoded: Buffer.from(frame.text, 'utf8') };
+    wholeFrames.set(single.data, whole);
+    frame.encoded = whole.encoded;
+  }
+  return frames;
+}
+
+function coalesce<Source>(
   entries: readonly { data: unknown; source: Source }[],
   frameLimits: { maxChanges: number; maxBytes: number } = { maxChanges: maxChangesPerFrame, maxBytes: maxFrameBytes },
 ): CoalescedFrame<Source>[] {

@@ -4,8 +4,12 @@ import { PushFailedError } from '../ports/connection-pusher';
 /** What became of one message: delivered, the connection was gone (410), or it was closed after failures. */
 export type DeliveryOutcome = 'sent' | 'gone' | 'closed';
 
-/** One connection-level send with the product's retry policy; shared by every realtime sender. */
-export type Deliver = (connectionId: string, message: unknown) => Promise<DeliveryOutcome>;
+/**
+ * One connection-level send with the product's retry policy; shared by every realtime sender.
+ * `after.failure`: the first attempt was already made elsewhere (a `postToEach`) and failed so;
+ * the policy goes on from the second attempt.
+ */
+export type Deliver = (connectionId: string, message: unknown, after?: { failure: unknown }) => Promise<DeliveryOutcome>;
 
 export interface PushDeliveryOptions {
   /** Attempts per message, the first included (default 3). */
@@ -28,9 +32,10 @@ export function createPushDelivery(pusher: ConnectionPusher, options: PushDelive
   const delayMs = options.delayMs ?? ((attempt: number) => 50 * 4 ** (attempt - 2));
   const sleep = options.sleep ?? defaultSleep;
   const log = options.log ?? (() => undefined);
-  return async (connectionId, message) => {
+  return async (connectionId, message, after) => {
     for (let attempt = 1; ; attempt++) {
       try {
+        if (attempt === 1 && after) throw after.failure;
         return await pusher.post(connectionId, message);
       } catch (error) {
         const retryable = error instanceof PushFailedError ? error.retryable : true;

@@ -41,7 +41,15 @@ export class SqliteChangeStream implements ChangeStream {
   private buffer: ChangeEvent[] = [];
   private closed = false;
   private wake: (() => void) | null = null;
-  private readonly listener = () => this.wake?.();
+  /**
+   * Whether a commit was announced since the last read came back short: until one is, the table
+   * holds nothing new for this stream and waiting needs no query first.
+   */
+  private announced = true;
+  private readonly listener = () => {
+    this.announced = true;
+    this.wake?.();
+  };
 
   constructor(private readonly options: Options) {
     this.last = options.start;
@@ -49,8 +57,11 @@ export class SqliteChangeStream implements ChangeStream {
   }
 
   private fill() {
-    while (this.buffer.length === 0) {
-      const rows = this.options.read(this.last, 500);
+    const batch = 500;
+    while (this.buffer.length === 0 && this.announced) {
+      const rows = this.options.read(this.last, batch);
+      // A full batch may have more behind it; a short one read everything committed so far.
+      if (rows.length < batch) this.announced = false;
       if (rows.length === 0) return;
       for (const row of rows) {
         this.last = row.seq;
