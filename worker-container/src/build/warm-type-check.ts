@@ -8,12 +8,11 @@
  * Its answer is the one-shot `tsc`'s output and exit code; when it cannot answer (it crashed, the
  * workspace directory was replaced), the caller runs the one-shot `tsc` instead.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { buildEnvironment } from './build-environment';
 import type { BuildSandbox } from './build-sandbox';
 import type { CommandOutcome } from './run-command';
+import { startSandboxedServer, type SandboxedServer } from './sandboxed-server';
 
 export interface WarmTypeCheckRequest {
   sandbox: BuildSandbox;
@@ -152,62 +151,45 @@ class WarmTypeChecker {
   stopped = false;
   private checks = 0;
   private nextId = 1;
-  private stderr = '';
   private pending: { id: number; resolve: (answer: Answer | null) => void } | null = null;
   /** One check at a time: a second build of the same app waits for the first. */
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly server: SandboxedServer,
     private readonly workspaceDir: string,
     readonly identity: string,
-  ) {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      let answer: Answer;
-      try {
-        answer = JSON.parse(line) as Answer;
-      } catch {
-        return;
-      }
-      if (answer.warmedUp === true) {
-        this.warmingUp?.();
-        this.warmingUp = undefined;
-      } else if (this.pending && answer.id === this.pending.id) {
-        const { resolve } = this.pending;
-        this.pending = null;
-        resolve(answer);
-      }
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-16_384)));
-    child.on('error', () => this.markStopped());
-    child.on('exit', () => this.markStopped());
-    child.stdin.on('error', () => this.markStopped());
-    // An idle checker does not keep the worker (or a test runner) alive; a pending check's timer does.
-    child.unref();
-    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
-  }
+  ) {}
 
   static async start(request: Omit<WarmTypeCheckRequest, 'timeoutMs' | 'signal'>, identity: string): Promise<WarmTypeChecker> {
-    const command = await request.sandbox.confine({
-      file: process.execPath,
-      args: ['--input-type=module', '-e', await readServerSource(), request.typescriptPath],
+    // Messages and exit arrive after start returns; until then there is nothing to tell.
+    const started: { checker?: WarmTypeChecker } = {};
+    const server = await startSandboxedServer({
+      sandbox: request.sandbox,
       workspaceDir: request.workspaceDir,
+      source: await readServerSource(),
+      args: [request.typescriptPath],
       env: buildEnvironment({}),
+      onMessage: (message) => started.checker?.answered(message),
+      onGone: () => started.checker?.markStopped(),
     });
-    const child = spawn(command.file, command.args, {
-      cwd: request.workspaceDir,
-      env: command.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-      ...(command.uid !== undefined ? { uid: command.uid } : {}),
-      ...(command.gid !== undefined ? { gid: command.gid } : {}),
-    });
-    return new WarmTypeChecker(child, request.workspaceDir, identity);
+    started.checker = new WarmTypeChecker(server, request.workspaceDir, identity);
+    return started.checker;
+  }
+
+  private answered(answer: Answer): void {
+    if (answer.warmedUp === true) {
+      this.warmingUp?.();
+      this.warmingUp = undefined;
+    } else if (this.pending && answer.id === this.pending.id) {
+      const { resolve } = this.pending;
+      this.pending = null;
+      resolve(answer);
+    }
   }
 
   info(): WarmTypeCheckerInfo {
-    return { workspaceDir: this.workspaceDir, pid: this.child.pid, checks: this.checks };
+    return { workspaceDir: this.workspaceDir, pid: this.server.child.pid, checks: this.checks };
   }
 
   /** Resolves when the warm-up asked for last has stopped (done, interrupted by a check, or the process gone). */
@@ -219,7 +201,7 @@ class WarmTypeChecker {
     if (this.stopped) return;
     this.warmingUp?.();
     this.warmedUp = new Promise((resolve) => (this.warmingUp = resolve));
-    this.child.stdin.write(`${JSON.stringify({ warmUp: true })}\n`);
+    this.server.send({ warmUp: true });
   }
 
   check(timeoutMs: number, signal?: AbortSignal): Promise<CommandOutcome | null> {
@@ -241,14 +223,14 @@ class WarmTypeChecker {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
       onAbort = () => resolve('aborted');
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.child.stdin.write(`${JSON.stringify({ id })}\n`);
+      this.server.send({ id });
     });
     clearTimeout(timer);
     if (onAbort) signal?.removeEventListener('abort', onAbort);
     this.pending = null;
     if (outcome === 'timeout') {
       this.stop();
-      return { exitCode: null, stdout: '', stderr: this.stderr, timedOut: true, aborted: false, durationMs: elapsed() };
+      return { exitCode: null, stdout: '', stderr: this.server.stderr(), timedOut: true, aborted: false, durationMs: elapsed() };
     }
     if (outcome === 'aborted') {
       this.stop();
@@ -259,7 +241,7 @@ class WarmTypeChecker {
     return { exitCode: outcome.exitCode, stdout: outcome.output, stderr: '', timedOut: false, aborted: false, durationMs: elapsed() };
   }
 
-  private markStopped(): void {
+  markStopped(): void {
     this.stopped = true;
     this.warmingUp?.();
     this.warmingUp = undefined;
@@ -271,7 +253,7 @@ class WarmTypeChecker {
   }
 
   stop(): void {
-    if (!this.stopped) this.child.kill('SIGKILL');
+    if (!this.stopped) this.server.child.kill('SIGKILL');
     this.markStopped();
   }
 }

@@ -9,12 +9,11 @@
  * it; it is started with the same confinement as the one-shot build and reports what the CLI
  * reports. See docs/decisions/0008-build-sandbox.md.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { buildEnvironment } from './build-environment';
 import type { BuildSandbox } from './build-sandbox';
 import type { CommandOutcome } from './run-command';
+import { startSandboxedServer, type SandboxedServer } from './sandboxed-server';
 import { directoryIdentity, fileIdentity, sandboxKey } from './warm-type-check';
 
 export interface SpareViteBuildRequest {
@@ -124,63 +123,47 @@ class SpareViteBuild {
   /** Resolves when the spare is warm (true) or gone (false). */
   readonly ready: Promise<boolean>;
   private markReady: (ready: boolean) => void = () => undefined;
-  private stderr = '';
   private pending: ((answer: Answer | null) => void) | null = null;
 
   private constructor(
-    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly server: SandboxedServer,
     private readonly workspaceDir: string,
     readonly identity: string,
   ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      let answer: Answer;
-      try {
-        answer = JSON.parse(line) as Answer;
-      } catch {
-        return;
-      }
-      if (answer.ready === true) {
-        this.isReady = true;
-        this.markReady(true);
-      } else if (this.pending) {
-        const resolve = this.pending;
-        this.pending = null;
-        resolve(answer);
-      }
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-16_384)));
-    child.on('error', () => this.markStopped());
-    child.on('exit', () => this.markStopped());
-    child.stdin.on('error', () => this.markStopped());
-    // A waiting spare does not keep the worker (or a test runner) alive; a pending build's timer does.
-    child.unref();
-    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
   }
 
   static async start(request: SpareViteBuildRequest, identity: string): Promise<SpareViteBuild> {
-    const command = await request.sandbox.confine({
-      file: process.execPath,
-      args: ['--input-type=module', '-e', await readServerSource(), request.vitePath],
+    // Messages and exit arrive after start returns; until then there is nothing to tell.
+    const started: { spare?: SpareViteBuild } = {};
+    const server = await startSandboxedServer({
+      sandbox: request.sandbox,
       workspaceDir: request.workspaceDir,
+      source: await readServerSource(),
+      args: [request.vitePath],
       env: buildEnvironment({ NODE_ENV: 'production' }),
       ...viteBuildDirectories,
+      onMessage: (message) => started.spare?.answered(message),
+      onGone: () => started.spare?.markStopped(),
     });
-    const child = spawn(command.file, command.args, {
-      cwd: request.workspaceDir,
-      env: command.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-      ...(command.uid !== undefined ? { uid: command.uid } : {}),
-      ...(command.gid !== undefined ? { gid: command.gid } : {}),
-    });
-    return new SpareViteBuild(child, request.workspaceDir, identity);
+    started.spare = new SpareViteBuild(server, request.workspaceDir, identity);
+    return started.spare;
+  }
+
+  private answered(answer: Answer): void {
+    if (answer.ready === true) {
+      this.isReady = true;
+      this.markReady(true);
+    } else if (this.pending) {
+      const resolve = this.pending;
+      this.pending = null;
+      resolve(answer);
+    }
   }
 
   /** `ready`, keeping the caller's process alive while it waits (an idle spare does not). */
   async whenReady(): Promise<boolean> {
-    const streams = [this.child, this.child.stdout] as unknown as { ref?: () => void; unref?: () => void }[];
+    const streams = [this.server.child, this.server.child.stdout] as unknown as { ref?: () => void; unref?: () => void }[];
     for (const each of streams) each.ref?.();
     try {
       return await this.ready;
@@ -190,7 +173,7 @@ class SpareViteBuild {
   }
 
   info(): SpareViteBuildInfo {
-    return { workspaceDir: this.workspaceDir, pid: this.child.pid, ready: this.isReady };
+    return { workspaceDir: this.workspaceDir, pid: this.server.child.pid, ready: this.isReady };
   }
 
   async build(env: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<CommandOutcome | null> {
@@ -209,19 +192,19 @@ class SpareViteBuild {
       // Asked at once: the request waits in the pipe until the spare is warm.
       this.pending = resolve;
       if (this.stopped) resolve(null);
-      else this.child.stdin.write(`${JSON.stringify({ id: 1, env })}\n`);
+      else this.server.send({ id: 1, env });
     });
     clearTimeout(timer);
     if (onAbort) signal?.removeEventListener('abort', onAbort);
     this.pending = null;
     this.stop();
-    if (outcome === 'timeout') return { exitCode: null, stdout: '', stderr: this.stderr, timedOut: true, aborted: false, durationMs: elapsed() };
+    if (outcome === 'timeout') return { exitCode: null, stdout: '', stderr: this.server.stderr(), timedOut: true, aborted: false, durationMs: elapsed() };
     if (outcome === 'aborted') return stopped(elapsed());
     if (outcome === null || typeof outcome.exitCode !== 'number') return null;
     return { exitCode: outcome.exitCode, stdout: outcome.stdout ?? '', stderr: outcome.stderr ?? '', timedOut: false, aborted: false, durationMs: elapsed() };
   }
 
-  private markStopped(): void {
+  markStopped(): void {
     this.stopped = true;
     this.markReady(false);
     if (this.pending) {
@@ -232,7 +215,7 @@ class SpareViteBuild {
   }
 
   stop(): void {
-    if (!this.stopped) this.child.kill('SIGKILL');
+    if (!this.stopped) this.server.child.kill('SIGKILL');
     this.markStopped();
   }
 }
