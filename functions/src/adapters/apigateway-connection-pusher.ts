@@ -5,7 +5,7 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { ApiGatewayManagementApiClientConfig } from '@aws-sdk/client-apigatewaymanagementapi';
-import { PushFailedError, type ConnectionPusher, type PostOutcome } from '../ports/connection-pusher';
+import { postToEachByPost, PushFailedError, type ConnectionPusher, type PostOutcome } from '../ports/connection-pusher';
 import { coalesceFrames } from '../realtime/frame-coalescing';
 
 /** Either a ready client, or what is needed to build one. */
@@ -59,14 +59,7 @@ export class ApiGatewayConnectionPusher implements ConnectionPusher {
 
   /** One `PostToConnection` per connection (all in flight together, as many `post`s would be). */
   postToEach(connectionIds: readonly string[], data: unknown): Promise<PostOutcome[]> {
-    return Promise.all(
-      connectionIds.map((connectionId) =>
-        this.post(connectionId, data).then(
-          (outcome): PostOutcome => outcome,
-          (failed: unknown): PostOutcome => ({ failed }),
-        ),
-      ),
-    );
+    return postToEachByPost(this, connectionIds, data);
   }
 
   async disconnect(connectionId: string): Promise<void> {

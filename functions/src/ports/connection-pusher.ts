@@ -31,6 +31,18 @@ export interface ConnectionPusher {
 /** What one connection's part of `postToEach` came to. */
 export type PostOutcome = 'sent' | 'gone' | { failed: unknown };
 
+/** `postToEach` as one `post` per connection, all in flight together, a failure answered as `{ failed }`. */
+export function postToEachByPost(pusher: Pick<ConnectionPusher, 'post'>, connectionIds: readonly string[], data: unknown): Promise<PostOutcome[]> {
+  return Promise.all(
+    connectionIds.map((connectionId) =>
+      pusher.post(connectionId, data).then(
+        (outcome): PostOutcome => outcome,
+        (failed: unknown): PostOutcome => ({ failed }),
+      ),
+    ),
+  );
+}
+
 /** A push that failed for a reason other than the connection being gone. */
 export class PushFailedError extends Error {
   constructor(

@@ -34,7 +34,7 @@ const people: Person[] = [
 ];
 
 /** Pulls `count` events from a change stream (awaits them; no timing assumptions). */
-async function take(stream: ChangeStream, count: number): Promise<ChangeEvent[]> {
+export async function take(stream: ChangeStream, count: number): Promise<ChangeEvent[]> {
   const events: ChangeEvent[] = [];
   const iterator = stream[Symbol.asyncIterator]();
   while (events.length < count) {

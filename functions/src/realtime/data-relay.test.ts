@@ -6,7 +6,7 @@ import { DataService } from '../domain/data-service';
 import { builderCollections } from '../domain/records';
 import { createServices } from '../domain/services';
 import { systemClock } from '../ports/clock';
-import { PushFailedError, type ConnectionPusher, type PostOutcome } from '../ports/connection-pusher';
+import { postToEachByPost, PushFailedError, type ConnectionPusher, type PostOutcome } from '../ports/connection-pusher';
 import type { DocumentStore } from '../ports/document-store';
 import { sortableIdGenerator } from '../ports/id-generator';
 import { DataRelay, subscriptionKey } from './data-relay';
@@ -87,14 +87,7 @@ class RecordingPusher implements ConnectionPusher {
 /** The same recording pusher with `postToEach` (each connection's part is a `post`), as the in-process adapter has. */
 class RecordingFanOutPusher extends RecordingPusher {
   postToEach(connectionIds: readonly string[], data: unknown): Promise<PostOutcome[]> {
-    return Promise.all(
-      connectionIds.map((connectionId) =>
-        this.post(connectionId, data).then(
-          (outcome): PostOutcome => outcome,
-          (failed: unknown): PostOutcome => ({ failed }),
-        ),
-      ),
-    );
+    return postToEachByPost(this, connectionIds, data);
   }
 }
 

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ChangePositionExpiredError, DuplicateKeyError, type ChangeEvent, type ChangeStream } from '../../ports/document-store';
-import { describeDocumentStoreContract } from '../../ports/document-store.contract';
+import { ChangePositionExpiredError, DuplicateKeyError } from '../../ports/document-store';
+import { describeDocumentStoreContract, take } from '../../ports/document-store.contract';
 import { createSqliteDocumentStore } from './sqlite-document-store';
 
 describeDocumentStoreContract('sqlite (file, WAL)', () => {
@@ -18,17 +18,6 @@ describeDocumentStoreContract('sqlite (file, WAL)', () => {
     },
   });
 });
-
-async function take(stream: ChangeStream, count: number): Promise<ChangeEvent[]> {
-  const events: ChangeEvent[] = [];
-  const iterator = stream[Symbol.asyncIterator]();
-  while (events.length < count) {
-    const result = await iterator.next();
-    if (result.done) break;
-    events.push(result.value);
-  }
-  return events;
-}
 
 describe('sqlite document store specifics', () => {
   it('appends exactly one change per write, with the stored documents before and after and an ISO time', async () => {
