@@ -53,7 +53,14 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     projects: [
-      { test: { ...shared, name: 'unit', include: allTests, exclude: [...e2eTests, ...integrationTests, '**/node_modules/**', 'cdk.out/**'] } },
+      {
+        test: {
+          ...shared,
+          name: 'unit',
+          include: allTests,
+          exclude: [...e2eTests, ...integrationTests, '**/node_modules/**', 'cdk.out/**'],
+        },
+      },
       { test: { ...shared, name: 'integration', include: integrationTests, exclude: [...e2eTests, '**/node_modules/**', 'cdk.out/**'] } },
       { test: { ...shared, name: 'e2e', include: e2eTests, exclude: ['**/node_modules/**', 'cdk.out/**'] } },
     ],

@@ -15,7 +15,10 @@ import { median, repeat, timed } from './measure';
 const templateDir = path.join(repoRoot, 'template');
 
 /** Fails the bench on a build that did not pass: a figure of a broken build means nothing. */
-async function gate(workspaceDir: string, processes: 'warm' | 'cold' = 'warm'): Promise<{ ms: number; steps: NonNullable<BuildResult['steps']> }> {
+async function gate(
+  workspaceDir: string,
+  processes: 'warm' | 'cold' = 'warm',
+): Promise<{ ms: number; steps: NonNullable<BuildResult['steps']> }> {
   const [result, ms] = await timed(() => runBuildGate({ workspaceDir, typeCheck: processes, bundler: processes }));
   if (!result.ok) throw new Error(`build failed:\n${result.typecheckErrors}\n${result.buildErrors}`);
   if (!result.steps || result.steps.typeChecker !== processes || result.steps.bundler !== processes) {
@@ -32,7 +35,10 @@ async function writeFirstApp(workspaceDir: string, repetition: number): Promise<
   );
   const app = path.join(workspaceDir, 'src', 'App.tsx');
   const text = await readFile(app, 'utf8');
-  await writeFile(app, `import { BenchList } from './bench-list';\n${text}\nexport const benchItems = <BenchList items={['one', 'two']} />;\n`);
+  await writeFile(
+    app,
+    `import { BenchList } from './bench-list';\n${text}\nexport const benchItems = <BenchList items={['one', 'two']} />;\n`,
+  );
 }
 
 /**
@@ -101,7 +107,7 @@ export const workspaceBuildsBench: Bench = {
       figures.record({
         name: 'build.first_done_building_ms',
         unit: 'ms',
-        description: "first build gate of a new app after the model wrote it (complete type check ∥ vite build by the spare, sandboxed)",
+        description: 'first build gate of a new app after the model wrote it (complete type check ∥ vite build by the spare, sandboxed)',
         samples: builds.map((each) => each.firstMs),
         target: { at_most: 1500 },
       });

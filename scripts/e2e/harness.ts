@@ -32,7 +32,7 @@ export async function startTestHost(
   const host = await startLocalHost({
     port: 0,
     dataDir,
-    log: process.env.HANGAR_TEST_HOST_LOG === "1" ? (message: string) => console.log(message) : () => undefined,
+    log: process.env.HANGAR_TEST_HOST_LOG === '1' ? (message: string) => console.log(message) : () => undefined,
     ...(options.outbound ? { outbound: options.outbound } : {}),
     ...(options.console ? { webDistDir } : {}),
     ...(options.builderEnv

@@ -139,7 +139,9 @@ async function main(): Promise<number> {
             const steps = result.steps;
             log(
               `build ${result.ok ? 'passed' : 'failed'} in ${result.durationMs} ms` +
-                (steps ? ` (type check ${steps.typecheckMs} ms, ${steps.typeChecker}; vite build ${steps.buildMs} ms, ${steps.bundler})` : ''),
+                (steps
+                  ? ` (type check ${steps.typecheckMs} ms, ${steps.typeChecker}; vite build ${steps.buildMs} ms, ${steps.bundler})`
+                  : ''),
             );
             void sink.event({
               type: 'build.finished',

@@ -32,7 +32,11 @@ export interface ConnectionPusher {
 export type PostOutcome = 'sent' | 'gone' | { failed: unknown };
 
 /** `postToEach` as one `post` per connection, all in flight together, a failure answered as `{ failed }`. */
-export function postToEachByPost(pusher: Pick<ConnectionPusher, 'post'>, connectionIds: readonly string[], data: unknown): Promise<PostOutcome[]> {
+export function postToEachByPost(
+  pusher: Pick<ConnectionPusher, 'post'>,
+  connectionIds: readonly string[],
+  data: unknown,
+): Promise<PostOutcome[]> {
   return Promise.all(
     connectionIds.map((connectionId) =>
       pusher.post(connectionId, data).then(

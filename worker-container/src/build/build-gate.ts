@@ -80,7 +80,11 @@ export async function runBuildGate(options: BuildGateOptions): Promise<BuildResu
   const distDir = path.join(workspaceDir, 'dist');
   await emptyDirectory(distDir);
 
-  const run = async (binary: string, args: string[], step: { env: Record<string, string>; writableDirs?: readonly string[]; scratchDirs?: readonly string[] }) => {
+  const run = async (
+    binary: string,
+    args: string[],
+    step: { env: Record<string, string>; writableDirs?: readonly string[]; scratchDirs?: readonly string[] },
+  ) => {
     const script = await resolveBinary(workspaceDir, binary);
     if (typeof script !== 'string') return script.problem;
     const command = await sandbox.confine({
@@ -130,7 +134,14 @@ export async function runBuildGate(options: BuildGateOptions): Promise<BuildResu
   }
   const viteBuild = async () => {
     if (vitePath) {
-      const warm = await warmViteBuild({ sandbox, workspaceDir, vitePath, env: viteEnv, timeoutMs, ...(options.signal ? { signal: options.signal } : {}) }).catch(() => null);
+      const warm = await warmViteBuild({
+        sandbox,
+        workspaceDir,
+        vitePath,
+        env: viteEnv,
+        timeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }).catch(() => null);
       if (warm) {
         bundler = 'warm';
         return warm;
@@ -144,10 +155,7 @@ export async function runBuildGate(options: BuildGateOptions): Promise<BuildResu
     const outcome = await step();
     return [outcome, Math.round(performance.now() - stepStarted)];
   };
-  const [[typecheck, typecheckMs], [build, buildMs]] = await Promise.all([
-    timedStep(typeCheck),
-    timedStep(viteBuild),
-  ]);
+  const [[typecheck, typecheckMs], [build, buildMs]] = await Promise.all([timedStep(typeCheck), timedStep(viteBuild)]);
   // The next build's spare starts now (it warms while the model works; starting it takes milliseconds).
   if (vitePath) await startSpareViteBuild({ sandbox, workspaceDir, vitePath });
 
@@ -213,7 +221,13 @@ export function withoutNoise(text: string, workspacePaths: readonly string[]): s
   }
   return cleaned
     .split('\n')
-    .filter((line) => !/^\s+at\s/.test(line) && !/^\s+errors: \[Getter\/Setter\]$/.test(line) && !/^\s*}\s*$/.test(line) && !/^✗ Build failed in [\d.]+m?s$/.test(line))
+    .filter(
+      (line) =>
+        !/^\s+at\s/.test(line) &&
+        !/^\s+errors: \[Getter\/Setter\]$/.test(line) &&
+        !/^\s*}\s*$/.test(line) &&
+        !/^✗ Build failed in [\d.]+m?s$/.test(line),
+    )
     .join('\n');
 }
 
@@ -232,7 +246,8 @@ async function resolvePackageFile(workspaceDir: string, relative: string): Promi
   const nodeModules = path.join(workspaceDir, 'node_modules');
   try {
     const [file, realNodeModules] = await Promise.all([realpath(path.join(nodeModules, relative)), realpath(nodeModules)]);
-    if (path.relative(realNodeModules, file).startsWith('..')) return { problem: `node_modules/${relative} points outside the workspace.`, missing: false };
+    if (path.relative(realNodeModules, file).startsWith('..'))
+      return { problem: `node_modules/${relative} points outside the workspace.`, missing: false };
     return file;
   } catch {
     return { problem: `node_modules/${relative} is missing.`, missing: true };

@@ -16,7 +16,8 @@ let outsideFile: string;
 let sandbox: BuildSandbox;
 const original = new Map<string, string>();
 const file = (relative: string) => path.join(workspaceDir, relative);
-const edit = async (relative: string, change: (text: string) => string) => writeFile(file(relative), change(await readFile(file(relative), 'utf8')));
+const edit = async (relative: string, change: (text: string) => string) =>
+  writeFile(file(relative), change(await readFile(file(relative), 'utf8')));
 
 /** Every file of dist/ with its sha256: the build output to compare. */
 async function distHashes(): Promise<Record<string, string>> {
@@ -25,7 +26,10 @@ async function distHashes(): Promise<Record<string, string>> {
     for (const entry of await readdir(path.join(workspaceDir, relative), { withFileTypes: true })) {
       const child = `${relative}/${entry.name}`;
       if (entry.isDirectory()) await walk(child);
-      else hashes[child] = createHash('sha256').update(await readFile(path.join(workspaceDir, child))).digest('hex');
+      else
+        hashes[child] = createHash('sha256')
+          .update(await readFile(path.join(workspaceDir, child)))
+          .digest('hex');
     }
   };
   await walk('dist');
@@ -69,7 +73,8 @@ beforeAll(async () => {
   outsideFile = path.join(root, 'outside.d.ts');
   await writeFile(outsideFile, 'declare const outsideSecret: "top-secret";\n');
   await prepareWorkspace({ templateDir, workspaceDir, cache: await templateDependencyCache() });
-  for (const relative of ['src/App.tsx', 'src/components/ui/empty-state.tsx']) original.set(relative, await readFile(file(relative), 'utf8'));
+  for (const relative of ['src/App.tsx', 'src/components/ui/empty-state.tsx'])
+    original.set(relative, await readFile(file(relative), 'utf8'));
   sandbox = await defaultBuildSandbox();
   // What the worker does once the workspace is ready: a spare Vite build and a first full check.
   await prewarmBuildGate({ workspaceDir, sandbox });
@@ -93,7 +98,11 @@ describe('warm and cold builds of the same app', { timeout: 300_000 }, () => {
 
   it('bundling errors (a syntax error, a missing module) are reported by the spare exactly as by a one-shot vite build', async () => {
     await writeFile(file('src/broken.tsx'), 'export function Broken() {\n  return <main>{</main>;\n}\n');
-    await edit('src/App.tsx', (text) => `import { Broken } from './broken';\nimport { missing } from './not-there';\n${text}\nexport const uses = [Broken, missing];\n`);
+    await edit(
+      'src/App.tsx',
+      (text) =>
+        `import { Broken } from './broken';\nimport { missing } from './not-there';\n${text}\nexport const uses = [Broken, missing];\n`,
+    );
     try {
       const { warm } = await warmThenCold();
       expect(warm.ok).toBe(false);
@@ -154,7 +163,10 @@ describe('warm and cold builds of the same app', { timeout: 300_000 }, () => {
 
   it('a package installed since the last build is found by the warm checker, as by a cold one', async () => {
     await mkdir(file('node_modules/left-pad-hangar'), { recursive: true });
-    await writeFile(file('node_modules/left-pad-hangar/package.json'), JSON.stringify({ name: 'left-pad-hangar', version: '1.0.0', types: 'index.d.ts' }));
+    await writeFile(
+      file('node_modules/left-pad-hangar/package.json'),
+      JSON.stringify({ name: 'left-pad-hangar', version: '1.0.0', types: 'index.d.ts' }),
+    );
     await writeFile(file('node_modules/left-pad-hangar/index.d.ts'), 'export default function pad(text: string): string;\n');
     await writeFile(file('node_modules/left-pad-hangar/index.js'), 'export default (text) => text;\n');
     const { warm } = await warmThenCold();
@@ -173,10 +185,13 @@ describe('warm and cold builds of the same app', { timeout: 300_000 }, () => {
     // Healing replaces the directory: a checker whose sandbox still sees the old one is not asked again.
     await rename(workspaceDir, `${workspaceDir}-old`);
     await mkdir(workspaceDir);
-    for (const entry of await readdir(`${workspaceDir}-old`)) await rename(path.join(`${workspaceDir}-old`, entry), path.join(workspaceDir, entry));
+    for (const entry of await readdir(`${workspaceDir}-old`))
+      await rename(path.join(`${workspaceDir}-old`, entry), path.join(workspaceDir, entry));
     await edit('src/App.tsx', (text) => `${text}\nexport const afterReplace: number = 'no';\n`);
     const replaced = await warmThenCold({ spare: false });
-    expect(replaced.warm.typecheckErrors).toMatch(/^src\/App\.tsx\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'\.$/m);
+    expect(replaced.warm.typecheckErrors).toMatch(
+      /^src\/App\.tsx\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'\.$/m,
+    );
     expect(replaced.checkers).toEqual([expect.objectContaining({ checks: 1 })]);
     expect(replaced.checkers[0]?.pid).not.toBe(before?.pid);
   });
@@ -184,7 +199,9 @@ describe('warm and cold builds of the same app', { timeout: 300_000 }, () => {
   it('a changed tsconfig is applied by the warm checker as by a cold one (it starts over)', async () => {
     await writeFile(file('src/loose.ts'), 'export function loose(value) {\n  return value;\n}\n');
     const strict = await warmThenCold();
-    expect(strict.warm.typecheckErrors).toMatch(/^src\/loose\.ts\(1,23\): error TS7006: Parameter 'value' implicitly has an 'any' type\.$/m);
+    expect(strict.warm.typecheckErrors).toMatch(
+      /^src\/loose\.ts\(1,23\): error TS7006: Parameter 'value' implicitly has an 'any' type\.$/m,
+    );
     // Not through the platform's reset (which restores the template's tsconfig before every real build).
     await edit('tsconfig.json', (text) => text.replace('"strict": true', '"strict": false'));
     const loose = await warmThenCold({ resetPlatformFiles: false });

@@ -67,7 +67,9 @@ export async function warmUpTypeChecker(request: Omit<WarmTypeCheckRequest, 'tim
 }
 
 /** The app's live checker for this workspace directory and TypeScript, started if needed; null when it cannot start. */
-async function appChecker(request: Omit<WarmTypeCheckRequest, 'timeoutMs' | 'signal'>): Promise<{ key: string; checker: WarmTypeChecker } | null> {
+async function appChecker(
+  request: Omit<WarmTypeCheckRequest, 'timeoutMs' | 'signal'>,
+): Promise<{ key: string; checker: WarmTypeChecker } | null> {
   // A different TypeScript (another file at the same path) needs a new process, not the loaded one.
   const key = `${sandboxKey(request.sandbox)}\0${request.workspaceDir}\0${request.typescriptPath}\0${await fileIdentity(request.typescriptPath)}`;
   const identity = await directoryIdentity(request.workspaceDir);

@@ -198,10 +198,18 @@ class SpareViteBuild {
     if (onAbort) signal?.removeEventListener('abort', onAbort);
     this.pending = null;
     this.stop();
-    if (outcome === 'timeout') return { exitCode: null, stdout: '', stderr: this.server.stderr(), timedOut: true, aborted: false, durationMs: elapsed() };
+    if (outcome === 'timeout')
+      return { exitCode: null, stdout: '', stderr: this.server.stderr(), timedOut: true, aborted: false, durationMs: elapsed() };
     if (outcome === 'aborted') return stopped(elapsed());
     if (outcome === null || typeof outcome.exitCode !== 'number') return null;
-    return { exitCode: outcome.exitCode, stdout: outcome.stdout ?? '', stderr: outcome.stderr ?? '', timedOut: false, aborted: false, durationMs: elapsed() };
+    return {
+      exitCode: outcome.exitCode,
+      stdout: outcome.stdout ?? '',
+      stderr: outcome.stderr ?? '',
+      timedOut: false,
+      aborted: false,
+      durationMs: elapsed(),
+    };
   }
 
   markStopped(): void {

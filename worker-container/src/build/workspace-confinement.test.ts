@@ -30,7 +30,9 @@ afterAll(async () => {
 /** Everything the build wrote into dist/, concatenated. */
 async function distText(): Promise<string> {
   const files = await readdir(path.join(workspaceDir, 'dist'), { recursive: true, withFileTypes: true }).catch(() => []);
-  const texts = await Promise.all(files.filter((file) => file.isFile()).map((file) => readFile(path.join(file.parentPath, file.name), 'utf8')));
+  const texts = await Promise.all(
+    files.filter((file) => file.isFile()).map((file) => readFile(path.join(file.parentPath, file.name), 'utf8')),
+  );
   return texts.join('\n');
 }
 
@@ -45,34 +47,42 @@ describe('workspace confinement plugin', () => {
     ['new URL(…, import.meta.url)', app("const secret = new URL('../../../session-secret', import.meta.url);", 'secret'), null],
     ['CSS @import', null, `@import "../../../session-secret";\n${templateCss}`],
     ['CSS url()', null, `${templateCss}\n.leak { background: url("../../../session-secret"); }\n`],
-  ])('refuses %s of a host file, and nothing of it reaches dist/', async (_name, source, css) => {
-    await writeFile(path.join(workspaceDir, 'src', 'App.tsx'), (source ?? app('', '1')).replace('ROOT', root));
-    await writeFile(path.join(workspaceDir, 'src', 'index.css'), css ?? templateCss);
-    const result = await runBuildGate({ workspaceDir, templateDir, sandbox: unconfinedSandbox('plugin test') });
-    expect(result.ok).toBe(false);
-    expect(result.buildErrors).toMatch(/resolves outside the app workspace/);
-    expect(await distText()).not.toContain(secret);
-  }, 120_000);
+  ])(
+    'refuses %s of a host file, and nothing of it reaches dist/',
+    async (_name, source, css) => {
+      await writeFile(path.join(workspaceDir, 'src', 'App.tsx'), (source ?? app('', '1')).replace('ROOT', root));
+      await writeFile(path.join(workspaceDir, 'src', 'index.css'), css ?? templateCss);
+      const result = await runBuildGate({ workspaceDir, templateDir, sandbox: unconfinedSandbox('plugin test') });
+      expect(result.ok).toBe(false);
+      expect(result.buildErrors).toMatch(/resolves outside the app workspace/);
+      expect(await distText()).not.toContain(secret);
+    },
+    120_000,
+  );
 
   it.each([
     ['a module', "import secret from './leak.ts';", 'leak.ts'],
     ['?raw', "import secret from './leak.txt?raw';", 'leak.txt'],
-  ])('refuses %s that is a symlink to a host file (resolution follows links, so the id is outside)', async (_name, header, linkName) => {
-    const link = path.join(workspaceDir, 'src', linkName);
-    await rm(link, { force: true });
-    await symlink(path.join(root, 'session-secret'), link);
-    try {
-      await writeFile(path.join(workspaceDir, 'src', 'App.tsx'), app(header, 'secret'));
-      await writeFile(path.join(workspaceDir, 'src', 'index.css'), templateCss);
-      const result = await runBuildGate({ workspaceDir, templateDir, sandbox: unconfinedSandbox('plugin test') });
-      expect(result.ok).toBe(false);
-      expect(result.buildErrors).toMatch(/resolves outside the app workspace/);
-      expect(result.buildErrors).not.toContain(secret);
-      expect(await distText()).not.toContain(secret);
-    } finally {
+  ])(
+    'refuses %s that is a symlink to a host file (resolution follows links, so the id is outside)',
+    async (_name, header, linkName) => {
+      const link = path.join(workspaceDir, 'src', linkName);
       await rm(link, { force: true });
-    }
-  }, 120_000);
+      await symlink(path.join(root, 'session-secret'), link);
+      try {
+        await writeFile(path.join(workspaceDir, 'src', 'App.tsx'), app(header, 'secret'));
+        await writeFile(path.join(workspaceDir, 'src', 'index.css'), templateCss);
+        const result = await runBuildGate({ workspaceDir, templateDir, sandbox: unconfinedSandbox('plugin test') });
+        expect(result.ok).toBe(false);
+        expect(result.buildErrors).toMatch(/resolves outside the app workspace/);
+        expect(result.buildErrors).not.toContain(secret);
+        expect(await distText()).not.toContain(secret);
+      } finally {
+        await rm(link, { force: true });
+      }
+    },
+    120_000,
+  );
 
   it('builds an app that only reads its own files and installed packages', async () => {
     await writeFile(path.join(workspaceDir, 'src', 'note.txt'), 'inside');
