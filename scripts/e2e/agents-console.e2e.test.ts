@@ -1,26 +1,12 @@
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from './chromium';
-import { createWorkspaceThroughConsole, e2eOutputDir, signInThroughConsole, startTestHost, type TestHost } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from './chromium';
+import { e2eOutputDir, signInThroughConsole } from './harness';
+import { teamWorkspace, useConsoleHost } from './console-suite';
 
 const runE2e = chromiumAvailable();
 const shot = (page: Page, name: string) => page.screenshot({ path: join(e2eOutputDir, `agents-console-${name}.png`), fullPage: true });
-
-/** Calls the API from the page, as this tab's identity. */
-function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  return page.evaluate(
-    async ([method, path, body]) => {
-      const response = await fetch(path, {
-        method,
-        headers: { 'content-type': 'application/json', 'x-hangar-identity': sessionStorage.getItem('hangar.identity') ?? '' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: response.status, json: (await response.json().catch(() => null)) as unknown };
-    },
-    [method, path, body] as const,
-  );
-}
 
 /** The issue's documented agents.json, with the tool URL given. */
 const agentsJson = (url: string, description = "Looks up each new lead's company") =>
@@ -59,36 +45,17 @@ const agentsJson = (url: string, description = "Looks up each new lead's company
 const secretValue = 'e2e-UNIQUE-9c41d7-secret-value';
 
 describe.skipIf(!runE2e)('the agents console in Chromium: configure, validate, approve, go stale, set a secret, run', () => {
-  let test: TestHost;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    test = await startTestHost({ console: true, builderEnv: { HANGAR_MODEL_PROVIDER: 'offline' } });
-    browser = await launchChromium();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await test?.close();
-  });
+  const suite = useConsoleHost({ console: true, builderEnv: { HANGAR_MODEL_PROVIDER: 'offline' } });
 
   it('a member edits agents.json with inline errors and saves; an admin approves; an edit makes it stale; the admin sets a write-only secret', async () => {
     const viewport = { width: 1440, height: 900 };
-    const open = async () => (await browser.newContext({ viewport })).newPage();
+    const open = async () => (await suite.browser.newContext({ viewport })).newPage();
     const [olive, mia, adam, vic] = [await open(), await open(), await open(), await open()];
 
-    await signInThroughConsole(olive, test.host.url, 'Olive Owner', 'olive@example.com');
-    const workspaceId = await createWorkspaceThroughConsole(olive, 'Agents');
-    const w = `/api/workspaces/${workspaceId}`;
-    for (const [email, role] of [
-      ['mia@example.com', 'member'],
-      ['adam@example.com', 'admin'],
-      ['vic@example.com', 'viewer'],
-    ] as const) {
-      expect((await api(olive, 'POST', `${w}/invitations`, { email, role })).status).toBe(201);
-    }
+    const workspaceId = await teamWorkspace(olive, suite.test.host.url, 'Agents');
 
     // Mia, a member, builds an app and opens its Agents tab, then the agents page.
-    await signInThroughConsole(mia, test.host.url, 'Mia Member', 'mia@example.com');
+    await signInThroughConsole(mia, suite.test.host.url, 'Mia Member', 'mia@example.com');
     await mia.getByTestId(`workspace-link-${workspaceId}`).click();
     await mia.getByTestId('prompt-input').fill('A tracker for customer leads with name, email and company');
     await mia.getByTestId('prompt-submit').click();
@@ -129,9 +96,9 @@ describe.skipIf(!runE2e)('the agents console in Chromium: configure, validate, a
     await shot(mia, '3-member-saved-awaiting-approval');
 
     // Adam, an admin, approves the saved hash: current, by him.
-    await signInThroughConsole(adam, test.host.url, 'Adam Admin', 'adam@example.com');
+    await signInThroughConsole(adam, suite.test.host.url, 'Adam Admin', 'adam@example.com');
     await adam.getByTestId(`workspace-link-${workspaceId}`).waitFor();
-    await adam.goto(`${test.host.url}/w/${workspaceId}/apps/${appId}/agents`);
+    await adam.goto(`${suite.test.host.url}/w/${workspaceId}/apps/${appId}/agents`);
     await adam.getByTestId('approve-agents').click();
     await adam.locator('[data-testid="approval-state"][data-state="current"]').waitFor();
     expect(await adam.getByTestId('approval-by').textContent()).toContain('Approved by Adam Admin');
@@ -201,9 +168,9 @@ describe.skipIf(!runE2e)('the agents console in Chromium: configure, validate, a
     await shot(mia, '9-call-approvals');
 
     // Vic, a viewer, sees nothing of this.
-    await signInThroughConsole(vic, test.host.url, 'Vic Viewer', 'vic@example.com');
+    await signInThroughConsole(vic, suite.test.host.url, 'Vic Viewer', 'vic@example.com');
     await vic.getByTestId(`workspace-link-${workspaceId}`).waitFor();
-    await vic.goto(`${test.host.url}/w/${workspaceId}/apps/${appId}/agents`);
+    await vic.goto(`${suite.test.host.url}/w/${workspaceId}/apps/${appId}/agents`);
     await vic.getByText('Agents not available').waitFor();
     expect(await vic.getByTestId('agents-editor').count()).toBe(0);
   }, 600_000);

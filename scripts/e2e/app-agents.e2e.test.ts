@@ -10,7 +10,8 @@ import {
   type TestIntegrationServer,
 } from '../../functions/src/adapters/outbound/testing/test-integration-server';
 import { chromiumAvailable, launchChromium } from './chromium';
-import { createWorkspaceThroughConsole, e2eOutputDir, signInThroughConsole, startTestHost, type TestHost } from './harness';
+import { e2eOutputDir, signInThroughConsole, startTestHost, type TestHost } from './harness';
+import { api, teamWorkspace } from './console-suite';
 
 const runE2e = chromiumAvailable();
 const shot = (page: Page, name: string, fullPage = true) =>
@@ -19,21 +20,6 @@ const shot = (page: Page, name: string, fullPage = true) =>
 /** The test integration's name: its certificate covers it, and only the test resolver knows it (127.0.0.1). */
 const integrationHost = 'tools.hangar.test';
 const secretValue = 'e2e-app-agents-7f3a91c5-SECRET';
-
-/** Calls the API from the page, as this tab's identity. */
-function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  return page.evaluate(
-    async ([method, path, body]) => {
-      const response = await fetch(path, {
-        method,
-        headers: { 'content-type': 'application/json', 'x-hangar-identity': sessionStorage.getItem('hangar.identity') ?? '' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: response.status, json: (await response.json().catch(() => null)) as unknown };
-    },
-    [method, path, body] as const,
-  );
-}
 
 /** Everything the browsers received: HTTP bodies and WebSocket frames of every page in the context. */
 function capture(context: BrowserContext, seen: string[]) {
@@ -124,16 +110,8 @@ describe.skipIf(!runE2e)(
       const [olive, mia, adam, vic] = [await open(), await open(), await open(), await open()];
       const vicContext = vic.context();
 
-      await signInThroughConsole(olive, test.host.url, 'Olive Owner', 'olive@example.com');
-      const workspaceId = await createWorkspaceThroughConsole(olive, 'Lead desk');
+      const workspaceId = await teamWorkspace(olive, test.host.url, 'Lead desk');
       const w = `/api/workspaces/${workspaceId}`;
-      for (const [email, role] of [
-        ['mia@example.com', 'member'],
-        ['adam@example.com', 'admin'],
-        ['vic@example.com', 'viewer'],
-      ] as const) {
-        expect((await api(olive, 'POST', `${w}/invitations`, { email, role })).status).toBe(201);
-      }
 
       // 1. Mia, a member, builds an app with an agent from one prompt (the offline generator).
       await signInThroughConsole(mia, test.host.url, 'Mia Member', 'mia@example.com');

@@ -1,27 +1,17 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from './chromium';
-import { createWorkspaceThroughConsole, e2eOutputDir, signInThroughConsole, startTestHost, type TestHost } from './harness';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from './chromium';
+import { createWorkspaceThroughConsole, e2eOutputDir, signInThroughConsole } from './harness';
+import { useConsoleHost } from './console-suite';
 
 const runE2e = chromiumAvailable();
 
 describe.skipIf(!runE2e)('builder in Chromium: prompt → preview with the offline generator, then a follow-up', () => {
-  let test: TestHost;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    test = await startTestHost({ console: true, builderEnv: { HANGAR_MODEL_PROVIDER: 'offline' } });
-    browser = await launchChromium();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await test?.close();
-  });
+  const suite = useConsoleHost({ console: true, builderEnv: { HANGAR_MODEL_PROVIDER: 'offline' } });
 
   it('builds a leads tracker, previews it sandboxed, and changes it on a follow-up', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    await signInThroughConsole(page, test.host.url, 'Grace Hopper', 'grace@example.com');
+    const page = await (await suite.browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    await signInThroughConsole(page, suite.test.host.url, 'Grace Hopper', 'grace@example.com');
     await createWorkspaceThroughConsole(page, 'Sales');
     await page.getByTestId('offline-banner').first().waitFor();
 

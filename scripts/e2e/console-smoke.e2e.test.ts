@@ -1,29 +1,19 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Membership } from '@hangar/protocol';
-import { chromiumAvailable, launchChromium } from './chromium';
-import { createWorkspaceThroughConsole, e2eOutputDir, signInThroughConsole, startTestHost, type TestHost } from './harness';
+import { chromiumAvailable } from './chromium';
+import { createWorkspaceThroughConsole, e2eOutputDir, signInThroughConsole } from './harness';
+import { useConsoleHost } from './console-suite';
 
 const runE2e = chromiumAvailable();
 
 describe.skipIf(!runE2e)('console in Chromium: two local identities, a workspace, invitations and roles', () => {
-  let test: TestHost;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    test = await startTestHost({ console: true });
-    browser = await launchChromium();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await test?.close();
-  });
+  const suite = useConsoleHost({ console: true });
 
   it('signs in, creates a workspace, invites, accepts and changes a role', async () => {
-    const url = test.host.url;
-    const ada = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    const bob = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const url = suite.test.host.url;
+    const ada = await (await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const bob = await (await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
 
     // Ada signs in and creates a workspace.
     await signInThroughConsole(ada, url, 'Ada Lovelace', 'ada@example.com');

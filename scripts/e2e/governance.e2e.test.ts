@@ -1,27 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from './chromium';
-import { createWorkspaceThroughConsole, e2eOutputDir, signInThroughConsole, startTestHost, type TestHost } from './harness';
+import type { FrameLocator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from './chromium';
+import { e2eOutputDir, signInThroughConsole } from './harness';
+import { api, teamWorkspace, useConsoleHost } from './console-suite';
 
 const runE2e = chromiumAvailable();
 const shot = (page: Page, name: string) => page.screenshot({ path: join(e2eOutputDir, `governance-${name}.png`) });
-
-/** Calls the API from the page, as this tab's identity. */
-function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  return page.evaluate(
-    async ([method, path, body]) => {
-      const response = await fetch(path, {
-        method,
-        headers: { 'content-type': 'application/json', 'x-hangar-identity': sessionStorage.getItem('hangar.identity') ?? '' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: response.status, json: (await response.json().catch(() => null)) as unknown };
-    },
-    [method, path, body] as const,
-  );
-}
 
 async function buildApp(page: Page, prompt: string): Promise<string> {
   await page.getByTestId('prompt-input').fill(prompt);
@@ -32,38 +18,27 @@ async function buildApp(page: Page, prompt: string): Promise<string> {
 }
 
 async function addLead(frame: FrameLocator, name: string) {
-  await frame.getByRole('button', { name: /new lead/i }).first().click();
+  await frame
+    .getByRole('button', { name: /new lead/i })
+    .first()
+    .click();
   await frame.getByLabel(/^Name/).fill(name);
   await frame.getByRole('button', { name: /add lead/i }).click();
 }
 
 describe.skipIf(!runE2e)('governance in Chromium: build, review, publish, use, collaborate, audit', () => {
-  let test: TestHost;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    test = await startTestHost({ console: true, builderEnv: { HANGAR_MODEL_PROVIDER: 'offline' } });
-    browser = await launchChromium();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await test?.close();
-  });
+  const suite = useConsoleHost({ console: true, builderEnv: { HANGAR_MODEL_PROVIDER: 'offline' } });
 
   it('a member builds and asks for review; an admin approves and publishes; a viewer uses it; a collaborator adds data; the audit log tells it', async () => {
     const viewport = { width: 1440, height: 900 };
-    const open = async () => (await browser.newContext({ viewport, acceptDownloads: true })).newPage();
+    const open = async () => (await suite.browser.newContext({ viewport, acceptDownloads: true })).newPage();
     const [olive, mia, adam, vic] = [await open(), await open(), await open(), await open()];
 
-    await signInThroughConsole(olive, test.host.url, 'Olive Owner', 'olive@example.com');
-    const workspaceId = await createWorkspaceThroughConsole(olive, 'Governed');
+    const workspaceId = await teamWorkspace(olive, suite.test.host.url, 'Governed');
     const w = `/api/workspaces/${workspaceId}`;
-    for (const [email, role] of [['mia@example.com', 'member'], ['adam@example.com', 'admin'], ['vic@example.com', 'viewer']] as const) {
-      expect((await api(olive, 'POST', `${w}/invitations`, { email, role })).status).toBe(201);
-    }
 
     // 1. Mia, a member, builds an app and requests a review of its version.
-    await signInThroughConsole(mia, test.host.url, 'Mia Member', 'mia@example.com');
+    await signInThroughConsole(mia, suite.test.host.url, 'Mia Member', 'mia@example.com');
     await mia.getByTestId(`workspace-link-${workspaceId}`).click();
     const appId = await buildApp(mia, 'A tracker for customer leads with name, email, company and status');
     await mia.getByTestId('request-review').click();
@@ -73,14 +48,14 @@ describe.skipIf(!runE2e)('governance in Chromium: build, review, publish, use, c
     expect((await api(mia, 'POST', `${w}/apps/${appId}/data/draft/leads`, { name: 'Draft-only lead' })).status).toBe(201);
 
     // 2. Adam, an admin, reads the request in the inbox: the files and the access rules in plain words.
-    await signInThroughConsole(adam, test.host.url, 'Adam Admin', 'adam@example.com');
+    await signInThroughConsole(adam, suite.test.host.url, 'Adam Admin', 'adam@example.com');
     await adam.getByTestId(`workspace-link-${workspaceId}`).click();
     await adam.getByTestId('nav-reviews').click();
     const card = adam.getByTestId('review-card').first();
     await card.waitFor();
-    await expect.poll(() => card.getByTestId('access-rule').allTextContents()).toEqual([
-      'leads: everyone in the workspace can read; members, admins and owners can add and changenew',
-    ]);
+    await expect
+      .poll(() => card.getByTestId('access-rule').allTextContents())
+      .toEqual(['leads: everyone in the workspace can read; members, admins and owners can add and changenew']);
     await card.getByTestId('review-diff').waitFor();
     await shot(adam, '2-admin-inbox');
     await card.getByTestId('review-note').fill('Looks good.');
@@ -90,12 +65,15 @@ describe.skipIf(!runE2e)('governance in Chromium: build, review, publish, use, c
     await adam.getByTestId('access-rules').first().waitFor();
     await shot(adam, '3-publish-dialog');
     await adam.getByTestId('publish-confirm').click();
-    await adam.getByText(/Published .*ago|Published just now|Published/).first().waitFor();
+    await adam
+      .getByText(/Published .*ago|Published just now|Published/)
+      .first()
+      .waitFor();
     // Published data, written by the admin through the API.
     expect((await api(adam, 'POST', `${w}/apps/${appId}/data/published/leads`, { name: 'Published lead' })).status).toBe(201);
 
     // 3. Vic, a viewer, opens it from the Apps page: the published version with its published data only.
-    await signInThroughConsole(vic, test.host.url, 'Vic Viewer', 'vic@example.com');
+    await signInThroughConsole(vic, suite.test.host.url, 'Vic Viewer', 'vic@example.com');
     await vic.getByTestId(`workspace-link-${workspaceId}`).click();
     await vic.getByTestId('nav-apps').click();
     await vic.getByTestId('published-app').first().click();
@@ -109,13 +87,13 @@ describe.skipIf(!runE2e)('governance in Chromium: build, review, publish, use, c
     expect((await api(vic, 'GET', `${w}/apps/${appId}/versions`)).status).toBe(403);
 
     // 4. Olive builds a second app and makes Mia a collaborator; Mia adds a record there.
-    await olive.goto(`${test.host.url}/w/${workspaceId}`);
+    await olive.goto(`${suite.test.host.url}/w/${workspaceId}`);
     const secondId = await buildApp(olive, 'A tracker for partner leads with name, email and company');
     await olive.getByTestId('collaborators-open').click();
     await olive.getByTestId('collaborator-mia@example.com').check();
     await olive.getByTestId('collaborators-save').click();
     await olive.getByTestId('collaborators-open').getByText('2').waitFor();
-    await mia.goto(`${test.host.url}/w/${workspaceId}/apps/${secondId}`);
+    await mia.goto(`${suite.test.host.url}/w/${workspaceId}/apps/${secondId}`);
     await mia.getByTestId('tab-preview').click();
     const miaApp = mia.frameLocator('[data-testid="app-preview"]');
     await addLead(miaApp, 'Added by a collaborator');
@@ -169,7 +147,10 @@ describe.skipIf(!runE2e)('governance in Chromium: build, review, publish, use, c
     const [download] = await Promise.all([adam.waitForEvent('download'), adam.getByTestId('audit-export-jsonl').click()]);
     const path = join(e2eOutputDir, 'governance-audit-export.jsonl');
     await download.saveAs(path);
-    const exported = (await readFile(path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { action: string });
+    const exported = (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { action: string });
     expect(exported.map((event) => event.action)).toEqual(expect.arrayContaining(['review.requested', 'review.approved', 'app.published']));
     await shot(adam, '8-audit-log');
   }, 600_000);

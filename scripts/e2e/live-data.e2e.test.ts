@@ -1,25 +1,11 @@
 import { join } from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from './chromium';
-import { createWorkspaceThroughConsole, e2eOutputDir, signInThroughConsole, startTestHost, type TestHost } from './harness';
+import type { FrameLocator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from './chromium';
+import { createWorkspaceThroughConsole, e2eOutputDir, signInThroughConsole } from './harness';
+import { api, useConsoleHost } from './console-suite';
 
 const runE2e = chromiumAvailable();
-
-/** Calls the API from the page, as this tab's identity. */
-function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  return page.evaluate(
-    async ([method, path, body]) => {
-      const response = await fetch(path, {
-        method,
-        headers: { 'content-type': 'application/json', 'x-hangar-identity': sessionStorage.getItem('hangar.identity') ?? '' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: response.status, json: (await response.json().catch(() => null)) as unknown };
-    },
-    [method, path, body] as const,
-  );
-}
 
 async function addLead(frame: FrameLocator, name: string) {
   await frame
@@ -31,25 +17,15 @@ async function addLead(frame: FrameLocator, name: string) {
 }
 
 describe.skipIf(!runE2e)('live app data in Chromium: two identities, one generated app', () => {
-  let test: TestHost;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    test = await startTestHost({ console: true, builderEnv: { HANGAR_MODEL_PROVIDER: 'offline' } });
-    browser = await launchChromium();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await test?.close();
-  });
+  const suite = useConsoleHost({ console: true, builderEnv: { HANGAR_MODEL_PROVIDER: 'offline' } });
 
   it('syncs UI and API writes live between two identities, and rolls back rejected writes with a visible error', async () => {
     const viewport = { width: 1440, height: 900 };
-    const ada = await (await browser.newContext({ viewport })).newPage();
-    const bob = await (await browser.newContext({ viewport })).newPage();
-    const mo = await (await browser.newContext({ viewport })).newPage();
+    const ada = await (await suite.browser.newContext({ viewport })).newPage();
+    const bob = await (await suite.browser.newContext({ viewport })).newPage();
+    const mo = await (await suite.browser.newContext({ viewport })).newPage();
 
-    await signInThroughConsole(ada, test.host.url, 'Ada', 'ada@example.com');
+    await signInThroughConsole(ada, suite.test.host.url, 'Ada', 'ada@example.com');
     const workspaceId = await createWorkspaceThroughConsole(ada, 'Live');
     expect((await api(ada, 'POST', `/api/workspaces/${workspaceId}/invitations`, { email: 'bob@example.com', role: 'admin' })).status).toBe(
       201,
@@ -68,7 +44,7 @@ describe.skipIf(!runE2e)('live app data in Chromium: two identities, one generat
     const adaApp = ada.frameLocator('[data-testid="app-preview"]');
     await adaApp.getByRole('heading', { name: 'Lead Tracker' }).waitFor({ timeout: 30_000 });
 
-    await signInThroughConsole(bob, test.host.url, 'Bob', 'bob@example.com');
+    await signInThroughConsole(bob, suite.test.host.url, 'Bob', 'bob@example.com');
     await bob.getByTestId(`workspace-link-${workspaceId}`).waitFor();
     await bob.goto(appUrl);
     await bob.getByTestId('tab-preview').click();
@@ -101,7 +77,7 @@ describe.skipIf(!runE2e)('live app data in Chromium: two identities, one generat
     await expect.poll(() => adaApp.getByRole('cell', { name: /^Huge x/ }).count(), { timeout: 15_000 }).toBe(0);
 
     // A member who is not a collaborator does not see the draft at all, and cannot write its data.
-    await signInThroughConsole(mo, test.host.url, 'Mo', 'mo@example.com');
+    await signInThroughConsole(mo, suite.test.host.url, 'Mo', 'mo@example.com');
     await mo.getByTestId(`workspace-link-${workspaceId}`).waitFor();
     await mo.goto(appUrl);
     await mo.getByText('App not found').waitFor({ timeout: 15_000 });
