@@ -1,25 +1,15 @@
 import type { CreateAppResponse, Run } from '@hangar/protocol';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from '../e2e/chromium';
-import { createWorkspaceThroughConsole, signInThroughConsole, startTestHost } from '../e2e/harness';
+import { api as pageApi, createWorkspaceThroughConsole, signInThroughConsole, startTestHost } from '../e2e/harness';
 import type { Bench } from './bench-report';
 import { repeat, sleep } from './measure';
 
-/** Calls the API from the page, as this tab's identity. */
+/** Calls the API from the page, as this tab's identity; an error answer fails the bench. */
 async function api<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
-  const answer = await page.evaluate(
-    async ([method, path, body]) => {
-      const response = await fetch(path, {
-        method,
-        headers: { 'content-type': 'application/json', 'x-hangar-identity': sessionStorage.getItem('hangar.identity') ?? '' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: response.status, json: (await response.json().catch(() => null)) as unknown };
-    },
-    [method, path, body] as const,
-  );
+  const answer = await pageApi<T>(page, method, path, body);
   if (answer.status >= 400) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.json)}`);
-  return answer.json as T;
+  return answer.json;
 }
 
 /** The preview iframe's frame, once the generated app has rendered its heading. */

@@ -1,11 +1,13 @@
 /**
- * What the Chromium scenarios share: a real host with the console for one describe block, the
- * API called from a page as that tab's identity, and Olive's workspace with its team.
+ * What the Chromium scenarios share: a real host with the console for one describe block, and
+ * Olive's workspace with its team (and, from harness.ts, the API called from a page).
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { launchChromium } from './chromium';
-import { createWorkspaceThroughConsole, signInThroughConsole, startTestHost, type TestHost } from './harness';
+import { api, createWorkspaceThroughConsole, signInThroughConsole, startTestHost, type TestHost } from './harness';
+
+export { api } from './harness';
 
 /**
  * Starts the host (with the console; by default the offline builder) and one Chromium before the
@@ -34,21 +36,6 @@ export function useConsoleHost(
       return browser;
     },
   };
-}
-
-/** Calls the API from the page, as this tab's identity. */
-export function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  return page.evaluate(
-    async ([method, path, body]) => {
-      const response = await fetch(path, {
-        method,
-        headers: { 'content-type': 'application/json', 'x-hangar-identity': sessionStorage.getItem('hangar.identity') ?? '' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: response.status, json: (await response.json().catch(() => null)) as unknown };
-    },
-    [method, path, body] as const,
-  );
 }
 
 /** Olive signs in, creates a workspace and invites Mia (member), Adam (admin) and Vic (viewer); answers its id. */

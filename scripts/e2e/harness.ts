@@ -94,3 +94,18 @@ export async function apiSession(url: string, name: string, email: string) {
     },
   };
 }
+
+/** Calls the API from the page, as this tab's identity (its session in sessionStorage). */
+export function api<T = unknown>(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
+  return page.evaluate(
+    async ([method, path, body]) => {
+      const response = await fetch(path, {
+        method,
+        headers: { 'content-type': 'application/json', 'x-hangar-identity': sessionStorage.getItem('hangar.identity') ?? '' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, json: (await response.json().catch(() => null)) as never };
+    },
+    [method, path, body] as const,
+  );
+}

@@ -3,26 +3,11 @@ import type { AppDocument } from '@hangar/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from './chromium';
-import { createWorkspaceThroughConsole, e2eOutputDir, signInThroughConsole, startTestHost, type TestHost } from './harness';
+import { api, createWorkspaceThroughConsole, e2eOutputDir, signInThroughConsole, startTestHost, type TestHost } from './harness';
 
 const runE2e = chromiumAvailable();
 const leadsPrompt =
   'A tracker for customer leads with name, email, phone, company, website, status, deal size (money), next call date and notes';
-
-/** Calls the API from the page, as this tab's identity. */
-async function api<T>(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
-  return page.evaluate(
-    async ([method, path, body]) => {
-      const response = await fetch(path, {
-        method,
-        headers: { 'content-type': 'application/json', 'x-hangar-identity': sessionStorage.getItem('hangar.identity') ?? '' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: response.status, json: (await response.json().catch(() => null)) as never };
-    },
-    [method, path, body] as const,
-  );
-}
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(e2eOutputDir, `${name}.png`) });
 
