@@ -21,37 +21,20 @@ import {
 } from '../adapters/outbound/testing/test-integration-server';
 import type { RunSpec } from '../ports/run-launcher';
 import { createTestApp, RecordingLauncher, testOrigin, type TestClient } from './testing';
+import { leadEnricherDocument } from '../../../protocol/src/agents-example.test-support';
 
 const secretValue = 'crm-UNIQUE-7f3e9a1b-secret';
 const json = async <T>(response: Response | Promise<Response>): Promise<T> => (await (await response).json()) as T;
 
-const agentsDocument = (port: number) => ({
-  version: 1,
-  agents: [
-    {
-      id: 'enricher',
-      name: 'Lead enricher',
-      description: 'Looks up companies',
-      instructions: 'Call lookup_company and write what it returns to the lead.',
-      tools: ['lookup_company'],
-      dataCollections: { read: ['leads'], write: ['leads'] },
-      triggers: [{ type: 'manual' }],
-    },
-  ],
-  tools: [
-    {
-      name: 'lookup_company',
-      description: 'Company facts by name',
-      method: 'GET',
+const agentsDocument = (port: number) =>
+  leadEnricherDocument({
+    triggers: [{ type: 'manual' }],
+    tool: {
       url: `https://api.tools.hangar.test:${port}/v1/companies`,
       domain: 'tools.hangar.test',
-      query: { name: '{{input.company}}' },
-      headers: { authorization: 'Bearer {{secrets.CRM_TOKEN}}' },
-      inputSchema: { type: 'object', properties: { company: { type: 'string' } }, required: ['company'] },
       mock: { name: 'Acme (mock)', employees: 1 },
     },
-  ],
-});
+  });
 
 describe('app agent runs through the control plane', () => {
   let server: TestIntegrationServer;

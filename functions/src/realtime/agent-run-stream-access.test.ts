@@ -7,34 +7,9 @@ import type { AgentsConfigResponse, CreateAppResponse, Run, ServerMessage, Works
 import { startLocalHost, type LocalHost } from '../entrypoints/local-host';
 import { RecordingLauncher } from '../http/testing';
 import { connectSocket, signInTo, type SocketPerson as Person } from './socket-testing';
+import { leadEnricherDocument } from '../../../protocol/src/agents-example.test-support';
 
-const agentsDocument = {
-  version: 1,
-  agents: [
-    {
-      id: 'enricher',
-      name: 'Lead enricher',
-      description: 'Looks up each new lead’s company',
-      instructions: 'Call lookup_company with the lead’s company and write what it returns to the lead.',
-      tools: ['lookup_company'],
-      dataCollections: { read: ['leads'], write: ['leads'] },
-      triggers: [{ type: 'manual' }],
-    },
-  ],
-  tools: [
-    {
-      name: 'lookup_company',
-      description: 'Company facts by name',
-      method: 'GET',
-      url: 'https://api.example-crm.com/v1/companies',
-      domain: 'api.example-crm.com',
-      query: { name: '{{input.company}}' },
-      headers: { authorization: 'Bearer {{secrets.CRM_TOKEN}}' },
-      inputSchema: { type: 'object', properties: { company: { type: 'string' } }, required: ['company'] },
-      mock: { name: 'Acme', employees: 120 },
-    },
-  ],
-};
+const agentsDocument = leadEnricherDocument({ triggers: [{ type: 'manual' }] });
 
 describe('agent run streams: the person who triggered a published agent follows its run, until access goes (real sockets)', () => {
   let host: LocalHost;
@@ -125,7 +100,7 @@ describe('agent run streams: the person who triggered a published agent follows 
   it('a viewer lists the published agents, triggers one, follows its run live; others may not; unpublishing ends the stream', async () => {
     const catalog = AgentCatalog.parse(await (await vic.call('GET', `${app()}/agents/catalog?scope=published`)).json());
     expect(catalog.items).toEqual([
-      { id: 'enricher', name: 'Lead enricher', description: 'Looks up each new lead’s company', manualTrigger: true, live: true },
+      { id: 'enricher', name: 'Lead enricher', description: agentsDocument.agents[0]?.description, manualTrigger: true, live: true },
     ]);
     expect((await vic.call('GET', `${app()}/agents/catalog?scope=draft`)).status).toBe(403);
     expect((await vic.call('GET', `${app()}/agents/catalog?scope=elsewhere`)).status).toBe(400);
