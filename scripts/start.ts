@@ -20,7 +20,13 @@ async function main() {
   const common = {
     dataDir,
     webDistDir,
-    builder: { repoRoot, templateDir: join(repoRoot, 'template'), workerEntry: join(repoRoot, 'worker-container', 'src', 'main.ts') },
+    builder: {
+      repoRoot,
+      templateDir: join(repoRoot, 'template'),
+      workerEntry: join(repoRoot, 'worker-container', 'src', 'main.ts'),
+      // A standby worker keeps a warm workspace for the next new app; HANGAR_STANDBY_WORKER=off saves its memory.
+      standby: process.env[env.standbyWorker] !== 'off',
+    },
     authMode,
     ...(issuer && audience ? { oidc: { issuer, audience, ...(jwksUri ? { jwksUri } : {}) } } : {}),
     ...(process.env[env.host] ? { host: process.env[env.host] } : {}),

@@ -14,6 +14,8 @@ export const environmentVariables = {
   mongodbDatabase: 'HANGAR_MONGODB_DATABASE',
   websocketManagementEndpoint: 'HANGAR_WEBSOCKET_MANAGEMENT_ENDPOINT',
   trustedOrigins: 'HANGAR_TRUSTED_ORIGINS',
+  /** `off`: `npm start` keeps no standby worker (docs/decisions/0021-standby-worker.md). */
+  standbyWorker: 'HANGAR_STANDBY_WORKER',
   redisUrl: 'HANGAR_REDIS_URL',
   /** Hex secret that signs run and preview capability tokens; a direct override of `capabilitySecretArn`. */
   capabilitySecret: 'HANGAR_CAPABILITY_SECRET',

@@ -43,6 +43,33 @@ export function readWorkerEnvironment(env: Record<string, string | undefined>): 
   throw new Error(`The worker needs ${bad.join(', ')} (missing or not valid).`);
 }
 
+/**
+ * A standby worker (local launcher only): started before any run with `HANGAR_WORKER_STANDBY=1`
+ * and everything of `workerEnvironmentVariables` but the run's own three, it prepares a pristine
+ * workspace and warms its build processes, then reads one `WorkerAssignment` line on stdin.
+ */
+export const workerStandbyVariable = 'HANGAR_WORKER_STANDBY';
+/** The one line a standby worker reads on stdin: the run it becomes (the variables it was started without). */
+export const WorkerAssignment = WorkerEnvironment.pick({ runId: true, runToken: true, controlPlaneUrl: true }).strict();
+export type WorkerAssignment = z.infer<typeof WorkerAssignment>;
+/** What a standby worker knows before its assignment. */
+export const StandbyWorkerEnvironment = WorkerEnvironment.omit({ runId: true, runToken: true, controlPlaneUrl: true });
+export type StandbyWorkerEnvironment = z.infer<typeof StandbyWorkerEnvironment>;
+
+/** Reads a standby worker's environment (the names above, without the run's); throws naming what is missing. */
+export function readStandbyWorkerEnvironment(env: Record<string, string | undefined>): StandbyWorkerEnvironment {
+  const names = workerEnvironmentVariables;
+  const raw = {
+    workspacesDir: env[names.workspacesDir],
+    templateDir: env[names.templateDir],
+    dependencyCacheDir: env[names.dependencyCacheDir],
+  };
+  const parsed = StandbyWorkerEnvironment.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const bad = [...new Set(parsed.error.issues.map((issue) => names[issue.path[0] as keyof typeof names]))];
+  throw new Error(`The standby worker needs ${bad.join(', ')} (missing or not valid).`);
+}
+
 /** Caps on the internal wire, shared by the routes and the worker. */
 export const internalLimits = {
   /** Most events in one `POST …/events` batch. */
@@ -53,6 +80,8 @@ export const internalLimits = {
   maxEventBytes: 256 * 1024,
   /** Longest text field of a run event (see `RunEventBody`). */
   maxEventTextChars: 200_000,
+  /** Longest a `GET …/events?waitMs=` waits for a first new event (a worker waiting for a person's decision). */
+  maxEventsWaitMs: 10_000,
 } as const;
 
 /** Caps on one snapshot: explicit errors, never a partial version. */
@@ -120,7 +149,11 @@ export const AppendEventsResponse = z.strictObject({
 export type AppendEventsResponse = z.infer<typeof AppendEventsResponse>;
 
 // GET /runs/:r/events?after=
-export const ReadEventsQuery = z.strictObject({ after: z.string().min(1).max(100).optional() });
+export const ReadEventsQuery = z.strictObject({
+  after: z.string().min(1).max(100).optional(),
+  /** When nothing is newer than `after`: wait this long for the first new event before answering (long poll). */
+  waitMs: z.coerce.number().int().min(0).max(internalLimits.maxEventsWaitMs).optional(),
+});
 export const ReadEventsResponse = z.strictObject({ items: z.array(RunEvent) });
 export type ReadEventsResponse = z.infer<typeof ReadEventsResponse>;
 

@@ -22,7 +22,12 @@ export interface TestHost {
  * and with the builder (worker processes) when `builderEnv` is given.
  */
 export async function startTestHost(
-  options: { console?: boolean; builderEnv?: Record<string, string>; outbound?: LocalHostOptions['outbound'] } = {},
+  options: {
+    console?: boolean;
+    builderEnv?: Record<string, string>;
+    standbyWorker?: boolean;
+    outbound?: LocalHostOptions['outbound'];
+  } = {},
 ): Promise<TestHost> {
   if (options.console) {
     ensureConsoleBuilt();
@@ -32,7 +37,11 @@ export async function startTestHost(
   const host = await startLocalHost({
     port: 0,
     dataDir,
-    log: process.env.HANGAR_TEST_HOST_LOG === '1' ? (message: string) => console.log(message) : () => undefined,
+    // Worker logs, each with the seconds and milliseconds of its minute, for reading timelines.
+    log:
+      process.env.HANGAR_TEST_HOST_LOG === '1'
+        ? (message: string) => console.log(`${new Date().toISOString().slice(17, 23)} ${message}`)
+        : () => undefined,
     ...(options.outbound ? { outbound: options.outbound } : {}),
     ...(options.console ? { webDistDir } : {}),
     ...(options.builderEnv
@@ -42,6 +51,7 @@ export async function startTestHost(
             templateDir: join(repoRoot, 'template'),
             workerEntry: join(repoRoot, 'worker-container', 'src', 'main.ts'),
             env: { HANGAR_DEPENDENCY_CACHE_DIR: sharedDependencyCache, ...options.builderEnv },
+            ...(options.standbyWorker ? { standby: true } : {}),
           },
         }
       : {}),

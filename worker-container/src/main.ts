@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { readWorkerEnvironment } from '@hangar/protocol';
+import { readStandbyWorkerEnvironment, readWorkerEnvironment, workerEnvironmentVariables, workerStandbyVariable } from '@hangar/protocol';
 import { runAgentLoop, type AgentOutcome } from './agent/agent-loop';
 import { runAppAgent } from './agents/run-app-agent';
 import { modelRetryPolicyFromEnvironment } from './agent/model-turn';
@@ -15,6 +15,13 @@ import { ControlPlaneClient } from './worker/control-plane-client';
 import { HttpRunSink } from './worker/http-run-sink';
 import { GatewayModelProvider } from './model/gateway-model-provider';
 import { recordSnapshot, restoreWorkspace, workspaceVersion } from './worker/snapshot';
+import {
+  adoptStandbyWorkspace,
+  discardStandbyWorkspace,
+  prepareStandbyWorkspace,
+  readAssignment,
+  type StandbyWorkspace,
+} from './worker/standby';
 import { builderSystemPrompt } from './worker/system-prompt';
 
 /**
@@ -23,7 +30,8 @@ import { builderSystemPrompt } from './worker/system-prompt';
  * model calls go through the control plane's model gateway (model/gateway-model-provider.ts).
  */
 async function main(): Promise<number> {
-  const config = readWorkerEnvironment(process.env);
+  const standby = process.env[workerStandbyVariable] === '1' ? await standBy() : null;
+  const config = readWorkerEnvironment({ ...process.env, ...standby?.assignedEnvironment });
   const runId = config.runId;
   const log = (message: string) => console.log(`[worker ${runId}] ${message}`);
   const client = new ControlPlaneClient(config.controlPlaneUrl, runId, config.runToken, fetch, { log });
@@ -93,6 +101,10 @@ async function main(): Promise<number> {
     const latest = context.latestVersion;
     // The workspace is prepared while the model plans: only workspace tools wait for it.
     const workspaceReady = (async () => {
+      // A standby's prepared, warm workspace becomes a new app's; an existing app's run does not need it.
+      const adopted = standby?.workspace && latest === null ? await adoptStandbyWorkspace(standby.workspace, workspaceDir) : false;
+      if (adopted) log("workspace: adopted the standby worker's prepared workspace (its type check and Vite build are warm)");
+      else if (standby?.workspace) void discardStandbyWorkspace(standby.workspace).catch(() => undefined);
       if (latest && (await workspaceVersion(workspaceDir)) !== latest.id) {
         log(`restoring the workspace from version ${latest.number}`);
         await restoreWorkspace(client, workspaceDir, latest);
@@ -115,8 +127,9 @@ async function main(): Promise<number> {
         signal: controller.signal,
         log,
       });
-      // While the plan awaits a person and the model writes: a spare Vite build and a first full type check.
-      void prewarmBuildGate({ workspaceDir });
+      // While the plan awaits a person and the model writes: a spare Vite build and a first full type check
+      // (an adopted workspace has both already).
+      if (!adopted) void prewarmBuildGate({ workspaceDir });
     })();
     workspaceReady.catch(() => undefined);
 
@@ -190,6 +203,42 @@ async function main(): Promise<number> {
   } finally {
     clearInterval(heartbeat);
   }
+}
+
+/**
+ * Standby (worker/standby.ts): prepares and warms a workspace while no run exists, then waits for
+ * the launcher's one assignment line on stdin. Says `[standby] ready` once everything is warm.
+ */
+async function standBy(): Promise<{ assignedEnvironment: Record<string, string>; workspace: StandbyWorkspace | null }> {
+  const log = (message: string) => console.log(`[standby] ${message}`);
+  const config = readStandbyWorkerEnvironment(process.env);
+  const preparing = prepareStandbyWorkspace(config, log).catch((error: unknown) => {
+    log(`could not prepare (${error instanceof Error ? error.message : String(error)})`);
+    return null;
+  });
+  void preparing.then(async (workspace) => {
+    await workspace?.warm;
+    log('ready');
+  });
+  // A standby stopped before its run removes its prepared workspace and exits.
+  const onStop = () => {
+    void preparing
+      .then((workspace) => workspace && discardStandbyWorkspace(workspace))
+      .catch(() => undefined)
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', onStop);
+  const assignment = await readAssignment().finally(() => process.off('SIGTERM', onStop));
+  const names = workerEnvironmentVariables;
+  return {
+    assignedEnvironment: {
+      [names.runId]: assignment.runId,
+      [names.runToken]: assignment.runToken,
+      [names.controlPlaneUrl]: assignment.controlPlaneUrl,
+    },
+    // The run waits for the workspace (the dependency cache it needs anyway), not for the warm-up.
+    workspace: await preparing,
+  };
 }
 
 main().then(

@@ -46,6 +46,136 @@ describe('local process launcher', () => {
     for (const name of ['ANTHROPIC_API_KEY', 'HANGAR_MODEL_PROVIDER', 'HANGAR_OPENAI_API_KEY']) expect(env).not.toHaveProperty(name);
   });
 
+  describe('with a standby worker', () => {
+    /**
+     * A worker that prints its environment (and, as a standby, says it is ready and prints the
+     * line it is assigned); its run ends 200 ms after it starts.
+     */
+    const fakeWorker = `
+      const env = process.env;
+      console.log('ENV ' + JSON.stringify({ pid: process.pid, standby: env.HANGAR_WORKER_STANDBY ?? null, runId: env.HANGAR_RUN_ID ?? null, token: env.HANGAR_RUN_TOKEN ?? null, key: env.ANTHROPIC_API_KEY ?? null }));
+      const work = (runId) => { console.log('RUN ' + process.pid + ' ' + runId); setTimeout(() => process.exit(0), 200); };
+      if (env.HANGAR_WORKER_STANDBY === '1') {
+        console.log('[standby] ready');
+        let text = '';
+        process.stdin.setEncoding('utf8');
+        process.stdin.on('data', (chunk) => { text += chunk; });
+        process.stdin.on('end', () => { console.log('ASSIGNED ' + text.trim()); work(JSON.parse(text).runId); });
+      } else work(env.HANGAR_RUN_ID);
+    `;
+    const spec = (runId: string, newApp: boolean) => ({
+      runId,
+      appId: `app_${runId}`,
+      workspaceId: 'wsp_1',
+      runToken: `token-${runId}`,
+      controlPlaneUrl: 'http://127.0.0.1:1',
+      newApp,
+    });
+    const started = (lines: string[]) =>
+      lines.filter((line) => line.startsWith('ENV ')).map((line) => JSON.parse(line.slice(4)) as Record<string, string | number | null>);
+    const until = async (condition: () => boolean) => {
+      for (let attempt = 0; attempt < 400 && !condition(); attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(condition()).toBe(true);
+    };
+
+    it("is started ahead without the run's variables, handed a new app's run on stdin, and replaced once no run works", async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'hangar-launcher-'));
+      dirs.push(dir);
+      const entry = join(dir, 'worker.mjs');
+      writeFileSync(entry, fakeWorker);
+      const lines: string[] = [];
+      const exits: string[] = [];
+      const previous = { key: process.env.ANTHROPIC_API_KEY, standby: process.env.HANGAR_WORKER_STANDBY };
+      process.env.ANTHROPIC_API_KEY = 'sk-ant-host-secret';
+      // A host started with the variable set does not make every worker a standby.
+      process.env.HANGAR_WORKER_STANDBY = '1';
+      const launcher = createLocalProcessLauncher({
+        workerEntry: entry,
+        cwd: process.cwd(),
+        env: {},
+        standby: true,
+        log: (line) => lines.push(line),
+      });
+      launcher.onWorkerExit?.((runId, detail) => exits.push(`${runId} ${detail}`));
+      try {
+        await launcher.standbyReady();
+        const [standby] = started(lines);
+        expect(standby).toMatchObject({ standby: '1', runId: null, token: null, key: null });
+
+        // An existing app's run starts its own process; the standby keeps waiting.
+        await launcher.launch(spec('run_old', false));
+        await until(() => lines.some((line) => line.startsWith('RUN ') && line.endsWith(' run_old')));
+        const own = started(lines)[1];
+        expect(own).toMatchObject({ standby: null, runId: 'run_old', token: 'token-run_old', key: null });
+        expect(own?.pid).not.toBe(standby?.pid);
+
+        // A new app's run is handed to the standby: no new process, the assignment on its stdin.
+        await launcher.launch(spec('run_new', true));
+        await until(() => lines.some((line) => line.startsWith('ASSIGNED ')));
+        expect(JSON.parse(lines.find((line) => line.startsWith('ASSIGNED '))?.slice(9) ?? '{}')).toEqual({
+          runId: 'run_new',
+          runToken: 'token-run_new',
+          controlPlaneUrl: 'http://127.0.0.1:1',
+        });
+        expect(lines).toContain(`RUN ${standby?.pid} run_new`);
+        expect(launcher.running()).toContain('run_new');
+
+        // Both runs end; only then does the next standby start (its warm-up would take their CPU).
+        await until(() => exits.length === 2);
+        expect(exits.sort()).toEqual(['run_new exit code 0', 'run_old exit code 0']);
+        await until(() => started(lines).length === 3);
+        expect(started(lines)[2]).toMatchObject({ standby: '1', runId: null });
+        await launcher.standbyReady();
+        const next = started(lines)[2]?.pid as number;
+
+        // Stopping the launcher stops the idle standby too.
+        await launcher.stopAll();
+        expect(() => process.kill(next, 0)).toThrow();
+        expect(exits).toHaveLength(2);
+      } finally {
+        await launcher.stopAll();
+        if (previous.key === undefined) delete process.env.ANTHROPIC_API_KEY;
+        else process.env.ANTHROPIC_API_KEY = previous.key;
+        if (previous.standby === undefined) delete process.env.HANGAR_WORKER_STANDBY;
+        else process.env.HANGAR_WORKER_STANDBY = previous.standby;
+      }
+    });
+
+    it("starts a new app's run in its own process when the standby is gone", async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'hangar-launcher-'));
+      dirs.push(dir);
+      const entry = join(dir, 'worker.mjs');
+      writeFileSync(entry, fakeWorker);
+      const lines: string[] = [];
+      const launcher = createLocalProcessLauncher({
+        workerEntry: entry,
+        cwd: process.cwd(),
+        env: {},
+        standby: true,
+        log: (line) => lines.push(line),
+      });
+      try {
+        await launcher.standbyReady();
+        const standbyPid = started(lines)[0]?.pid as number;
+        process.kill(standbyPid, 'SIGKILL');
+        await until(() => {
+          try {
+            process.kill(standbyPid, 0);
+            return false;
+          } catch {
+            return true;
+          }
+        });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await launcher.launch(spec('run_new', true));
+        await until(() => lines.some((line) => line.startsWith('RUN ') && line.endsWith(' run_new')));
+        expect(started(lines)[1]).toMatchObject({ standby: null, runId: 'run_new', token: 'token-run_new' });
+      } finally {
+        await launcher.stopAll();
+      }
+    });
+  });
+
   it('keeps AWS_REGION, which is not a secret', () => {
     expect(withoutModelSettings({ AWS_REGION: 'eu-west-1', ANTHROPIC_BASE_URL: 'http://x', PATH: '/bin' })).toEqual({
       AWS_REGION: 'eu-west-1',

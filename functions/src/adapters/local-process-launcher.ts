@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { workerEnvironmentVariables as names } from '@hangar/protocol';
-import { modelVariables } from '@hangar/protocol';
+import { createInterface } from 'node:readline';
+import { modelVariables, workerEnvironmentVariables, workerStandbyVariable, type WorkerAssignment } from '@hangar/protocol';
 import type { RunLauncher, RunSpec } from '../ports/run-launcher';
+
+const names = { ...workerEnvironmentVariables, standby: workerStandbyVariable };
 
 export interface LocalProcessLauncherOptions {
   /** The worker entry point (worker-container/src/main.ts), run with Node and the tsx loader. */
@@ -11,6 +13,12 @@ export interface LocalProcessLauncherOptions {
   env: Record<string, string>;
   /** Called when a worker exits, besides the handlers given to `onWorkerExit`. */
   onExit?: (runId: string, code: number | null, signal: NodeJS.Signals | null) => void;
+  /**
+   * Keep one standby worker (docs/decisions/0021-standby-worker.md): started ahead with
+   * everything but the run's variables, it prepares and warms a pristine workspace, and the next
+   * run is handed to it over stdin instead of starting a process. Default off.
+   */
+  standby?: boolean;
   log?: (message: string) => void;
 }
 
@@ -26,16 +34,68 @@ export function createLocalProcessLauncher(options: LocalProcessLauncherOptions)
   running(): string[];
   kill(runId: string): boolean;
   detach(runId: string): DetachedWorker | null;
+  /** Resolves once the standby worker (if one is kept) says it is warm, or is gone. */
+  standbyReady(): Promise<void>;
   stopAll(): Promise<void>;
 } {
   const children = new Map<string, ChildProcess>();
   const exitHandlers = new Set<(runId: string, detail: string) => void>();
   const detached = new Set<ChildProcess>();
   const log = options.log ?? (() => undefined);
+  /** Which run each worker process serves (a standby serves none until it is assigned one). */
+  const runOf = new Map<ChildProcess, string>();
+  let standby: { child: ChildProcess; ready: Promise<void> } | null = null;
+  let closed = false;
+
+  /** A worker process with the launcher's environment (never a model setting) and `runEnv`. */
+  const spawnWorker = (runEnv: Record<string, string>, stdin: 'ignore' | 'pipe'): ChildProcess => {
+    const child = spawn(process.execPath, ['--import', 'tsx', options.workerEntry], {
+      cwd: options.cwd,
+      // Only the launcher makes a standby: the variable is never inherited.
+      env: { ...withoutModelSettings({ ...process.env, ...options.env, [names.standby]: undefined }), ...runEnv },
+      stdio: [stdin, 'pipe', 'pipe'],
+    });
+    let markReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    const forward = (line: string) => {
+      if (!line.trim()) return;
+      if (line === '[standby] ready') markReady();
+      log(line);
+    };
+    for (const stream of [child.stdout, child.stderr]) if (stream) createInterface({ input: stream }).on('line', forward);
+    child.stdin?.on('error', () => undefined);
+    child.once('error', (error) => {
+      log(`worker process: ${error.message}`);
+      if (standby?.child === child) standby = null;
+      markReady();
+    });
+    child.once('exit', (code, signal) => {
+      markReady();
+      if (standby?.child === child) standby = null;
+      const runId = runOf.get(child);
+      runOf.delete(child);
+      if (detached.delete(child) || runId === undefined) return;
+      children.delete(runId);
+      // The next standby starts once no run is working: its warm-up would take their CPU.
+      if (children.size === 0) startStandby();
+      options.onExit?.(runId, code, signal);
+      const detail = signal ? `signal ${signal}` : `exit code ${code ?? '?'}`;
+      for (const handler of exitHandlers) handler(runId, detail);
+    });
+    if (stdin === 'pipe') standby = { child, ready };
+    return child;
+  };
+  const startStandby = () => {
+    if (options.standby && !closed && standby === null) spawnWorker({ [names.standby]: '1' }, 'pipe');
+  };
+  startStandby();
 
   const stop = (runId: string): Promise<void> => {
     const child = children.get(runId);
     if (!child || child.exitCode !== null) return Promise.resolve();
+    return stopProcess(child);
+  };
+  function stopProcess(child: ChildProcess): Promise<void> {
     return new Promise((resolve) => {
       const force = setTimeout(() => child.kill('SIGKILL'), 5000);
       child.once('exit', () => {
@@ -44,34 +104,24 @@ export function createLocalProcessLauncher(options: LocalProcessLauncherOptions)
       });
       child.kill('SIGTERM');
     });
-  };
+  }
 
   return {
     kind: 'local-process',
     launch(spec: RunSpec) {
-      const child = spawn(process.execPath, ['--import', 'tsx', options.workerEntry], {
-        cwd: options.cwd,
-        env: {
-          ...withoutModelSettings({ ...process.env, ...options.env }),
-          [names.runId]: spec.runId,
-          [names.runToken]: spec.runToken,
-          [names.controlPlaneUrl]: spec.controlPlaneUrl,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const runEnv = { [names.runId]: spec.runId, [names.runToken]: spec.runToken, [names.controlPlaneUrl]: spec.controlPlaneUrl };
+      // Only a new app's run can use the standby's pristine workspace; any other run starts its own process.
+      const waiting =
+        spec.newApp === true && standby && standby.child.exitCode === null && standby.child.signalCode === null ? standby.child : null;
+      if (waiting) standby = null;
+      const child = waiting ?? spawnWorker(runEnv, 'ignore');
       children.set(spec.runId, child);
-      const forward = (data: Buffer) => {
-        for (const line of data.toString('utf8').split('\n')) if (line.trim()) log(line);
-      };
-      child.stdout?.on('data', forward);
-      child.stderr?.on('data', forward);
-      child.once('exit', (code, signal) => {
-        if (detached.delete(child)) return;
-        children.delete(spec.runId);
-        options.onExit?.(spec.runId, code, signal);
-        const detail = signal ? `signal ${signal}` : `exit code ${code ?? '?'}`;
-        for (const handler of exitHandlers) handler(spec.runId, detail);
-      });
+      runOf.set(child, spec.runId);
+      if (waiting) {
+        const assignment: WorkerAssignment = { runId: spec.runId, runToken: spec.runToken, controlPlaneUrl: spec.controlPlaneUrl };
+        waiting.stdin?.end(`${JSON.stringify(assignment)}\n`);
+        return Promise.resolve();
+      }
       return new Promise<void>((resolve, reject) => {
         child.once('spawn', () => resolve());
         child.once('error', reject);
@@ -94,8 +144,15 @@ export function createLocalProcessLauncher(options: LocalProcessLauncherOptions)
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       return { exited, kill: () => child.kill('SIGKILL') };
     },
+    standbyReady: () => standby?.ready ?? Promise.resolve(),
     async stopAll() {
-      await Promise.all([...children.keys()].map(stop));
+      closed = true;
+      const idle = standby?.child;
+      standby = null;
+      await Promise.all([
+        ...[...children.keys()].map(stop),
+        ...(idle && idle.exitCode === null && idle.signalCode === null ? [stopProcess(idle)] : []),
+      ]);
     },
   };
 }

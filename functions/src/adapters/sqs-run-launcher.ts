@@ -16,6 +16,8 @@ export const RunRequestMessage = z
     workspaceId: z.string().min(1).max(64),
     controlPlaneUrl: z.string().url().max(512),
     runToken: z.string().min(16).max(2048),
+    /** The RunSpec's hint; a Fargate task prepares its own workspace either way. */
+    newApp: z.boolean().optional(),
   })
   .strict();
 

@@ -203,6 +203,7 @@ export class BuilderService {
         workspaceId: app.workspaceId,
         controlPlaneUrl: this.deps.controlPlaneUrl(),
         runToken: this.deps.issueRunToken(run._id),
+        newApp: app.latestVersionId === null,
       });
     } catch (error) {
       const reason = `The worker could not be started: ${error instanceof Error ? error.message : String(error)}`;

@@ -140,8 +140,23 @@ export class RunWorkerService {
     }
   }
 
-  async readEvents(runId: string, after?: string): Promise<StoredRunEvent[]> {
-    return this.events.read(runId, { ...(after ? { after } : {}), limit: 1000 });
+  /**
+   * The run's events after `after`. With `waitMs`, when there are none yet, waits up to that long
+   * for the first one (a worker waiting for a person's decision hears it at once, not at its next poll).
+   */
+  async readEvents(runId: string, after?: string, waitMs = 0): Promise<StoredRunEvent[]> {
+    const read = () => this.events.read(runId, { ...(after ? { after } : {}), limit: 1000 });
+    const now = await read();
+    if (now.length > 0 || waitMs <= 0) return now;
+    const subscription = this.events.subscribe(runId, after ? { after } : {});
+    const timer = setTimeout(() => void subscription.close(), waitMs);
+    try {
+      await subscription[Symbol.asyncIterator]().next();
+    } finally {
+      clearTimeout(timer);
+      await subscription.close();
+    }
+    return read();
   }
 
   /** The version a preview capability names, if it still exists. */

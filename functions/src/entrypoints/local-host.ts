@@ -45,7 +45,14 @@ export interface LocalHostOptions {
   oidc?: { issuer: string; audience: string; jwksUri?: string };
   version?: string;
   /** Where the template and the worker entry point are (default: this repository), and the workers' extra environment. */
-  builder?: { repoRoot?: string; templateDir?: string; workerEntry?: string; env?: Record<string, string> };
+  builder?: {
+    repoRoot?: string;
+    templateDir?: string;
+    workerEntry?: string;
+    env?: Record<string, string>;
+    /** Keep a standby worker with a prepared, warm workspace for the next new app (`npm start` does; default off). */
+    standby?: boolean;
+  };
   /** Origins besides this host's own loopback ones whose pages may use it (e.g. a reverse proxy's `https://hangar.example`). */
   publicOrigins?: string[];
   /** A launcher other than child processes (tests that play the worker through the internal API). */
@@ -63,7 +70,7 @@ export interface LocalHost {
   url: string;
   port: number;
   /** The local worker launcher (tests kill and detach workers through it); null when a launcher was given. */
-  launcher: Pick<ReturnType<typeof createLocalProcessLauncher>, 'running' | 'kill' | 'detach'> | null;
+  launcher: Pick<ReturnType<typeof createLocalProcessLauncher>, 'running' | 'kill' | 'detach' | 'standbyReady'> | null;
   /** Every route the host serves (method and path pattern), for parity checks against other roots. */
   routes: readonly { method: string; path: string }[];
   close(): Promise<void>;
@@ -139,6 +146,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
             AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
             ...worker.env,
           },
+          ...(worker.standby ? { standby: true } : {}),
           log,
         });
     const registry = createMemoryConnectionRegistry();

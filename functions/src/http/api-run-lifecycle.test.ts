@@ -9,6 +9,7 @@ import {
   HeartbeatResponse,
   internalLimits,
   PutBlobResponse,
+  ReadEventsResponse,
   pageOf,
   RecordVersionResponse,
   Run,
@@ -77,6 +78,32 @@ describe('run lifecycle over the API', () => {
     expect((await call('POST', '/finish', { status: 'succeeded', summary: 'ok', usage })).status).toBe(204);
     await expectConflict(await decide(run.id));
     expect((await runEvents(run.id)).filter((event) => event.event.type === 'plan.decided')).toHaveLength(1);
+  });
+
+  it("answers a worker's long poll for events with the person's decision as soon as it is made", async () => {
+    const { run } = await createApp('A list of tasks');
+    const call = worker(launcher.launched[0] as RunSpec);
+    await call('POST', '/started', { workerId: 'w1', provider: 'p', model: 'm' });
+    expect((await call('POST', '/plan', { plan: { title: 'T', summary: 'S', steps: [] } })).status).toBe(204);
+    const before = (await runEvents(run.id)).at(-1)?.id ?? '';
+    // Nothing newer: a long poll answers an empty list once its wait is over.
+    const empty = await call('GET', `/events?after=${before}&waitMs=50`);
+    expect(ReadEventsResponse.parse(await empty.json()).items).toEqual([]);
+    // A decision made while the worker waits ends the wait with it.
+    let answered = false;
+    const waiting = call('GET', `/events?after=${before}&waitMs=${internalLimits.maxEventsWaitMs}`).then(async (response) => {
+      answered = true;
+      return ReadEventsResponse.parse(await response.json()).items;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(answered).toBe(false);
+    expect((await decide(run.id)).status).toBe(200);
+    expect((await waiting).map((event) => event.event.type)).toEqual(['plan.decided']);
+    // Events already there are answered at once, and the wait is capped.
+    const now = await call('GET', `/events?waitMs=${internalLimits.maxEventsWaitMs}`);
+    expect(ReadEventsResponse.parse(await now.json()).items.length).toBeGreaterThan(3);
+    for (const bad of [internalLimits.maxEventsWaitMs + 1, -1, 'soon'])
+      expect((await call('GET', `/events?waitMs=${bad}`)).status).toBe(400);
   });
 
   it('starts one run when several messages reach one app at once', async () => {

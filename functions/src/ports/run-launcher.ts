@@ -7,6 +7,11 @@ export interface RunSpec {
   controlPlaneUrl: string;
   /** Bearer token scoped to this run only. */
   runToken: string;
+  /**
+   * A builder run for an app with no version yet, which starts from the pristine template: a
+   * launcher may hand it a workspace prepared ahead (the local standby worker). A hint only.
+   */
+  newApp?: boolean;
 }
 
 /**

@@ -3,29 +3,20 @@ import { runAgentLoop, type AgentOutcome } from '../agent/agent-loop';
 import type { ModelRetryPolicy } from '../agent/model-turn';
 import type { RunSink } from '../agent/run-sink';
 import type { ModelProvider } from '../model/model-provider';
-import type { ControlPlaneClient } from '../worker/control-plane-client';
+import { waitForRunEvent, type ControlPlaneClient } from '../worker/control-plane-client';
 import { agentRunMessage, agentSystemPrompt } from './agent-prompt';
 import { createHttpAppAgentGateway } from './app-agent-gateway';
 import { createAppAgentTools } from './app-agent-tools';
 
 /** Waits for the `agent.call_decided` event of one approval (the run pauses meanwhile). */
-export async function awaitCallDecision(
-  client: ControlPlaneClient,
-  approvalId: string,
-  signal: AbortSignal,
-  pollMs = 300,
-): Promise<'approved' | 'rejected'> {
-  let after: string | undefined;
-  while (!signal.aborted) {
-    for (const stored of await client.readEvents(after)) {
-      after = stored.id;
-      if (stored.event.type === 'agent.call_decided' && stored.event.approvalId === approvalId) return stored.event.decision;
-      if (stored.event.type === 'run.stopped' || stored.event.type === 'run.failed')
-        throw new Error('The run ended while a call waited for approval.');
-    }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-  }
-  throw new Error('The run was stopped while a call waited for approval.');
+export function awaitCallDecision(client: ControlPlaneClient, approvalId: string, signal: AbortSignal): Promise<'approved' | 'rejected'> {
+  return waitForRunEvent(
+    client,
+    undefined,
+    (event) => (event.type === 'agent.call_decided' && event.approvalId === approvalId ? event.decision : undefined),
+    signal,
+    'a call waited for approval',
+  );
 }
 
 /**

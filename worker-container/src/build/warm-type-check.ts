@@ -98,10 +98,51 @@ async function appChecker(
   return { key, checker };
 }
 
-/** Stops every warm checker (tests, the bench; the worker's end stops them by closing their stdin). */
-export function stopWarmTypeCheckers(): void {
-  for (const checker of checkers.values()) checker.stop();
-  checkers.clear();
+/** Stops every warm checker, or those of one workspace (tests, the bench, a discarded standby workspace; the worker's end stops them by closing their stdin). */
+export function stopWarmTypeCheckers(workspaceDir?: string): void {
+  for (const [key, checker] of checkers) {
+    if (workspaceDir !== undefined && checker.info().workspaceDir !== workspaceDir) continue;
+    checker.stop();
+    checkers.delete(key);
+  }
+}
+
+/**
+ * Hands the warm checkers of the workspace at `fromDir` to `toDir`, a new name of the same
+ * directory (a standby worker's prepared workspace renamed to an app's: worker/standby.ts). Only
+ * for a sandbox with its own mount namespace: the bind mount follows the directory, not its name,
+ * so inside the sandbox the checker keeps the path it started with, and its answers are rewritten
+ * to the new one. Returns how many were handed over.
+ */
+export function adoptWarmTypeCheckers(fromDir: string, toDir: string): number {
+  let adopted = 0;
+  for (const [key, checker] of [...checkers]) {
+    if (checker.info().workspaceDir !== fromDir) continue;
+    checkers.delete(key);
+    checkers.set(movedKey(key, fromDir, toDir), checker);
+    checker.moveTo(toDir);
+    adopted++;
+  }
+  return adopted;
+}
+
+/** `file` after its directory `fromDir` was renamed to `toDir`. */
+export function movedPath(file: string, fromDir: string, toDir: string): string {
+  if (file === fromDir) return toDir;
+  return file.startsWith(`${fromDir}/`) ? `${toDir}${file.slice(fromDir.length)}` : file;
+}
+
+/** A process key (`sandbox\0workspace\0package file\0identity`) with its paths moved. */
+export function movedKey(key: string, fromDir: string, toDir: string): string {
+  return key
+    .split('\0')
+    .map((part) => movedPath(part, fromDir, toDir))
+    .join('\0');
+}
+
+/** Output of a process that sees the workspace at `sandboxDir`, as if it saw it at `workspaceDir`. */
+export function withWorkspacePath(text: string, sandboxDir: string, workspaceDir: string): string {
+  return sandboxDir === workspaceDir ? text : text.split(`${sandboxDir}/`).join(`${workspaceDir}/`);
 }
 
 /** Resolves once every checker's warm-up has stopped: the bench's stand-in for a model turn (keeps the process alive while it waits). */
@@ -157,11 +198,21 @@ class WarmTypeChecker {
   /** One check at a time: a second build of the same app waits for the first. */
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** Where the process sees the workspace (it keeps the path it started with when the directory is renamed). */
+  private readonly sandboxDir: string;
+
   private constructor(
     private readonly server: SandboxedServer,
-    private readonly workspaceDir: string,
+    private workspaceDir: string,
     readonly identity: string,
-  ) {}
+  ) {
+    this.sandboxDir = workspaceDir;
+  }
+
+  /** The workspace directory was renamed: answers speak of its new path. */
+  moveTo(workspaceDir: string): void {
+    this.workspaceDir = workspaceDir;
+  }
 
   static async start(request: Omit<WarmTypeCheckRequest, 'timeoutMs' | 'signal'>, identity: string): Promise<WarmTypeChecker> {
     // Messages and exit arrive after start returns; until then there is nothing to tell.
@@ -240,7 +291,8 @@ class WarmTypeChecker {
     }
     if (outcome === null || typeof outcome.exitCode !== 'number' || typeof outcome.output !== 'string') return null;
     this.checks++;
-    return { exitCode: outcome.exitCode, stdout: outcome.output, stderr: '', timedOut: false, aborted: false, durationMs: elapsed() };
+    const output = withWorkspacePath(outcome.output, this.sandboxDir, this.workspaceDir);
+    return { exitCode: outcome.exitCode, stdout: output, stderr: '', timedOut: false, aborted: false, durationMs: elapsed() };
   }
 
   markStopped(): void {

@@ -14,7 +14,7 @@ import { buildEnvironment } from './build-environment';
 import type { BuildSandbox } from './build-sandbox';
 import type { CommandOutcome } from './run-command';
 import { startSandboxedServer, type SandboxedServer } from './sandboxed-server';
-import { directoryIdentity, fileIdentity, sandboxKey } from './warm-type-check';
+import { directoryIdentity, fileIdentity, movedKey, sandboxKey, withWorkspacePath } from './warm-type-check';
 
 export interface SpareViteBuildRequest {
   sandbox: BuildSandbox;
@@ -94,10 +94,29 @@ export async function warmViteBuild(request: WarmViteBuildRequest): Promise<Comm
   return spare.build(env, request.timeoutMs, request.signal);
 }
 
-/** Stops every spare (tests, the bench; the worker's end stops them by closing their stdin). */
-export function stopSpareViteBuilds(): void {
-  for (const spare of spares.values()) spare.stop();
-  spares.clear();
+/** Stops every spare, or that of one workspace (tests, the bench, a discarded standby workspace; the worker's end stops them by closing their stdin). */
+export function stopSpareViteBuilds(workspaceDir?: string): void {
+  for (const [key, spare] of spares) {
+    if (workspaceDir !== undefined && spare.info().workspaceDir !== workspaceDir) continue;
+    spare.stop();
+    spares.delete(key);
+  }
+}
+
+/**
+ * Hands the spare of the workspace at `fromDir` to `toDir`, a new name of the same directory; as
+ * `adoptWarmTypeCheckers` (only for a sandbox with its own mount namespace). Returns how many.
+ */
+export function adoptSpareViteBuilds(fromDir: string, toDir: string): number {
+  let adopted = 0;
+  for (const [key, spare] of [...spares]) {
+    if (spare.info().workspaceDir !== fromDir) continue;
+    spares.delete(key);
+    spares.set(movedKey(key, fromDir, toDir), spare);
+    spare.moveTo(toDir);
+    adopted++;
+  }
+  return adopted;
 }
 
 export function spareViteBuilds(): SpareViteBuildInfo[] {
@@ -125,12 +144,21 @@ class SpareViteBuild {
   private markReady: (ready: boolean) => void = () => undefined;
   private pending: ((answer: Answer | null) => void) | null = null;
 
+  /** Where the process sees the workspace (it keeps the path it started with when the directory is renamed). */
+  private readonly sandboxDir: string;
+
   private constructor(
     private readonly server: SandboxedServer,
-    private readonly workspaceDir: string,
+    private workspaceDir: string,
     readonly identity: string,
   ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
+    this.sandboxDir = workspaceDir;
+  }
+
+  /** The workspace directory was renamed: answers speak of its new path. */
+  moveTo(workspaceDir: string): void {
+    this.workspaceDir = workspaceDir;
   }
 
   static async start(request: SpareViteBuildRequest, identity: string): Promise<SpareViteBuild> {
@@ -204,8 +232,8 @@ class SpareViteBuild {
     if (outcome === null || typeof outcome.exitCode !== 'number') return null;
     return {
       exitCode: outcome.exitCode,
-      stdout: outcome.stdout ?? '',
-      stderr: outcome.stderr ?? '',
+      stdout: withWorkspacePath(outcome.stdout ?? '', this.sandboxDir, this.workspaceDir),
+      stderr: withWorkspacePath(outcome.stderr ?? '', this.sandboxDir, this.workspaceDir),
       timedOut: false,
       aborted: false,
       durationMs: elapsed(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ControlPlaneClient, ControlPlaneError } from './control-plane-client';
+import { ControlPlaneClient, ControlPlaneError, waitForRunEvent } from './control-plane-client';
 
 const quickRetry = { initialDelayMs: 1, maxDelayMs: 2, giveUpAfterMs: 2000 };
 const json = (status: number, body: unknown) =>
@@ -46,5 +46,46 @@ describe('ControlPlaneClient', () => {
     expect(error).toMatchObject({ status: 409, code: 'conflict', retryable: false });
     expect(String(error)).toMatch(/answered POST \/finish with 409: The run is stopped\./);
     expect(calls).toHaveLength(1);
+  });
+
+  describe('waitForRunEvent', () => {
+    const event = (id: string, body: Record<string, unknown>) => ({ id, runId: 'run_1', time: '2026-12-02T08:00:00.000Z', event: body });
+    const planDecided = (event: { type: string }) => (event.type === 'plan.decided' ? 'decided' : undefined);
+    /** A fetch that answers each long poll from a list, recording its query. */
+    function longPolls(answers: unknown[][]) {
+      const queries: string[] = [];
+      const fetchImpl: typeof fetch = (input, init) => {
+        queries.push(new URL(input instanceof Request ? input.url : input).search);
+        const items = answers.shift();
+        if (items) return Promise.resolve(json(200, { items }));
+        // Nothing yet: the control plane holds the request until the caller gives up.
+        return new Promise<Response>((_resolve, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(new DOMException('This operation was aborted', 'AbortError'))),
+        );
+      };
+      return { client: new ControlPlaneClient('http://cp.test', 'run_1', 'token', fetchImpl, { retry: quickRetry }), queries };
+    }
+
+    it('long polls from the last event seen until the awaited one arrives', async () => {
+      const { client, queries } = longPolls([
+        [event('1-1', { type: 'text.delta', text: 'a' })],
+        [],
+        [event('1-3', { type: 'plan.decided', decision: 'accepted' })],
+      ]);
+      await expect(waitForRunEvent(client, '1-0', planDecided, new AbortController().signal, 'waiting')).resolves.toBe('decided');
+      expect(queries).toEqual(['?after=1-0&waitMs=5000', '?after=1-1&waitMs=5000', '?after=1-1&waitMs=5000']);
+    });
+
+    it('ends when the run ends first, or when it is stopped while waiting', async () => {
+      const ended = longPolls([[event('1-1', { type: 'run.stopped', by: 'usr_1' })]]);
+      await expect(waitForRunEvent(ended.client, undefined, planDecided, new AbortController().signal, 'waiting for it')).rejects.toThrow(
+        'The run ended while waiting for it.',
+      );
+      const stopped = longPolls([]);
+      const controller = new AbortController();
+      const waiting = waitForRunEvent(stopped.client, undefined, planDecided, controller.signal, 'waiting for it');
+      controller.abort();
+      await expect(waiting).rejects.toThrow('The run was stopped while waiting for it.');
+    });
   });
 });

@@ -1,5 +1,6 @@
 import {
   AppendEventsResponse,
+  internalLimits,
   ErrorBody,
   HeartbeatResponse,
   MissingBlobsResponse,
@@ -54,6 +55,8 @@ interface CallOptions {
   raw?: Uint8Array;
   /** Overrides the client's policy for this call (heartbeats retry briefly: the next one is due soon). */
   retry?: Partial<RetryPolicy>;
+  /** Ends the call (and its retries) at once. */
+  signal?: AbortSignal;
 }
 
 export interface ControlPlaneClientOptions {
@@ -95,7 +98,7 @@ export class ControlPlaneClient {
         },
         ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
         ...(options.raw ? { body: options.raw } : {}),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: options.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal]) : AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
@@ -128,7 +131,7 @@ export class ControlPlaneClient {
           throw new ControlPlaneError(`The answer to ${method} ${path} was cut off (${String(error)}).`, null, 'unreachable', true);
         });
       } catch (error) {
-        if (!(error instanceof ControlPlaneError) || !error.retryable) throw error;
+        if (!(error instanceof ControlPlaneError) || !error.retryable || options.signal?.aborted) throw error;
         const delay = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
         if (Date.now() - started + delay > policy.giveUpAfterMs) throw error;
         this.log(`${error.message} Retrying in ${Math.round(delay)} ms (attempt ${attempt + 1}).`);
@@ -182,6 +185,16 @@ export class ControlPlaneClient {
     const query = after ? `?after=${encodeURIComponent(after)}` : '';
     return (await this.callJson('GET', `/events${query}`, ReadEventsResponse)).items;
   }
+  /** The run's events after `after`, waiting on the control plane (long poll) up to `waitMs` for the first one. */
+  async waitForEvents(after: string | undefined, waitMs: number, signal?: AbortSignal): Promise<RunEvent[]> {
+    const query = new URLSearchParams({ ...(after ? { after } : {}), waitMs: String(waitMs) });
+    return (
+      await this.callJson('GET', `/events?${query.toString()}`, ReadEventsResponse, {
+        retry: { attemptTimeoutMs: waitMs + this.policy.attemptTimeoutMs },
+        ...(signal ? { signal } : {}),
+      })
+    ).items;
+  }
   async proposePlan(plan: PlanCard): Promise<void> {
     await this.call('POST', '/plan', { body: { plan } });
   }
@@ -211,4 +224,38 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** How long one long poll for events waits on the control plane. */
+const eventWaitMs = internalLimits.maxEventsWaitMs / 2;
+
+/**
+ * Waits for the first event after `after` that `decide` answers for (not undefined), long polling
+ * the control plane so that a person's decision is heard at once. Throws when the run ends first
+ * (`run.stopped`, `run.failed`) or `signal` aborts; `waiting` completes the error ("while …").
+ */
+export async function waitForRunEvent<R>(
+  client: Pick<ControlPlaneClient, 'waitForEvents'>,
+  after: string | undefined,
+  decide: (event: RunEvent['event']) => R | undefined,
+  signal: AbortSignal,
+  waiting: string,
+): Promise<R> {
+  let cursor = after;
+  while (!signal.aborted) {
+    const started = Date.now();
+    const events = await client.waitForEvents(cursor, eventWaitMs, signal).catch((error: unknown) => {
+      if (signal.aborted) return [];
+      throw error;
+    });
+    for (const stored of events) {
+      cursor = stored.id;
+      const decided = decide(stored.event);
+      if (decided !== undefined) return decided;
+      if (stored.event.type === 'run.stopped' || stored.event.type === 'run.failed') throw new Error(`The run ended while ${waiting}.`);
+    }
+    // An empty answer that did not wait (a control plane without long polls) is retried after a pause.
+    if (events.length === 0 && Date.now() - started < 100) await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`The run was stopped while ${waiting}.`);
 }

@@ -1,6 +1,6 @@
 import { internalLimits, type PlanCard, type RunEventBody } from '@hangar/protocol';
 import type { RunSink } from '../agent/run-sink';
-import { ControlPlaneError, type ControlPlaneClient } from './control-plane-client';
+import { ControlPlaneError, waitForRunEvent, type ControlPlaneClient } from './control-plane-client';
 import { fitRunEvent, jsonBytes, textPieceChars } from './fit-run-event';
 
 /** Run events could not be delivered: the run ends with this reason, not as a model failure. */
@@ -10,7 +10,6 @@ export class EventDeliveryError extends Error {
 
 export interface HttpRunSinkOptions {
   flushMs?: number;
-  pollMs?: number;
   /** Called once when events can no longer be delivered; the worker then ends the run with that reason. */
   onFailure?: (failure: EventDeliveryError) => void;
   log?: (message: string) => void;
@@ -171,19 +170,13 @@ export class HttpRunSink implements RunSink {
     await this.flush();
     const before = (await this.client.readEvents()).at(-1)?.id;
     await this.client.proposePlan(plan);
-    let after = before;
-    while (!signal.aborted) {
-      const events = await this.client.readEvents(after);
-      for (const stored of events) {
-        after = stored.id;
-        if (stored.event.type === 'plan.decided')
-          return { decision: stored.event.decision, ...(stored.event.note ? { note: stored.event.note } : {}) };
-        if (stored.event.type === 'run.stopped' || stored.event.type === 'run.failed')
-          throw new Error('The run ended while waiting for the plan decision.');
-      }
-      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 300));
-    }
-    throw new Error('The run was stopped while waiting for the plan decision.');
+    return waitForRunEvent(
+      this.client,
+      before,
+      (event) => (event.type === 'plan.decided' ? { decision: event.decision, ...(event.note ? { note: event.note } : {}) } : undefined),
+      signal,
+      'waiting for the plan decision',
+    );
   }
 
   async renameApp(name: string): Promise<void> {

@@ -93,8 +93,8 @@ export function internalRoutes(deps: AppDependencies) {
     )
     .get('/runs/:r/events', async (c) => {
       const runId = runOf(c);
-      const { after } = readQuery(c, ReadEventsQuery);
-      return c.json({ items: await builder().worker.readEvents(runId, after) } satisfies ReadEventsResponse);
+      const { after, waitMs } = readQuery(c, ReadEventsQuery);
+      return c.json({ items: await builder().worker.readEvents(runId, after, waitMs) } satisfies ReadEventsResponse);
     })
     .post('/runs/:r/plan', async (c) => {
       const runId = runOf(c);
