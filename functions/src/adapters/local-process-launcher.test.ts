@@ -63,6 +63,14 @@ describe('local process launcher', () => {
         process.stdin.on('end', () => { console.log('ASSIGNED ' + text.trim()); work(JSON.parse(text).runId); });
       } else work(env.HANGAR_RUN_ID);
     `;
+    /** The fake worker written to a fresh directory (removed after the test). */
+    const fakeWorkerEntry = () => {
+      const dir = mkdtempSync(join(tmpdir(), 'hangar-launcher-'));
+      dirs.push(dir);
+      const entry = join(dir, 'worker.mjs');
+      writeFileSync(entry, fakeWorker);
+      return entry;
+    };
     const spec = (runId: string, newApp: boolean) => ({
       runId,
       appId: `app_${runId}`,
@@ -79,10 +87,7 @@ describe('local process launcher', () => {
     };
 
     it("is started ahead without the run's variables, handed a new app's run on stdin, and replaced once no run works", async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'hangar-launcher-'));
-      dirs.push(dir);
-      const entry = join(dir, 'worker.mjs');
-      writeFileSync(entry, fakeWorker);
+      const entry = fakeWorkerEntry();
       const lines: string[] = [];
       const exits: string[] = [];
       const previous = { key: process.env.ANTHROPIC_API_KEY, standby: process.env.HANGAR_WORKER_STANDBY };
@@ -142,10 +147,7 @@ describe('local process launcher', () => {
     });
 
     it("starts a new app's run in its own process when the standby is gone", async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'hangar-launcher-'));
-      dirs.push(dir);
-      const entry = join(dir, 'worker.mjs');
-      writeFileSync(entry, fakeWorker);
+      const entry = fakeWorkerEntry();
       const lines: string[] = [];
       const launcher = createLocalProcessLauncher({
         workerEntry: entry,
