@@ -71,6 +71,9 @@ describe('local process launcher', () => {
       writeFileSync(entry, fakeWorker);
       return entry;
     };
+    /** A launcher that keeps a standby of `entry`, its log lines into `lines`. */
+    const standbyLauncher = (entry: string, lines: string[]) =>
+      createLocalProcessLauncher({ workerEntry: entry, cwd: process.cwd(), env: {}, standby: true, log: (line) => lines.push(line) });
     const spec = (runId: string, newApp: boolean) => ({
       runId,
       appId: `app_${runId}`,
@@ -94,13 +97,7 @@ describe('local process launcher', () => {
       process.env.ANTHROPIC_API_KEY = 'sk-ant-host-secret';
       // A host started with the variable set does not make every worker a standby.
       process.env.HANGAR_WORKER_STANDBY = '1';
-      const launcher = createLocalProcessLauncher({
-        workerEntry: entry,
-        cwd: process.cwd(),
-        env: {},
-        standby: true,
-        log: (line) => lines.push(line),
-      });
+      const launcher = standbyLauncher(entry, lines);
       launcher.onWorkerExit?.((runId, detail) => exits.push(`${runId} ${detail}`));
       try {
         await launcher.standbyReady();
@@ -149,13 +146,7 @@ describe('local process launcher', () => {
     it("starts a new app's run in its own process when the standby is gone", async () => {
       const entry = fakeWorkerEntry();
       const lines: string[] = [];
-      const launcher = createLocalProcessLauncher({
-        workerEntry: entry,
-        cwd: process.cwd(),
-        env: {},
-        standby: true,
-        log: (line) => lines.push(line),
-      });
+      const launcher = standbyLauncher(entry, lines);
       try {
         await launcher.standbyReady();
         const standbyPid = started(lines)[0]?.pid as number;
