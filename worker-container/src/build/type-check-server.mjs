@@ -11,14 +11,19 @@
  *
  * Each check does what `tsc --noEmit -p tsconfig.json --pretty false --incremental false` does
  * (same configuration, same diagnostics in the same order, formatted the same way), but keeps
- * between checks, in memory only: the parsed source files whose text did not change (compared
- * in full, never by timestamp) and the semantic builder program, so only files affected by a
- * change are checked again. Module resolution, the configuration and the file list are
- * computed afresh every time. It runs no code from the workspace: TypeScript only reads files.
+ * between checks, in memory only: the parsed source files that did not change and the semantic
+ * builder program, so only files affected by a
+ * change are checked again. A workspace file is unchanged when its text is (compared in full,
+ * never by timestamp: the model writes them). A file under node_modules, which only npm changes
+ * and never without a new ctime (which no process can set), is unchanged when its device, inode,
+ * size, mtime and ctime are: reading the declaration files again (lib.dom.d.ts alone is 1.7 MB)
+ * to compare them took half of each new program. Module resolution, the configuration and the
+ * file list are computed afresh every time. It runs no code from the workspace: TypeScript only reads files.
  *
  * argv: [typescript.js path]; cwd: the workspace.
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
@@ -31,12 +36,25 @@ const configPath = ts.sys.resolvePath('tsconfig.json');
 /** The command line the one-shot check uses, as compiler options. */
 const commandLineOptions = { noEmit: true, pretty: false, incremental: false };
 
-/** path + parse options → { text, sourceFile }: a file parses again only when its text changed. */
+/** path + parse options → { text, identity?, sourceFile }: a file parses again only when it changed. */
 let sourceFiles = new Map();
 let builder;
 let optionsKey = '';
 
 const hash = (text) => createHash('sha256').update(text).digest('hex');
+
+/** A dependency's file: installed by npm, never written by the model or a build. */
+const isDependencyFile = (fileName) => fileName.includes('/node_modules/');
+
+/** Who a file is on disk right now, or undefined when it cannot be told. */
+function fileIdentity(fileName) {
+  try {
+    const stats = statSync(fileName, { bigint: true });
+    return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
+  } catch {
+    return undefined;
+  }
+}
 
 function compilerHost(options) {
   const host = ts.createCompilerHost(options);
@@ -44,17 +62,26 @@ function compilerHost(options) {
   host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile) => {
     const parse = typeof languageVersionOrOptions === 'object' ? languageVersionOrOptions : { languageVersion: languageVersionOrOptions };
     const key = `${fileName}\0${parse.languageVersion}\0${parse.impliedNodeFormat ?? ''}\0${parse.jsDocParsingMode ?? ''}`;
+    // Taken before the read: a file that changes while it is read differs from it next time.
+    const identity = isDependencyFile(fileName) ? fileIdentity(fileName) : undefined;
+    if (identity !== undefined && !shouldCreateNewSourceFile) {
+      const known = sourceFiles.get(key);
+      if (known && known.identity === identity) return known.sourceFile;
+    }
     const text = host.readFile(fileName);
     if (text === undefined) {
       sourceFiles.delete(key);
       return read(fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile);
     }
     const cached = sourceFiles.get(key);
-    if (cached && cached.text === text && !shouldCreateNewSourceFile) return cached.sourceFile;
+    if (cached && cached.text === text && !shouldCreateNewSourceFile) {
+      cached.identity = identity;
+      return cached.sourceFile;
+    }
     const sourceFile = ts.createSourceFile(fileName, text, languageVersionOrOptions, false);
     // The builder compares versions to find what changed: the text's hash, as tsc --incremental does.
     sourceFile.version = hash(text);
-    sourceFiles.set(key, { text, sourceFile });
+    sourceFiles.set(key, { text, identity, sourceFile });
     return sourceFile;
   };
   host.createHash = hash;
