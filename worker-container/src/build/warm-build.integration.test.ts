@@ -174,6 +174,19 @@ describe('warm and cold builds of the same app', { timeout: 300_000 }, () => {
     expect(warm.typecheckErrors).toMatch(/^src\/extra\.ts\(3,14\): error TS2322: Type 'string' is not assignable to type 'number'\.$/m);
   });
 
+  it("a dependency's declaration that changed since is read again by the warm checker, as by a cold one", async () => {
+    // What another version of the package would install: the same path, other types. The warm
+    // checker knows a dependency's file by its stat identity, which any write changes.
+    await writeFile(file('node_modules/left-pad-hangar/index.d.ts'), 'export default function pad(text: string): number;\n');
+    const { warm } = await warmThenCold();
+    expect(warm.typecheckErrors).not.toMatch(/^src\/extra\.ts\(3,/m);
+    expect(warm.typecheckErrors).toMatch(/^src\/extra\.ts\(4,14\): error TS2322: /m);
+    // Rewritten with the very same text: still the same answer.
+    await writeFile(file('node_modules/left-pad-hangar/index.d.ts'), 'export default function pad(text: string): number;\n');
+    const again = await warmThenCold();
+    expect(again.warm.typecheckErrors).toBe(warm.typecheckErrors);
+  });
+
   it('once fixed, warm and cold are both clean with the same dist, also after the workspace directory was replaced', async () => {
     for (const [relative, text] of original) await writeFile(file(relative), text);
     await rm(file('src/extra.ts'));
