@@ -12,13 +12,13 @@
  * Each check does what `tsc --noEmit -p tsconfig.json --pretty false --incremental false` does
  * (same configuration, same diagnostics in the same order, formatted the same way), but keeps
  * between checks, in memory only: the parsed source files that did not change and the semantic
- * builder program, so only files affected by a
- * change are checked again. A workspace file is unchanged when its text is (compared in full,
- * never by timestamp: the model writes them). A file under node_modules, which only npm changes
- * and never without a new ctime (which no process can set), is unchanged when its device, inode,
- * size, mtime and ctime are: reading the declaration files again (lib.dom.d.ts alone is 1.7 MB)
- * to compare them took half of each new program. Module resolution, the configuration and the
- * file list are computed afresh every time. It runs no code from the workspace: TypeScript only reads files.
+ * builder program, so only files affected by a change are checked again. A workspace file is
+ * unchanged when its text is (compared in full, never by timestamp: the model writes them). A
+ * file under node_modules, which only npm changes and never without a new ctime (which no
+ * process can set), is unchanged when its device, inode, size, mtime and ctime are: reading the
+ * declaration files again (lib.dom.d.ts alone is 1.7 MB) to compare them took half of each new
+ * program. Module resolution, the configuration and the file list are computed afresh every
+ * time. It runs no code from the workspace: TypeScript only reads files.
  *
  * argv: [typescript.js path]; cwd: the workspace.
  */
