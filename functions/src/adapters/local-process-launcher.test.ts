@@ -143,6 +143,41 @@ describe('local process launcher', () => {
       }
     });
 
+    it('asked while the standby works a run, waits for the next standby rather than answering at once', async () => {
+      const entry = fakeWorkerEntry();
+      const lines: string[] = [];
+      const launcher = standbyLauncher(entry, lines);
+      try {
+        await launcher.standbyReady();
+        await launcher.launch(spec('run_new', true));
+        // The run still works (its worker exits 200 ms after the assignment): no standby is kept now.
+        await launcher.standbyReady();
+        const standbys = started(lines).filter((env) => env.standby === '1');
+        expect(standbys).toHaveLength(2);
+        expect(launcher.running()).toEqual([]);
+        expect(lines.filter((line) => line === '[standby] ready')).toHaveLength(2);
+      } finally {
+        await launcher.stopAll();
+      }
+    });
+
+    it('stopping releases a caller waiting for the next standby, and starts none', async () => {
+      const entry = fakeWorkerEntry();
+      const lines: string[] = [];
+      const launcher = standbyLauncher(entry, lines);
+      try {
+        await launcher.standbyReady();
+        await launcher.launch(spec('run_new', true));
+        const waiting = launcher.standbyReady();
+        await launcher.stopAll();
+        await waiting;
+        // Stopped, the launcher starts no further standby.
+        expect(started(lines).filter((env) => env.standby === '1')).toHaveLength(1);
+      } finally {
+        await launcher.stopAll();
+      }
+    });
+
     it("starts a new app's run in its own process when the standby is gone", async () => {
       const entry = fakeWorkerEntry();
       const lines: string[] = [];
@@ -160,6 +195,8 @@ describe('local process launcher', () => {
           }
         });
         await new Promise((resolve) => setTimeout(resolve, 50));
+        // No run works and the standby is gone: none is coming, so a caller is not kept waiting.
+        await launcher.standbyReady();
         await launcher.launch(spec('run_new', true));
         await until(() => lines.some((line) => line.startsWith('RUN ') && line.endsWith(' run_new')));
         expect(started(lines)[1]).toMatchObject({ standby: null, runId: 'run_new', token: 'token-run_new' });

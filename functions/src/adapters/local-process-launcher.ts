@@ -34,7 +34,10 @@ export function createLocalProcessLauncher(options: LocalProcessLauncherOptions)
   running(): string[];
   kill(runId: string): boolean;
   detach(runId: string): DetachedWorker | null;
-  /** Resolves once the standby worker (if one is kept) says it is warm, or is gone. */
+  /**
+   * Resolves once the standby worker (if one is kept) says it is warm, or is gone. While runs work,
+   * that is the standby started once they end (the one a finished run had is no longer standby).
+   */
   standbyReady(): Promise<void>;
   stopAll(): Promise<void>;
 } {
@@ -46,6 +49,13 @@ export function createLocalProcessLauncher(options: LocalProcessLauncherOptions)
   const runOf = new Map<ChildProcess, string>();
   let standby: { child: ChildProcess; ready: Promise<void> } | null = null;
   let closed = false;
+  /** Callers of `standbyReady` while runs work: they wait for the standby started once those end. */
+  let standbyWaiters: (() => void)[] = [];
+  const releaseWaiters = (when: Promise<void>) => {
+    const waiters = standbyWaiters;
+    standbyWaiters = [];
+    for (const waiter of waiters) void when.then(waiter);
+  };
 
   /** A worker process with the launcher's environment (never a model setting) and `runEnv`. */
   const spawnWorker = (runEnv: Record<string, string>, stdin: 'ignore' | 'pipe'): ChildProcess => {
@@ -87,6 +97,7 @@ export function createLocalProcessLauncher(options: LocalProcessLauncherOptions)
   };
   const startStandby = () => {
     if (options.standby && !closed && standby === null) spawnWorker({ [names.standby]: '1' }, 'pipe');
+    releaseWaiters(standby?.ready ?? Promise.resolve());
   };
   startStandby();
 
@@ -141,12 +152,21 @@ export function createLocalProcessLauncher(options: LocalProcessLauncherOptions)
       if (!child || child.exitCode !== null || child.signalCode !== null) return null;
       children.delete(runId);
       detached.add(child);
+      // No exit of a managed run will start the next standby now: nobody waits for it.
+      if (children.size === 0) releaseWaiters(Promise.resolve());
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       return { exited, kill: () => child.kill('SIGKILL') };
     },
-    standbyReady: () => standby?.ready ?? Promise.resolve(),
+    standbyReady(): Promise<void> {
+      if (standby) return standby.ready;
+      // A run that had the standby (or any run) still works: the next standby starts once none does.
+      // With no run working and no standby, it is gone (failed to start or was killed) and none comes.
+      if (!options.standby || closed || children.size === 0) return Promise.resolve();
+      return new Promise((resolve) => standbyWaiters.push(resolve));
+    },
     async stopAll() {
       closed = true;
+      releaseWaiters(Promise.resolve());
       const idle = standby?.child;
       standby = null;
       await Promise.all([
