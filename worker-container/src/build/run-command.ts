@@ -5,6 +5,11 @@ export interface RunCommandOptions {
   cwd: string;
   /** Killed (SIGTERM, then reported as timed out) after this many milliseconds. */
   timeoutMs: number;
+  /**
+   * How long a process told to stop (timeout or abort) has to exit before it gets SIGKILL
+   * (default 5,000 ms). npm has been seen to survive a SIGTERM during an install, idle for good.
+   */
+  killGraceMs?: number;
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
   /** Largest stdout or stderr kept, in bytes. */
@@ -33,7 +38,15 @@ export interface CommandOutcome {
 export function runCommand(file: string, args: readonly string[], options: RunCommandOptions): Promise<CommandOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile(
+    // An aborted execFile calls back at once: the outcome waits for the process to be gone, so
+    // that a caller never cleans up under a program that still runs.
+    let exited = false;
+    let outcome: CommandOutcome | null = null;
+    const finish = (result: CommandOutcome) => {
+      outcome = result;
+      if (exited || child.pid === undefined) resolve({ ...result, durationMs: Math.round(performance.now() - started) });
+    };
+    const child = execFile(
       file,
       args,
       {
@@ -51,13 +64,13 @@ export function runCommand(file: string, args: readonly string[], options: RunCo
       (error, stdout, stderr) => {
         const durationMs = Math.round(performance.now() - started);
         if (!error) {
-          resolve({ exitCode: 0, stdout, stderr, timedOut: false, aborted: false, durationMs });
+          finish({ exitCode: 0, stdout, stderr, timedOut: false, aborted: false, durationMs });
           return;
         }
         const aborted = options.signal?.aborted === true;
         const code = (error as NodeJS.ErrnoException & { code?: unknown }).code;
         const killed = 'killed' in error && error.killed === true;
-        resolve({
+        finish({
           exitCode: typeof code === 'number' ? code : null,
           stdout,
           stderr,
@@ -68,6 +81,24 @@ export function runCommand(file: string, args: readonly string[], options: RunCo
         });
       },
     );
+    // execFile sends SIGTERM on timeout or abort and then waits for the exit however long it takes.
+    const grace = options.killGraceMs ?? 5000;
+    let force: NodeJS.Timeout | undefined;
+    const escalate = () => {
+      force ??= setTimeout(() => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }, grace);
+    };
+    const deadline = setTimeout(escalate, options.timeoutMs);
+    options.signal?.addEventListener('abort', escalate, { once: true });
+    child.once('exit', () => {
+      exited = true;
+      clearTimeout(deadline);
+      clearTimeout(force);
+      options.signal?.removeEventListener('abort', escalate);
+      if (outcome) finish(outcome);
+    });
+    child.once('error', () => clearTimeout(deadline));
   });
 }
 
