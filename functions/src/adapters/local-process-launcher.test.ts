@@ -74,6 +74,17 @@ describe('local process launcher', () => {
     /** A launcher that keeps a standby of `entry`, its log lines into `lines`. */
     const standbyLauncher = (entry: string, lines: string[]) =>
       createLocalProcessLauncher({ workerEntry: entry, cwd: process.cwd(), env: {}, standby: true, log: (line) => lines.push(line) });
+    /** Runs `body` with a fresh standby launcher once its first standby is ready; stops it after. */
+    const withStandby = async (body: (launcher: ReturnType<typeof standbyLauncher>, lines: string[]) => Promise<void>) => {
+      const lines: string[] = [];
+      const launcher = standbyLauncher(fakeWorkerEntry(), lines);
+      try {
+        await launcher.standbyReady();
+        await body(launcher, lines);
+      } finally {
+        await launcher.stopAll();
+      }
+    };
     const spec = (runId: string, newApp: boolean) => ({
       runId,
       appId: `app_${runId}`,
@@ -143,12 +154,8 @@ describe('local process launcher', () => {
       }
     });
 
-    it('asked while the standby works a run, waits for the next standby rather than answering at once', async () => {
-      const entry = fakeWorkerEntry();
-      const lines: string[] = [];
-      const launcher = standbyLauncher(entry, lines);
-      try {
-        await launcher.standbyReady();
+    it('asked while the standby works a run, waits for the next standby rather than answering at once', () =>
+      withStandby(async (launcher, lines) => {
         await launcher.launch(spec('run_new', true));
         // The run still works (its worker exits 200 ms after the assignment): no standby is kept now.
         await launcher.standbyReady();
@@ -156,34 +163,20 @@ describe('local process launcher', () => {
         expect(standbys).toHaveLength(2);
         expect(launcher.running()).toEqual([]);
         expect(lines.filter((line) => line === '[standby] ready')).toHaveLength(2);
-      } finally {
-        await launcher.stopAll();
-      }
-    });
+      }));
 
-    it('stopping releases a caller waiting for the next standby, and starts none', async () => {
-      const entry = fakeWorkerEntry();
-      const lines: string[] = [];
-      const launcher = standbyLauncher(entry, lines);
-      try {
-        await launcher.standbyReady();
+    it('stopping releases a caller waiting for the next standby, and starts none', () =>
+      withStandby(async (launcher, lines) => {
         await launcher.launch(spec('run_new', true));
         const waiting = launcher.standbyReady();
         await launcher.stopAll();
         await waiting;
         // Stopped, the launcher starts no further standby.
         expect(started(lines).filter((env) => env.standby === '1')).toHaveLength(1);
-      } finally {
-        await launcher.stopAll();
-      }
-    });
+      }));
 
-    it("starts a new app's run in its own process when the standby is gone", async () => {
-      const entry = fakeWorkerEntry();
-      const lines: string[] = [];
-      const launcher = standbyLauncher(entry, lines);
-      try {
-        await launcher.standbyReady();
+    it("starts a new app's run in its own process when the standby is gone", () =>
+      withStandby(async (launcher, lines) => {
         const standbyPid = started(lines)[0]?.pid as number;
         process.kill(standbyPid, 'SIGKILL');
         await until(() => {
@@ -200,10 +193,7 @@ describe('local process launcher', () => {
         await launcher.launch(spec('run_new', true));
         await until(() => lines.some((line) => line.startsWith('RUN ') && line.endsWith(' run_new')));
         expect(started(lines)[1]).toMatchObject({ standby: null, runId: 'run_new', token: 'token-run_new' });
-      } finally {
-        await launcher.stopAll();
-      }
-    });
+      }));
   });
 
   it('keeps AWS_REGION, which is not a secret', () => {
