@@ -53,4 +53,14 @@ describe('runCommand', () => {
     expect(pid).toBeGreaterThan(0);
     expect(alive(pid)).toBe(false);
   });
+
+  it('reports a signal aborted before the call as aborted, with the process gone', async () => {
+    const outcome = await runCommand(process.execPath, stubborn, {
+      cwd: process.cwd(),
+      timeoutMs: 60_000,
+      killGraceMs: 200,
+      signal: AbortSignal.abort(),
+    });
+    expect(outcome).toMatchObject({ exitCode: null, timedOut: false, aborted: true });
+  });
 });

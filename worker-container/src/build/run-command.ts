@@ -41,8 +41,8 @@ export function runCommand(file: string, args: readonly string[], options: RunCo
     // An aborted execFile calls back at once: the outcome waits for the process to be gone, so
     // that a caller never cleans up under a program that still runs.
     let exited = false;
-    let outcome: CommandOutcome | null = null;
-    const finish = (result: CommandOutcome) => {
+    let outcome: Omit<CommandOutcome, 'durationMs'> | null = null;
+    const finish = (result: Omit<CommandOutcome, 'durationMs'>) => {
       outcome = result;
       if (exited || child.pid === undefined) resolve({ ...result, durationMs: Math.round(performance.now() - started) });
     };
@@ -62,9 +62,8 @@ export function runCommand(file: string, args: readonly string[], options: RunCo
         ...(options.signal ? { signal: options.signal } : {}),
       },
       (error, stdout, stderr) => {
-        const durationMs = Math.round(performance.now() - started);
         if (!error) {
-          finish({ exitCode: 0, stdout, stderr, timedOut: false, aborted: false, durationMs });
+          finish({ exitCode: 0, stdout, stderr, timedOut: false, aborted: false });
           return;
         }
         const aborted = options.signal?.aborted === true;
@@ -77,7 +76,6 @@ export function runCommand(file: string, args: readonly string[], options: RunCo
           timedOut: killed && !aborted,
           aborted,
           ...(typeof code === 'string' && !aborted ? { startError: `${code}: ${error.message}` } : {}),
-          durationMs,
         });
       },
     );
@@ -90,7 +88,9 @@ export function runCommand(file: string, args: readonly string[], options: RunCo
       }, grace);
     };
     const deadline = setTimeout(escalate, options.timeoutMs);
-    options.signal?.addEventListener('abort', escalate, { once: true });
+    // A signal aborted before the call still has execFile send its SIGTERM, but fires no event.
+    if (options.signal?.aborted) escalate();
+    else options.signal?.addEventListener('abort', escalate, { once: true });
     child.once('exit', () => {
       exited = true;
       clearTimeout(deadline);
